@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Sets up Runde in .venv/ and runs it or its tests.
+#   ./bootstrap.sh run    set up, then start Runde (no display: host a meeting headless)
+#   ./bootstrap.sh test   set up, then run lint, type checks and the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+mode="${1:-run}"
+shift || true
+
+RUN_PACKAGES=(python3-venv python3-dev libportaudio2)
+TEST_PACKAGES=(xvfb xauth pulseaudio pulseaudio-utils alsa-utils libasound2-plugins iproute2)
+
+missing_packages() {
+  local wanted=("$@") missing=()
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  echo "${missing[@]:-}"
+}
+
+install_system_packages() {
+  command -v dpkg-query >/dev/null || { echo "bootstrap: not a Debian/Ubuntu system; install ${*} by hand" >&2; return; }
+  local missing
+  missing=$(missing_packages "$@")
+  [ -z "$missing" ] && return
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "bootstrap: installing $missing" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  else
+    echo "bootstrap: these system packages are missing. Install them with:" >&2
+    echo "  sudo apt-get install -y $missing" >&2
+    exit 1
+  fi
+}
+
+python_bin() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      echo "$candidate"; return
+    fi
+  done
+  echo "bootstrap: Python 3.11 or newer is needed" >&2
+  exit 1
+}
+
+setup_venv() {
+  local extras="$1"
+  if [ ! -x .venv/bin/python ]; then
+    "$(python_bin)" -m venv .venv
+  fi
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[$extras]"
+}
+
+case "$mode" in
+  run)
+    install_system_packages "${RUN_PACKAGES[@]}"
+    setup_venv gui
+    echo "bootstrap: no display: hosting a meeting headless; its link follows (Ctrl+C ends it)" >&2
+    exec .venv/bin/runde host --headless "$@"
+    ;;
+  test)
+    install_system_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    setup_venv gui,test
+    .venv/bin/ruff check client tests
+    .venv/bin/ruff format --check client tests
+    .venv/bin/mypy
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,1 @@
+"""The client side of a meeting: session state, signaling and peer connections. No Qt."""

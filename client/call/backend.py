@@ -1,0 +1,53 @@
+"""The interface a media server backend offers the meeting session.
+
+The embedded SFU is one backend; another media server (Janus VideoRoom) plugs in by
+implementing the same methods and reporting the same events.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from aiortc import MediaStreamTrack
+
+from client.call.events import MeetingEvent
+from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+
+EventSink = Callable[[MeetingEvent], None]
+
+
+class JoinError(Exception):
+    """Joining failed; the message is one sentence for the user that names the problem."""
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    participant_id: str
+    participants: list[ParticipantInfo]
+
+
+class MeetingBackend(ABC):
+    """Connects to one meeting and carries this participant's media to and from it."""
+
+    @abstractmethod
+    async def join(self, display_name: str, media: MediaState) -> JoinResult:
+        """Connect and enter the meeting; raises :class:`JoinError`."""
+
+    @abstractmethod
+    async def publish(
+        self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
+    ) -> None:
+        """Start sending ``tracks`` (at most one audio and one video) as one stream."""
+
+    @abstractmethod
+    async def unpublish(self, session_type: MediaSessionType) -> None: ...
+
+    @abstractmethod
+    async def set_media_state(self, media: MediaState) -> None:
+        """Tell the others whether our microphone and camera are on."""
+
+    @abstractmethod
+    async def leave(self) -> None:
+        """Leave the meeting and release every connection; safe to call twice."""

@@ -1,0 +1,255 @@
+"""The backend for Runde's own SFU (embedded in a host's app or running headless)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+
+from client.call import events
+from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
+from client.call.signaling import SignalingClient
+from client.netconfig import NetworkSettings
+from client.protocol import PROTOCOL_VERSION
+from client.protocol.link import MeetingLink
+from client.protocol.messages import (
+    CoreNotice,
+    CoreRequest,
+    Error,
+    Join,
+    JoinSuccess,
+    Leave,
+    MediaNotice,
+    MediaRequest,
+    MediaSessionType,
+    MediaState,
+    MediaStateChanged,
+    MeetingEnded,
+    ParticipantJoined,
+    ParticipantLeft,
+    Publish,
+    PublishAnswer,
+    ServerMessage,
+    StreamEnded,
+    SubscribeAnswer,
+    SubscribeOffer,
+    Unpublish,
+    UpdateMediaState,
+)
+
+logger = logging.getLogger("runde.call.sfu")
+
+_ENDED_REASONS = {
+    "host_ended": "the host ended the meeting",
+    "server_shutdown": "the meeting host shut down",
+}
+
+
+class SfuBackend(MeetingBackend):
+    def __init__(
+        self,
+        link: MeetingLink,
+        network: NetworkSettings,
+        on_event: EventSink,
+        answer_timeout: float = 10.0,
+    ) -> None:
+        self._link = link
+        self._network = network
+        self._emit = on_event
+        self._answer_timeout = answer_timeout
+        self._signaling: SignalingClient | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._publishing: dict[MediaSessionType, RTCPeerConnection] = {}
+        self._pending_answers: dict[MediaSessionType, asyncio.Future[str]] = {}
+        self._subscriptions: dict[tuple[str, MediaSessionType], RTCPeerConnection] = {}
+        self._left = False
+
+    async def join(self, display_name: str, media: MediaState) -> JoinResult:
+        signaling = await SignalingClient.connect(self._link)
+        try:
+            await signaling.send(
+                CoreRequest(
+                    namespace="core",
+                    payload=Join(
+                        action="join",
+                        protocol_version=PROTOCOL_VERSION,
+                        room=self._link.room,
+                        secret=self._link.secret,  # type: ignore[arg-type]
+                        display_name=display_name,
+                        media=media,
+                    ),
+                )
+            )
+            reply = await asyncio.wait_for(signaling.receive(), timeout=10.0)
+        except (TimeoutError, ConnectionError) as exc:
+            await signaling.close()
+            raise JoinError(
+                f"the meeting host did not confirm the join ({exc or 'timeout'})"
+            ) from None
+        except BaseException:
+            await signaling.close()
+            raise
+        if reply is None:
+            await signaling.close()
+            raise JoinError("the meeting host closed the connection while joining")
+        payload = reply.payload
+        if isinstance(payload, Error):
+            await signaling.close()
+            raise JoinError(f"the meeting refused the join: {payload.text}")
+        if not isinstance(payload, JoinSuccess):
+            await signaling.close()
+            raise JoinError(f"the meeting host answered the join with {payload.message!r}")
+        self._signaling = signaling
+        self._reader = asyncio.ensure_future(self._read_loop())
+        logger.info("joined %s as %s", self._link.redacted(), payload.participant_id)
+        return JoinResult(payload.participant_id, payload.participants)
+
+    async def publish(
+        self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
+    ) -> None:
+        if session_type in self._publishing:
+            raise ValueError(f"already publishing {session_type.value}")
+        pc = RTCPeerConnection(self._network.rtc_configuration())
+        for track in tracks:
+            pc.addTransceiver(track, direction="sendonly")
+        self._publishing[session_type] = pc
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._pending_answers[session_type] = answer
+        try:
+            await pc.setLocalDescription(await pc.createOffer())
+            await self._send_media(
+                Publish(
+                    action="publish", media_session_type=session_type, sdp=pc.localDescription.sdp
+                )
+            )
+            sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+        except BaseException:
+            self._publishing.pop(session_type, None)
+            await pc.close()
+            raise
+        finally:
+            self._pending_answers.pop(session_type, None)
+
+    async def unpublish(self, session_type: MediaSessionType) -> None:
+        pc = self._publishing.pop(session_type, None)
+        if pc is None:
+            return
+        await self._send_media(Unpublish(action="unpublish", media_session_type=session_type))
+        await pc.close()
+
+    async def set_media_state(self, media: MediaState) -> None:
+        await self._send_media(UpdateMediaState(action="update_media_state", media=media))
+
+    async def leave(self) -> None:
+        if self._left:
+            return
+        self._left = True
+        signaling = self._signaling
+        if signaling is not None:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await signaling.send(CoreRequest(namespace="core", payload=Leave(action="leave")))
+        if self._reader is not None:
+            self._reader.cancel()
+        await self._close_all()
+
+    async def _close_all(self) -> None:
+        pcs = list(self._publishing.values()) + list(self._subscriptions.values())
+        self._publishing.clear()
+        self._subscriptions.clear()
+        await asyncio.gather(*(pc.close() for pc in pcs), return_exceptions=True)
+        if self._signaling is not None:
+            await self._signaling.close()
+
+    async def _send_media(self, payload: object) -> None:
+        if self._signaling is None:
+            raise ConnectionError("not connected to the meeting")
+        await self._signaling.send(MediaRequest(namespace="media", payload=payload))  # type: ignore[arg-type]
+
+    async def _read_loop(self) -> None:
+        assert self._signaling is not None
+        ended = events.MeetingEnded(
+            "the connection to the meeting host was lost", connection_lost=True
+        )
+        try:
+            while True:
+                message = await self._signaling.receive()
+                if message is None:
+                    break
+                reason = await self._dispatch(message)
+                if reason is not None:
+                    ended = events.MeetingEnded(reason)
+                    break
+        except asyncio.CancelledError:
+            return
+        if not self._left:
+            self._left = True
+            await self._close_all()
+            self._emit(ended)
+
+    async def _dispatch(self, message: ServerMessage) -> str | None:
+        """Handle one server message; returns a reason when the meeting ended."""
+        payload = message.payload
+        if isinstance(message, CoreNotice):
+            if isinstance(payload, ParticipantJoined):
+                self._emit(events.ParticipantJoined(payload.participant))
+            elif isinstance(payload, ParticipantLeft):
+                await self._drop_subscriptions_of(payload.participant_id)
+                self._emit(events.ParticipantLeft(payload.participant_id, payload.reason))
+            elif isinstance(payload, MeetingEnded):
+                return _ENDED_REASONS[payload.reason]
+            elif isinstance(payload, Error):
+                logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
+                self._emit(events.ServerError(payload.code.value, payload.text))
+            return None
+        assert isinstance(message, MediaNotice)
+        if isinstance(payload, SubscribeOffer):
+            await self._subscribe(payload)
+        elif isinstance(payload, PublishAnswer):
+            pending = self._pending_answers.get(payload.media_session_type)
+            if pending is not None and not pending.done():
+                pending.set_result(payload.sdp)
+        elif isinstance(payload, StreamEnded):
+            pc = self._subscriptions.pop((payload.target, payload.media_session_type), None)
+            if pc is not None:
+                await pc.close()
+            self._emit(events.RemoteStreamEnded(payload.target, payload.media_session_type))
+        elif isinstance(payload, MediaStateChanged):
+            self._emit(events.MediaStateChanged(payload.participant_id, payload.media))
+        return None
+
+    async def _subscribe(self, offer: SubscribeOffer) -> None:
+        key = (offer.target, offer.media_session_type)
+        old = self._subscriptions.pop(key, None)
+        if old is not None:
+            await old.close()
+        pc = RTCPeerConnection(self._network.rtc_configuration())
+        self._subscriptions[key] = pc
+
+        @pc.on("track")
+        def _on_track(track: MediaStreamTrack) -> None:
+            self._emit(events.RemoteTrackAdded(offer.target, offer.media_session_type, track))
+
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer.sdp, type="offer"))
+            await pc.setLocalDescription(await pc.createAnswer())
+        except (ValueError, TypeError, KeyError) as exc:
+            logger.warning("could not use the server's offer for %s: %s", offer.target, exc)
+            self._subscriptions.pop(key, None)
+            await pc.close()
+            return
+        await self._send_media(
+            SubscribeAnswer(
+                action="sdp_answer",
+                target=offer.target,
+                media_session_type=offer.media_session_type,
+                sdp=pc.localDescription.sdp,
+            )
+        )
+
+    async def _drop_subscriptions_of(self, participant_id: str) -> None:
+        for key in [k for k in self._subscriptions if k[0] == participant_id]:
+            await self._subscriptions.pop(key).close()

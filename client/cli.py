@@ -1,0 +1,245 @@
+"""The `runde` command: sub-commands for hosting and joining, headless or with the desktop UI."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from client import __version__
+from client.call.backend import JoinError
+
+if TYPE_CHECKING:
+    from client.headless import ParticipantStats
+from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
+from client.netconfig import (
+    IceServerSetting,
+    NetworkSettings,
+    NetworkSettingsError,
+    apply_bind_addresses,
+)
+from client.protocol.link import LinkError, LinkForm, parse_link
+
+logger = logging.getLogger("runde")
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_JOIN_FAILED = 3
+EXIT_SOURCE_FAILED = 4
+EXIT_CONNECTION_LOST = 5
+
+
+def _add_network_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bind",
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="gather ICE candidates only on this address (repeatable; 127.0.0.1 for loopback)",
+    )
+    parser.add_argument(
+        "--ice-server",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="STUN or TURN server (stun:, turn:, turns:); none by default",
+    )
+    parser.add_argument("--turn-user", metavar="NAME", help="user name for the TURN servers")
+    parser.add_argument(
+        "--turn-password-env",
+        metavar="VAR",
+        help="environment variable holding the TURN password (never on the command line)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="runde", description="Runde meetings")
+    parser.add_argument("--version", action="version", version=f"runde {__version__}")
+    parser.add_argument(
+        "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
+    )
+    commands = parser.add_subparsers(dest="command")
+
+    host = commands.add_parser("host", help="host a meeting through the embedded SFU")
+    host.add_argument("--headless", action="store_true", help="run without a window")
+    host.add_argument("--port", type=int, default=0, help="signaling port (default: any free)")
+    host.add_argument(
+        "--listen",
+        default=None,
+        metavar="ADDR",
+        help="signaling listen address (default: the --bind address, else all)",
+    )
+    host.add_argument(
+        "--advertise",
+        default=None,
+        metavar="HOST",
+        help="host name or address to put into the link",
+    )
+    host.add_argument("--link-form", choices=[f.value for f in LinkForm], default="https")
+    _add_network_options(host)
+
+    join = commands.add_parser("join", help="join a meeting by its link")
+    join.add_argument("link", help="the meeting link (https://… or runde://…)")
+    join.add_argument("--headless", action="store_true", help="run without a window")
+    join.add_argument("--name", default="Runde", help="display name")
+    join.add_argument(
+        "--video", default="testsrc", help="testsrc[:WxH[@FPS]] | none | FILE | /dev/videoN"
+    )
+    join.add_argument("--audio", default="sine", help="sine[:HZ] | none | FILE | alsa:DEVICE")
+    join.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="leave after this many seconds (default: until interrupted)",
+    )
+    join.add_argument(
+        "--stats-json",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write received-frame statistics here on exit",
+    )
+    join.add_argument(
+        "--stats-every",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="also rewrite the statistics file this often while in the meeting",
+    )
+    _add_network_options(join)
+    return parser
+
+
+def _network_settings(args: argparse.Namespace) -> NetworkSettings:
+    import os
+
+    password = os.environ.get(args.turn_password_env) if args.turn_password_env else None
+    servers = tuple(
+        IceServerSetting(
+            url=url,
+            username=args.turn_user if url.startswith("turn") else None,
+            credential=password if url.startswith("turn") else None,
+        )
+        for url in args.ice_server
+    )
+    return NetworkSettings(bind_addresses=tuple(args.bind), ice_servers=servers)
+
+
+def _fail(code: int, text: str) -> int:
+    print(f"runde: {text}", file=sys.stderr)
+    return code
+
+
+def _install_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Windows has no loop signal handlers: Ctrl+C raises KeyboardInterrupt instead.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+
+async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
+    from client.headless import run_host
+    from client.sfu.server import ServerSettings
+
+    listen = args.listen or (network.bind_addresses[0] if network.bind_addresses else "0.0.0.0")
+    settings = ServerSettings(
+        listen_host=listen, port=args.port, advertised_host=args.advertise, network=network
+    )
+    stop = asyncio.Event()
+    _install_stop_signals(stop)
+    try:
+        await run_host(settings, LinkForm(args.link_form), stop, sys.stdout)
+    except OSError as exc:
+        return _fail(EXIT_USAGE, f"cannot listen on {listen}:{args.port}: {exc.strerror or exc}")
+    return EXIT_OK
+
+
+async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: float) -> int:
+    from client.headless import HeadlessParticipant, write_stats
+
+    try:
+        link = parse_link(args.link)
+    except LinkError as exc:
+        return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
+    sources: list[OpenedSource] = []
+    try:
+        for source in (open_audio_source(args.audio), open_video_source(args.video)):
+            if source is not None:
+                sources.append(source)
+    except SourceError as exc:
+        for opened in sources:
+            opened.stop()
+        return _fail(EXIT_SOURCE_FAILED, str(exc))
+    participant = HeadlessParticipant(link, args.name, network, sources, started_at)
+    stop = asyncio.Event()
+    _install_stop_signals(stop)
+    try:
+        await participant.join()
+    except JoinError as exc:
+        for opened in sources:
+            opened.stop()
+        return _fail(EXIT_JOIN_FAILED, f"could not join the meeting: {exc}")
+    waiters: list[asyncio.Future[object]] = [
+        asyncio.ensure_future(stop.wait()),
+        asyncio.ensure_future(participant.ended.wait()),
+    ]
+    if args.stats_json is not None and args.stats_every:
+        waiters.append(
+            asyncio.ensure_future(
+                _write_periodically(args.stats_json, participant.stats, args.stats_every)
+            )
+        )
+    await asyncio.wait(waiters, timeout=args.duration, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in waiters:
+        waiter.cancel()
+    await participant.leave()
+    if args.stats_json is not None:
+        write_stats(args.stats_json, participant.stats)
+    end = participant.end
+    if end is not None:
+        print(f"runde: {end.reason}", file=sys.stderr)
+        if end.connection_lost:
+            return EXIT_CONNECTION_LOST
+    return EXIT_OK
+
+
+async def _write_periodically(path: Path, stats: ParticipantStats, every: float) -> None:
+    from client.headless import write_stats
+
+    while True:
+        await asyncio.sleep(every)
+        write_stats(path, stats)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started_at = time.monotonic()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if not args.headless:
+        return _fail(
+            EXIT_USAGE,
+            f"the desktop window is not available yet; use 'runde {args.command} --headless'",
+        )
+    try:
+        network = _network_settings(args)
+    except NetworkSettingsError as exc:
+        return _fail(EXIT_USAGE, str(exc))
+    apply_bind_addresses(network.bind_addresses)
+    if args.command == "host":
+        return asyncio.run(_host(args, network))
+    return asyncio.run(_join(args, network, started_at))

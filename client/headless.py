@@ -1,0 +1,140 @@
+"""Headless host and participant: the SFU as a small server, and a participant without a UI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from aiortc import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
+
+from client.call import events
+from client.call.backend import EventSink, MeetingBackend
+from client.call.session import MeetingSession
+from client.call.sfu_backend import SfuBackend
+from client.media.sources import OpenedSource
+from client.netconfig import NetworkSettings
+from client.protocol.link import LinkForm, MeetingLink
+from client.sfu.server import ServerSettings, SfuServer
+
+logger = logging.getLogger("runde.headless")
+
+
+async def run_host(
+    settings: ServerSettings, form: LinkForm, stop: asyncio.Event, out: TextIO
+) -> None:
+    """Serve one meeting until ``stop`` is set; the link is the first line on ``out``."""
+    server = SfuServer(settings)
+    await server.start()
+    try:
+        _, link = server.create_room()
+        out.write(link.to_text(form) + "\n")
+        out.flush()
+        await stop.wait()
+    finally:
+        await server.stop()
+        logger.info("meeting ended, server stopped")
+
+
+@dataclass
+class RemoteCounts:
+    video_frames: int = 0
+    audio_frames: int = 0
+
+
+@dataclass
+class ParticipantStats:
+    name: str
+    started_at: float
+    first_remote_video_s: float | None = None
+    # keyed by participant id; names are resolved when the stats are written
+    counts: dict[str, RemoteCounts] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        remotes: dict[str, dict[str, int]] = {}
+        for participant_id, counts in self.counts.items():
+            name = self.names.get(participant_id, participant_id)
+            entry = remotes.setdefault(name, {"video_frames": 0, "audio_frames": 0})
+            entry["video_frames"] += counts.video_frames
+            entry["audio_frames"] += counts.audio_frames
+        return {
+            "name": self.name,
+            "first_remote_video_s": self.first_remote_video_s,
+            "remotes": remotes,
+        }
+
+
+class HeadlessParticipant:
+    """Joins, publishes the given sources and decodes everything it receives."""
+
+    def __init__(
+        self,
+        link: MeetingLink,
+        name: str,
+        network: NetworkSettings,
+        sources: list[OpenedSource],
+        started_at: float,
+    ) -> None:
+        self._link = link
+        self._network = network
+        self._sources = sources
+        self.stats = ParticipantStats(name=name, started_at=started_at)
+        self._consumers: set[asyncio.Task[None]] = set()
+        self.session = MeetingSession(self._make_backend)
+        self.session.subscribe(self._on_event)
+        self.ended = asyncio.Event()
+        self.end: events.MeetingEnded | None = None
+
+    def _make_backend(self, sink: EventSink) -> MeetingBackend:
+        return SfuBackend(self._link, self._network, sink)
+
+    async def join(self) -> None:
+        await self.session.join(self.stats.name, [s.track for s in self._sources])
+        for participant in self.session.participants.values():
+            self.stats.names[participant.id] = participant.display_name
+
+    async def leave(self) -> None:
+        await self.session.leave()
+        for source in self._sources:
+            source.stop()
+        for task in list(self._consumers):
+            task.cancel()
+        await asyncio.gather(*self._consumers, return_exceptions=True)
+
+    def _on_event(self, event: events.MeetingEvent) -> None:
+        if isinstance(event, events.ParticipantJoined):
+            self.stats.names[event.participant.id] = event.participant.display_name
+        elif isinstance(event, events.RemoteTrackAdded):
+            task = asyncio.ensure_future(self._consume(event.participant_id, event.track))
+            self._consumers.add(task)
+            task.add_done_callback(self._consumers.discard)
+        elif isinstance(event, events.MeetingEnded):
+            logger.info("meeting ended: %s", event.reason)
+            self.end = event
+            self.ended.set()
+
+    async def _consume(self, participant_id: str, track: MediaStreamTrack) -> None:
+        counts = self.stats.counts.setdefault(participant_id, RemoteCounts())
+        try:
+            while True:
+                await track.recv()
+                if track.kind == "video":
+                    counts.video_frames += 1
+                    if self.stats.first_remote_video_s is None:
+                        self.stats.first_remote_video_s = round(
+                            time.monotonic() - self.stats.started_at, 3
+                        )
+                else:
+                    counts.audio_frames += 1
+        except MediaStreamError:
+            pass
+
+
+def write_stats(path: Path, stats: ParticipantStats) -> None:
+    path.write_text(json.dumps(stats.as_json(), indent=2) + "\n", encoding="utf-8")

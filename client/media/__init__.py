@@ -1,0 +1,1 @@
+"""Capture, playout and conversions of audio and video."""

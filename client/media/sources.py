@@ -1,0 +1,83 @@
+"""Media sources named on the command line: test signals, files and capture devices."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+from aiortc import MediaStreamTrack
+from aiortc.contrib.media import MediaPlayer
+
+_TESTSRC = re.compile(r"^testsrc(?::(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?)?$")
+_SINE = re.compile(r"^sine(?::(\d{2,5}))?$")
+
+# Headless bots default to a small picture: several run side by side on one machine.
+DEFAULT_TEST_SIZE = (320, 240)
+DEFAULT_TEST_FPS = 15
+
+
+class SourceError(ValueError):
+    """A source that cannot be opened; the message names it and why."""
+
+
+@dataclass
+class OpenedSource:
+    track: MediaStreamTrack
+    player: MediaPlayer
+
+    def stop(self) -> None:
+        self.track.stop()
+
+
+def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSource:
+    try:
+        player = MediaPlayer(file, format=fmt, loop=loop)
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise SourceError(f"cannot open {kind} source {file!r}: {exc}") from None
+    track = player.video if kind == "video" else player.audio
+    if track is None:
+        raise SourceError(f"{file!r} contains no {kind}")
+    return OpenedSource(track, player)
+
+
+def open_video_source(spec: str) -> OpenedSource | None:
+    """``none``, ``testsrc[:WxH[@FPS]]``, a video file, or a camera device."""
+    if spec == "none":
+        return None
+    match = _TESTSRC.match(spec)
+    if match:
+        width = int(match.group(1) or DEFAULT_TEST_SIZE[0])
+        height = int(match.group(2) or DEFAULT_TEST_SIZE[1])
+        fps = int(match.group(3) or DEFAULT_TEST_FPS)
+        return _open(f"testsrc=size={width}x{height}:rate={fps}", "lavfi", "video")
+    if spec.startswith("/dev/video") or (sys.platform == "linux" and spec.startswith("v4l2:")):
+        return _open(spec.removeprefix("v4l2:"), "v4l2", "video")
+    if sys.platform == "win32" and spec.startswith("video="):
+        return _open(spec, "dshow", "video")
+    if Path(spec).is_file():
+        return _open(spec, None, "video", loop=True)
+    raise SourceError(
+        f"video source {spec!r} is neither none, testsrc, an existing file nor a camera device"
+    )
+
+
+def open_audio_source(spec: str) -> OpenedSource | None:
+    """``none``, ``sine[:HZ]``, an audio file, or an ALSA device (``alsa:NAME``)."""
+    if spec == "none":
+        return None
+    match = _SINE.match(spec)
+    if match:
+        frequency = int(match.group(1) or 440)
+        return _open(f"sine=frequency={frequency}:sample_rate=48000", "lavfi", "audio")
+    if spec.startswith("alsa:"):
+        return _open(spec.removeprefix("alsa:"), "alsa", "audio")
+    if sys.platform == "win32" and spec.startswith("audio="):
+        return _open(spec, "dshow", "audio")
+    if Path(spec).is_file():
+        return _open(spec, None, "audio", loop=True)
+    raise SourceError(
+        f"audio source {spec!r} is neither none, sine, an existing file nor alsa:DEVICE"
+    )

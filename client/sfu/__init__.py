@@ -1,0 +1,1 @@
+"""The embedded SFU: signaling server, rooms and RTP forwarding. Never imports Qt."""

@@ -1,0 +1,232 @@
+"""One participant's signaling connection: validate, rate-limit and dispatch its messages."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from client.protocol import PROTOCOL_VERSION
+from client.protocol.codec import ProtocolError, encode, parse_client_message
+from client.protocol.messages import (
+    CoreNotice,
+    CoreRequest,
+    Error,
+    ErrorCode,
+    Join,
+    Leave,
+    MediaNotice,
+    MediaRequest,
+    Publish,
+    RequestKeyframe,
+    SubscribeAnswer,
+    Unpublish,
+    UpdateMediaState,
+)
+from client.sfu.peers import SdpError
+from client.sfu.room import Participant, Room, RoomError
+
+logger = logging.getLogger("runde.sfu.signaling")
+
+# One text for a missing room and a wrong secret: a guesser learns nothing about the room.
+JOIN_REFUSED_TEXT = "the meeting does not exist or its secret is wrong"
+MAX_REFUSED_JOINS = 3
+_DUMMY_SECRET = b"-" * 32
+
+
+class TokenBucket:
+    """Allows ``rate`` messages per second with bursts of ``burst``."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self._rate = rate
+        self._burst = burst
+        self._tokens = burst
+        self._stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+        if self._tokens < 1.0:
+            return False
+        self._tokens -= 1.0
+        return True
+
+
+class Connection:
+    """Drives one WebSocket: reads requests in order, writes through a bounded outbox."""
+
+    OUTBOX_SIZE = 256
+    JOIN_TIMEOUT = 10.0
+
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        find_room: Callable[[str], Room | None],
+        message_rate: float,
+        message_burst: float,
+    ) -> None:
+        self._ws = ws
+        self._find_room = find_room
+        self._limiter = TokenBucket(message_rate, message_burst)
+        # Frames to write; an int is a close code: the writer closes after what came before.
+        self._queue: asyncio.Queue[str | int] = asyncio.Queue(self.OUTBOX_SIZE)
+        self._room: Room | None = None
+        self._participant: Participant | None = None
+        self._refused_joins = 0
+        self._closing = False
+        self._closer: asyncio.Future[bool] | None = None
+
+    # Outbox protocol, used by the room.
+    def send(self, notice: CoreNotice | MediaNotice) -> None:
+        if self._closing:
+            return
+        try:
+            self._queue.put_nowait(encode(notice))
+        except asyncio.QueueFull:
+            logger.warning("closing a connection that does not read its messages")
+            self._close_soon(WSCloseCode.POLICY_VIOLATION)
+
+    def _error(self, code: ErrorCode, text: str, transaction_id: str | None = None) -> None:
+        self.send(
+            CoreNotice(
+                transaction_id=transaction_id,
+                payload=Error(message="error", code=code, text=text[:500]),
+            )
+        )
+
+    def _close_soon(self, code: int) -> None:
+        self._closing = True
+        self._stop_writer(code)
+
+    def _stop_writer(self, code: int = WSCloseCode.OK) -> None:
+        try:
+            self._queue.put_nowait(code)
+        except asyncio.QueueFull:
+            self._closer = asyncio.ensure_future(self._ws.close(code=code))
+
+    async def run(self) -> None:
+        writer = asyncio.ensure_future(self._write_loop())
+        join_timer = asyncio.get_running_loop().call_later(
+            self.JOIN_TIMEOUT, self._close_if_not_joined
+        )
+        reason = "disconnected"
+        try:
+            async for frame in self._ws:
+                if frame.type == WSMsgType.TEXT:
+                    if not self._limiter.take():
+                        logger.warning("closing a connection that floods the server")
+                        self._close_soon(WSCloseCode.POLICY_VIOLATION)
+                        break
+                    if await self._handle(frame.data):
+                        reason = "left"
+                        break
+                elif frame.type == WSMsgType.BINARY:
+                    self._error(ErrorCode.INVALID_MESSAGE, "binary frames are not accepted")
+                else:
+                    break
+            if self._ws.close_code == WSCloseCode.POLICY_VIOLATION and not self._closing:
+                reason = "timeout"
+        finally:
+            join_timer.cancel()
+            if self._room is not None and self._participant is not None:
+                await self._room.leave(self._participant, reason)  # type: ignore[arg-type]
+            if not self._closing:
+                self._closing = True
+                self._stop_writer()
+            await asyncio.wait([writer], timeout=1.0)
+            writer.cancel()
+            await self._ws.close()
+
+    def _close_if_not_joined(self) -> None:
+        if self._participant is None and not self._closing:
+            logger.info("closing a connection that did not join in time")
+            self._close_soon(WSCloseCode.POLICY_VIOLATION)
+
+    async def _write_loop(self) -> None:
+        while True:
+            frame = await self._queue.get()
+            if self._ws.closed:
+                return
+            if isinstance(frame, int):
+                await self._ws.close(code=frame)
+                return
+            try:
+                await self._ws.send_str(frame)
+            except (ConnectionError, RuntimeError):
+                return
+
+    async def _handle(self, frame: str) -> bool:
+        """Handle one frame; True when the participant left."""
+        try:
+            message = parse_client_message(frame)
+        except ProtocolError as exc:
+            self._error(exc.code, exc.text, exc.transaction_id)
+            return False
+        try:
+            if isinstance(message, CoreRequest):
+                return await self._handle_core(message)
+            await self._handle_media(message)
+        except ProtocolError as exc:
+            self._error(exc.code, exc.text, message.transaction_id)
+        except RoomError as exc:
+            self._error(exc.code, str(exc), message.transaction_id)
+        except SdpError as exc:
+            self._error(ErrorCode.INVALID_SDP, str(exc), message.transaction_id)
+        return False
+
+    async def _handle_core(self, message: CoreRequest) -> bool:
+        payload = message.payload
+        if isinstance(payload, Join):
+            await self._join(payload, message.transaction_id)
+            return False
+        assert isinstance(payload, Leave)
+        if self._participant is None:
+            raise ProtocolError(ErrorCode.NOT_JOINED, "join the meeting before leaving it")
+        return True
+
+    async def _join(self, join: Join, transaction_id: str | None) -> None:
+        if self._participant is not None:
+            raise ProtocolError(ErrorCode.ALREADY_JOINED, "this connection already joined")
+        if join.protocol_version != PROTOCOL_VERSION:
+            raise ProtocolError(
+                ErrorCode.UNSUPPORTED_VERSION,
+                f"protocol version {join.protocol_version} is not supported; "
+                f"this server speaks version {PROTOCOL_VERSION}",
+            )
+        room = self._find_room(join.room)
+        secret = join.secret.get_secret_value()
+        if room is None:
+            # Same work as a real comparison, so timing does not reveal which rooms exist.
+            hmac.compare_digest(_DUMMY_SECRET, secret.encode())
+        if room is None or not room.secret_matches(secret):
+            self._refused_joins += 1
+            self._error(ErrorCode.JOIN_REFUSED, JOIN_REFUSED_TEXT, transaction_id)
+            if self._refused_joins >= MAX_REFUSED_JOINS:
+                self._close_soon(WSCloseCode.POLICY_VIOLATION)
+            return
+        self._room = room
+        self._participant = await room.join(join.display_name, join.media, self)
+
+    async def _handle_media(self, message: MediaRequest) -> None:
+        room, participant = self._room, self._participant
+        if room is None or participant is None:
+            raise ProtocolError(ErrorCode.NOT_JOINED, "join the meeting before sending media")
+        payload: Any = message.payload
+        if isinstance(payload, Publish):
+            await room.publish(participant, payload.media_session_type, payload.sdp)
+        elif isinstance(payload, SubscribeAnswer):
+            await room.answer_subscription(
+                participant, payload.target, payload.media_session_type, payload.sdp
+            )
+        elif isinstance(payload, Unpublish):
+            await room.unpublish(participant, payload.media_session_type)
+        elif isinstance(payload, UpdateMediaState):
+            room.update_media_state(participant, payload.media)
+        elif isinstance(payload, RequestKeyframe):
+            room.request_keyframe(participant, payload.target, payload.media_session_type)

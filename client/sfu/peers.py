@@ -1,0 +1,196 @@
+"""The SFU's peer connections: one per publication (receive) and one per subscription (send)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiortc import (
+    MediaStreamTrack,
+    RTCPeerConnection,
+    RTCRtpReceiver,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+from av import Packet
+from av.frame import Frame
+
+from client.netconfig import NetworkSettings
+from client.sfu.forwarder import AudioGate, OutboundStream, TrackForwarder
+from client.sfu.keyframes import keyframe_detector
+
+logger = logging.getLogger("runde.sfu.peers")
+
+# Codecs the SFU forwards: it must recognise keyframes of every video codec it accepts.
+FORWARDED_MIME_TYPES = {"audio": ("audio/opus",), "video": ("video/vp8", "video/h264")}
+
+
+class SdpError(ValueError):
+    """An offer or answer the SFU cannot use; the text goes back to the participant."""
+
+
+class _IdleTrack(MediaStreamTrack):
+    """Stands in for media on a subscription sender: the forwarder writes RTP directly,
+    so this track never yields and the sender never creates an encoder."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self._stopped = asyncio.Event()
+
+    async def recv(self) -> Frame | Packet[Any]:
+        await self._stopped.wait()
+        raise asyncio.CancelledError
+
+    def stop(self) -> None:
+        self._stopped.set()
+        super().stop()
+
+
+def _capabilities(kind: str, mime_types: tuple[str, ...]) -> list[RTCRtpCodecCapability]:
+    capabilities = RTCRtpReceiver.getCapabilities(kind)
+    codecs = capabilities.codecs if capabilities is not None else []
+    return [c for c in codecs if c.mimeType.lower() in mime_types]
+
+
+def _primary_codec(transceiver: RTCRtpTransceiver) -> tuple[str, int]:
+    for codec in transceiver._codecs:
+        if codec.mimeType.lower() != f"{transceiver.kind}/rtx" and codec.payloadType is not None:
+            return codec.mimeType, codec.payloadType
+    raise SdpError(f"no common {transceiver.kind} codec; the SFU forwards Opus, VP8 and H.264")
+
+
+async def _apply_remote(pc: RTCPeerConnection, sdp: str, kind: str) -> None:
+    try:
+        await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=kind))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as exc:
+        detail = str(exc)[:200] or type(exc).__name__
+        raise SdpError(f"the SDP {kind} could not be used: {detail}") from None
+
+
+@dataclass
+class Publication:
+    """A participant's stream arriving at the SFU."""
+
+    pc: RTCPeerConnection
+    forwarders: dict[str, TrackForwarder]
+    codecs: dict[str, str]  # kind -> mime type, to offer subscribers the same codec
+
+    async def close(self) -> None:
+        await self.pc.close()
+
+
+async def accept_publication(
+    offer_sdp: str,
+    settings: NetworkSettings,
+    audio_gate: AudioGate | None,
+) -> tuple[Publication, str]:
+    """Answer a publisher's offer; returns the publication and the SDP answer."""
+    pc = RTCPeerConnection(settings.rtc_configuration())
+    try:
+        await _apply_remote(pc, offer_sdp, "offer")
+        transceivers = pc.getTransceivers()
+        kinds = [t.kind for t in transceivers]
+        if (
+            not transceivers
+            or any(kinds.count(k) > 1 for k in kinds)
+            or set(kinds) - {"audio", "video"}
+        ):
+            raise SdpError("a publication carries one audio and/or one video track, nothing else")
+        for transceiver in transceivers:
+            if transceiver.direction not in ("recvonly", "sendrecv"):
+                raise SdpError(f"the {transceiver.kind} track in the offer is not being sent")
+            transceiver.direction = "recvonly"
+            transceiver.setCodecPreferences(
+                _capabilities(transceiver.kind, FORWARDED_MIME_TYPES[transceiver.kind])
+            )
+        answer = await pc.createAnswer()
+        await pc.setLocalDescription(answer)
+        forwarders: dict[str, TrackForwarder] = {}
+        codecs: dict[str, str] = {}
+        for transceiver in transceivers:
+            mime_type, payload_type = _primary_codec(transceiver)
+            codecs[transceiver.kind] = mime_type
+            forwarders[transceiver.kind] = TrackForwarder(
+                transceiver.receiver,
+                transceiver.kind,
+                payload_type,
+                keyframe_detector(mime_type),
+                audio_gate if transceiver.kind == "audio" else None,
+            )
+    except BaseException:
+        await pc.close()
+        raise
+    return Publication(pc=pc, forwarders=forwarders, codecs=codecs), pc.localDescription.sdp
+
+
+@dataclass
+class Subscription:
+    """Another participant's stream on its way from the SFU to one subscriber."""
+
+    pc: RTCPeerConnection
+    publication: Publication
+    _transceivers: dict[str, RTCRtpTransceiver]
+    _outbound: list[tuple[TrackForwarder, OutboundStream]] = field(default_factory=list)
+
+    async def accept_answer(self, answer_sdp: str) -> None:
+        await _apply_remote(self.pc, answer_sdp, "answer")
+
+        @self.pc.on("connectionstatechange")
+        def _on_state() -> None:
+            state = self.pc.connectionState
+            if state == "connected":
+                self._attach()
+            elif state in ("failed", "closed"):
+                self._detach()
+
+        if self.pc.connectionState == "connected":
+            self._attach()
+
+    def _attach(self) -> None:
+        if self._outbound:
+            return
+        for kind, transceiver in self._transceivers.items():
+            forwarder = self.publication.forwarders[kind]
+            _, payload_type = _primary_codec(transceiver)
+            sender: RTCRtpSender = transceiver.sender
+            self._outbound.append((forwarder, forwarder.add_subscriber(sender, payload_type)))
+
+    def _detach(self) -> None:
+        for forwarder, outbound in self._outbound:
+            forwarder.remove_subscriber(outbound)
+        self._outbound.clear()
+
+    def request_keyframe(self) -> None:
+        video = self.publication.forwarders.get("video")
+        if video is not None:
+            video.request_keyframe()
+
+    async def close(self) -> None:
+        self._detach()
+        for transceiver in self._transceivers.values():
+            transceiver.sender.track.stop()
+        await self.pc.close()
+
+
+async def offer_subscription(
+    publication: Publication, settings: NetworkSettings
+) -> tuple[Subscription, str]:
+    """Make the offer that sends ``publication`` to one more subscriber."""
+    pc = RTCPeerConnection(settings.rtc_configuration())
+    transceivers: dict[str, RTCRtpTransceiver] = {}
+    try:
+        for kind, mime_type in publication.codecs.items():
+            transceiver = pc.addTransceiver(_IdleTrack(kind), direction="sendonly")
+            transceiver.setCodecPreferences([c for c in _capabilities(kind, (mime_type.lower(),))])
+            transceivers[kind] = transceiver
+        offer = await pc.createOffer()
+        await pc.setLocalDescription(offer)
+    except BaseException:
+        await pc.close()
+        raise
+    return Subscription(pc, publication, transceivers), pc.localDescription.sdp

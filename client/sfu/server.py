@@ -1,0 +1,148 @@
+"""The SFU's signaling server: TLS WebSocket endpoint, the guest page and the room registry."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from dataclasses import dataclass, field
+from importlib import resources
+
+import ifaddr
+from aiohttp import web
+
+from client.netconfig import NetworkSettings
+from client.protocol.link import MeetingLink, new_room_id, new_secret
+from client.sfu.connection import Connection
+from client.sfu.room import Room
+from client.sfu.tls import ServerCertificate, generate_certificate
+
+logger = logging.getLogger("runde.sfu.server")
+
+_ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    listen_host: str = "0.0.0.0"
+    port: int = 0
+    advertised_host: str | None = None  # the host put into links; derived when None
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    heartbeat_seconds: float = 10.0
+    max_message_bytes: int = 64 * 1024
+    message_rate: float = 20.0  # per second and connection, sustained
+    message_burst: float = 60.0
+    max_participants: int = 50
+
+
+def _first_public_address() -> str:
+    for adapter in ifaddr.get_adapters():
+        for ip in adapter.ips:
+            if isinstance(ip.ip, str) and not ipaddress.ip_address(ip.ip).is_loopback:
+                return ip.ip
+    return "127.0.0.1"
+
+
+class SfuServer:
+    """Hosts rooms; :meth:`create_room` returns the link participants join with."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        self.settings = settings
+        self._rooms: dict[str, Room] = {}
+        self._connections: set[web.WebSocketResponse] = set()
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self.advertised_host = settings.advertised_host or (
+            settings.network.bind_addresses[0]
+            if settings.network.bind_addresses
+            else settings.listen_host
+            if settings.listen_host not in _ANY_ADDRESS
+            else _first_public_address()
+        )
+        self.certificate: ServerCertificate = generate_certificate(self.advertised_host)
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=self.settings.max_message_bytes)
+        app.router.add_get("/signaling", self._signaling)
+        app.router.add_get("/r/{room}", self._guest_page)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(
+            self._runner,
+            self.settings.listen_host or None,
+            self.settings.port,
+            ssl_context=self.certificate.ssl_context(),
+            reuse_address=True,
+        )
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        self._port = next(
+            (s.getsockname()[1] for s in sockets if s.family in (socket.AF_INET, socket.AF_INET6)),
+            self.settings.port,
+        )
+        logger.info("signaling listens on %s:%d", self.settings.listen_host, self._port)
+
+    def create_room(self) -> tuple[Room, MeetingLink]:
+        room_id, secret = new_room_id(), new_secret()
+        room = Room(
+            room_id, secret, self.settings.network, max_participants=self.settings.max_participants
+        )
+        self._rooms[room_id] = room
+        link = MeetingLink(
+            host=self.advertised_host,
+            port=self._port,
+            room=room_id,
+            secret=secret,
+            fingerprint=self.certificate.fingerprint,
+        )
+        logger.info("room created: %s", link.redacted())
+        return room, link
+
+    def room(self, room_id: str) -> Room | None:
+        return self._rooms.get(room_id)
+
+    async def stop(self) -> None:
+        """End every meeting (participants are told), then close the server."""
+        for room in list(self._rooms.values()):
+            await room.end("server_shutdown")
+        self._rooms.clear()
+        for ws in list(self._connections):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def _signaling(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(
+            heartbeat=self.settings.heartbeat_seconds,
+            max_msg_size=self.settings.max_message_bytes,
+        )
+        await ws.prepare(request)
+        self._connections.add(ws)
+        try:
+            connection = Connection(
+                ws, self.room, self.settings.message_rate, self.settings.message_burst
+            )
+            await connection.run()
+        finally:
+            self._connections.discard(ws)
+        return ws
+
+    async def _guest_page(self, request: web.Request) -> web.Response:
+        # The same page for every room name: it reveals nothing about which rooms exist.
+        page = resources.files("client.sfu").joinpath("guest_page.html").read_text("utf-8")
+        return web.Response(
+            text=page,
+            content_type="text/html",
+            headers={
+                "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
+                "style-src 'unsafe-inline'",
+                "Referrer-Policy": "no-referrer",
+                "Cache-Control": "no-store",
+            },
+        )
