@@ -64,8 +64,18 @@ def start_participant(
 ) -> subprocess.Popen[str]:
     return subprocess.Popen(
         runde_command(
-            "join", link, "--headless", "--name", name, "--bind", LOOPBACK,
-            "--duration", str(duration), "--stats-json", str(stats), *extra,
+            "join",
+            link,
+            "--headless",
+            "--name",
+            name,
+            "--bind",
+            LOOPBACK,
+            "--duration",
+            str(duration),
+            "--stats-json",
+            str(stats),
+            *extra,
         ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
