@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import ServerTimeoutError, WSCloseCode, WSMsgType, web
 
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.codec import ProtocolError, encode, parse_client_message
@@ -118,20 +118,21 @@ class Connection:
         reason = "disconnected"
         try:
             async for frame in self._ws:
-                if frame.type == WSMsgType.TEXT:
-                    if not self._limiter.take():
-                        logger.warning("closing a connection that floods the server")
-                        self._close_soon(WSCloseCode.POLICY_VIOLATION)
-                        break
-                    if await self._handle(frame.data):
-                        reason = "left"
-                        break
-                elif frame.type == WSMsgType.BINARY:
-                    self._error(ErrorCode.INVALID_MESSAGE, "binary frames are not accepted")
-                else:
+                if frame.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                     break
-            if self._ws.close_code == WSCloseCode.POLICY_VIOLATION and not self._closing:
-                reason = "timeout"
+                if not self._limiter.take():
+                    logger.warning("closing a connection that floods the server")
+                    self._close_soon(WSCloseCode.POLICY_VIOLATION)
+                    break
+                if frame.type == WSMsgType.BINARY:
+                    self._error(ErrorCode.INVALID_MESSAGE, "binary frames are not accepted")
+                elif await self._handle(frame.data):
+                    reason = "left"
+                    break
+                if self._closing:  # only the writer may read from here on, for the close
+                    break
+            if isinstance(self._ws.exception(), (TimeoutError, ServerTimeoutError)):
+                reason = "timeout"  # the heartbeat got no pong
         finally:
             join_timer.cancel()
             if self._room is not None and self._participant is not None:

@@ -95,15 +95,13 @@ async def accept_publication(
         await _apply_remote(pc, offer_sdp, "offer")
         transceivers = pc.getTransceivers()
         kinds = [t.kind for t in transceivers]
-        if (
-            not transceivers
-            or any(kinds.count(k) > 1 for k in kinds)
-            or set(kinds) - {"audio", "video"}
-        ):
-            raise SdpError("a publication carries one audio and/or one video track, nothing else")
+        if not transceivers:
+            raise SdpError("the SDP offer contains no audio or video track")
+        if any(kinds.count(k) > 1 for k in kinds) or set(kinds) - {"audio", "video"}:
+            raise SdpError("the SDP offer may carry one audio and one video track, nothing else")
         for transceiver in transceivers:
             if transceiver.direction not in ("recvonly", "sendrecv"):
-                raise SdpError(f"the {transceiver.kind} track in the offer is not being sent")
+                raise SdpError(f"the {transceiver.kind} track in the SDP offer is not sent")
             transceiver.direction = "recvonly"
             transceiver.setCodecPreferences(
                 _capabilities(transceiver.kind, FORWARDED_MIME_TYPES[transceiver.kind])

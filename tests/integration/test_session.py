@@ -32,8 +32,8 @@ def participant(link: str, name: str, video: bool = True) -> HeadlessParticipant
     )
 
 
-async def until(predicate: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+async def until(predicate: Callable[[], bool], within: float) -> None:
+    deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
