@@ -33,6 +33,7 @@ from client.sfu.keyframes import KeyframeTest
 logger = logging.getLogger("runde.sfu.forward")
 
 HISTORY_SIZE = 256  # packets kept per video subscriber to answer NACKs (~0.5 s at 600 kbit/s)
+MAX_SOCKET_BACKLOG = 256 * 1024  # bytes buffered in asyncio before we drop
 KEYFRAME_REQUEST_INTERVAL = 0.3  # seconds; a publisher is asked at most this often
 _NO_EXTENSIONS = HeaderExtensions()
 
@@ -69,24 +70,31 @@ class OutboundStream:
             self._history[seq % HISTORY_SIZE] = out
         return out
 
-    async def send(self, data: bytes) -> None:
-        transport = self._transport
-        if transport._state != State.CONNECTED:
+    def send(self, data: bytes) -> None:
+        """SRTP-protect and hand to the socket, or drop: never queue without bound.
+
+        This is aiortc's ``_send_rtp`` without its four coroutine hops per packet.
+        """
+        dtls = self._transport
+        pair = dtls.transport._connection._nominated.get(1)
+        if dtls._state != State.CONNECTED or pair is None:
             self.packets_dropped += 1
             return
-        try:
-            await transport._send_rtp(data)
-        except ConnectionError:
+        socket = pair.protocol.transport
+        # A subscriber whose socket backs up loses packets here, never the others' time.
+        # (asyncio's datagram transports have get_write_buffer_size; typeshed omits it)
+        if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
             self.packets_dropped += 1
             return
+        socket.sendto(dtls._tx_srtp.protect(data), pair.remote_addr)
         self.packets_sent += 1
 
-    async def retransmit(self, seq: int) -> None:
+    def retransmit(self, seq: int) -> None:
         if self._history is None:
             return
         data = self._history.get(seq % HISTORY_SIZE)
         if data is not None and struct.unpack_from("!H", data, 2)[0] == seq:
-            await self.send(data)
+            self.send(data)
 
 
 class TrackForwarder:
@@ -156,14 +164,14 @@ class TrackForwarder:
             self.request_keyframe()
         elif isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
             for seq in packet.lost:
-                await outbound.retransmit(seq)
+                outbound.retransmit(seq)
         else:
             await original(packet)
 
     async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         # An exception here would end the publisher's whole DTLS transport: contain it.
         try:
-            await self._forward(packet)
+            self._forward(packet)
         except Exception:
             self.errors += 1
             if self.errors == 1 or self.errors % 1000 == 0:
@@ -171,7 +179,7 @@ class TrackForwarder:
                     "forwarding a %s packet failed (%d so far)", self.kind, self.errors
                 )
 
-    async def _forward(self, packet: RtpPacket) -> None:
+    def _forward(self, packet: RtpPacket) -> None:
         if packet.payload_type != self.payload_type or not self._receiver._enabled:
             return  # RTX or a codec we did not negotiate for subscribers
         self.packets_received += 1
@@ -192,6 +200,6 @@ class TrackForwarder:
                     waiting = True
                     continue
                 outbound.waiting_for_keyframe = False
-            await outbound.send(outbound.prepare(data))
+            outbound.send(outbound.prepare(data))
         if waiting:
             self.request_keyframe()
