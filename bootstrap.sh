@@ -8,8 +8,10 @@ cd "$(dirname "$0")"
 mode="${1:-run}"
 shift || true
 
-RUN_PACKAGES=(python3-venv python3-dev libportaudio2)
-TEST_PACKAGES=(xvfb xauth pulseaudio pulseaudio-utils alsa-utils libasound2-plugins iproute2)
+RUN_PACKAGES=(python3-venv libportaudio2)
+# Janus is the reference media server some tests and the benchmark run against; iproute2
+# makes the network namespaces those tests keep their traffic in.
+TEST_PACKAGES=(janus iproute2)
 
 missing_packages() {
   local wanted=("$@") missing=()

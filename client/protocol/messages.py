@@ -61,12 +61,6 @@ class ParticipantInfo(_Strict):
     publishing: list[MediaSessionType] = Field(default_factory=list, max_length=4)
 
 
-class IceServer(_Strict):
-    urls: list[Annotated[str, StringConstraints(max_length=256)]] = Field(max_length=8)
-    username: str | None = None
-    credential: str | None = None
-
-
 # ---- client -> server: core -----------------------------------------------------------
 
 
@@ -159,7 +153,6 @@ class JoinSuccess(_Strict):
     protocol_version: int
     participant_id: Identifier
     participants: list[ParticipantInfo]
-    ice_servers: list[IceServer] = Field(default_factory=list)
 
 
 class ParticipantJoined(_Strict):
