@@ -147,3 +147,32 @@ def test_bad_link_is_named_and_nothing_starts(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "runde: bad meeting link: the link contains spaces, line breaks or control characters"
     )
+
+
+def test_secret_never_reaches_the_logs(tmp_path: Path) -> None:
+    host = start_host(log_level="debug")
+    secret = parse_link(host.link).secret
+    process = subprocess.Popen(
+        runde_command(
+            "--log-level",
+            "debug",
+            "join",
+            host.link,
+            "--headless",
+            "--name",
+            "Anna",
+            "--bind",
+            LOOPBACK,
+            "--duration",
+            "3",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    code, participant_log = finish(process)
+    host_log = host.stop()
+    assert code == 0, participant_log
+    assert "joined" in participant_log and "joined room" in host_log  # debug logs were on
+    assert secret not in participant_log
+    assert secret not in host_log
