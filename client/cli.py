@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="write received-frame statistics here on exit",
     )
     join.add_argument(
+        "--video-codec",
+        choices=["VP8", "H264"],
+        default="VP8",
+        type=str.upper,
+        help="the codec to send video in (receivers get what each sender sends)",
+    )
+    join.add_argument(
         "--stats-every",
         type=float,
         default=None,
@@ -179,7 +186,9 @@ async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: 
         for opened in sources:
             opened.stop()
         return _fail(EXIT_SOURCE_FAILED, str(exc))
-    participant = HeadlessParticipant(link, args.name, network, sources, started_at)
+    participant = HeadlessParticipant(
+        link, args.name, network, sources, started_at, video_codec=args.video_codec
+    )
     stop = asyncio.Event()
     _install_stop_signals(stop)
     try:

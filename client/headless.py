@@ -80,8 +80,10 @@ class HeadlessParticipant:
         network: NetworkSettings,
         sources: list[OpenedSource],
         started_at: float,
+        video_codec: str = "VP8",
     ) -> None:
         self._link = link
+        self._video_codec = video_codec
         self._network = network
         self._sources = sources
         self.stats = ParticipantStats(name=name, started_at=started_at)
@@ -92,7 +94,7 @@ class HeadlessParticipant:
         self.end: events.MeetingEnded | None = None
 
     def _make_backend(self, sink: EventSink) -> MeetingBackend:
-        return SfuBackend(self._link, self._network, sink)
+        return SfuBackend(self._link, self._network, sink, video_codec=self._video_codec)
 
     async def join(self) -> None:
         await self.session.join(self.stats.name, [s.track for s in self._sources])

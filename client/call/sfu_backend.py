@@ -7,7 +7,8 @@ import contextlib
 import logging
 from collections.abc import Sequence
 
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
@@ -55,8 +56,10 @@ class SfuBackend(MeetingBackend):
         network: NetworkSettings,
         on_event: EventSink,
         answer_timeout: float = 10.0,
+        video_codec: str = "VP8",
     ) -> None:
         self._link = link
+        self._video_codec = f"video/{video_codec}".lower()
         self._network = network
         self._emit = on_event
         self._answer_timeout = answer_timeout
@@ -114,7 +117,9 @@ class SfuBackend(MeetingBackend):
             raise ValueError(f"already publishing {session_type.value}")
         pc = RTCPeerConnection(self._network.rtc_configuration())
         for track in tracks:
-            pc.addTransceiver(track, direction="sendonly")
+            transceiver = pc.addTransceiver(track, direction="sendonly")
+            if track.kind == "video":
+                transceiver.setCodecPreferences(self._video_codecs_preferred())
         self._publishing[session_type] = pc
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._pending_answers[session_type] = answer
@@ -133,6 +138,12 @@ class SfuBackend(MeetingBackend):
             raise
         finally:
             self._pending_answers.pop(session_type, None)
+
+    def _video_codecs_preferred(self) -> list[RTCRtpCodecCapability]:
+        """Our chosen codec first, the others (and their RTX) as fallbacks."""
+        capabilities = RTCRtpSender.getCapabilities("video")
+        codecs = capabilities.codecs if capabilities is not None else []
+        return sorted(codecs, key=lambda c: c.mimeType.lower() != self._video_codec)
 
     async def unpublish(self, session_type: MediaSessionType) -> None:
         pc = self._publishing.pop(session_type, None)

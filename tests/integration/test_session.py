@@ -23,12 +23,14 @@ def loopback_ice() -> None:
     apply_bind_addresses([LOOPBACK])
 
 
-def participant(link: str, name: str, video: bool = True) -> HeadlessParticipant:
+def participant(
+    link: str, name: str, video: bool = True, codec: str = "VP8"
+) -> HeadlessParticipant:
     sources = [open_audio_source("sine")]
     if video:
         sources.append(open_video_source("testsrc"))
     return HeadlessParticipant(
-        parse_link(link), name, NETWORK, [s for s in sources if s], time.monotonic()
+        parse_link(link), name, NETWORK, [s for s in sources if s], time.monotonic(), codec
     )
 
 
@@ -104,6 +106,23 @@ def test_audio_only_participant(host: HostProcess) -> None:
         await until(lambda: bernd.stats.counts.get(anna_id) is not None, 10)
         await until(lambda: bernd.stats.counts[anna_id].audio_frames > 50, 10)
         assert bernd.stats.counts[anna_id].video_frames == 0
+        await anna.leave()
+        await bernd.leave()
+
+    run(scenario)
+
+
+def test_h264_is_negotiated_and_forwarded(host: HostProcess) -> None:
+    async def scenario() -> None:
+        anna = participant(host.link, "Anna", codec="H264")
+        bernd = participant(host.link, "Bernd")
+        await anna.join()
+        await bernd.join()
+        await until(lambda: video_from(bernd, anna) > 10, 10)
+        await until(lambda: video_from(anna, bernd) > 10, 10)
+        publishing = next(iter(anna.session._backend._publishing.values()))  # type: ignore[attr-defined]
+        video = next(t for t in publishing.getTransceivers() if t.kind == "video")
+        assert video._codecs[0].mimeType == "video/H264"
         await anna.leave()
         await bernd.leave()
 

@@ -176,3 +176,26 @@ def test_secret_never_reaches_the_logs(tmp_path: Path) -> None:
     assert "joined" in participant_log and "joined room" in host_log  # debug logs were on
     assert secret not in participant_log
     assert secret not in host_log
+
+
+def test_https_link_opens_a_guest_page_that_hands_over_to_the_app(host: HostProcess) -> None:
+    import asyncio
+
+    import aiohttp
+
+    link = parse_link(host.link)
+
+    async def fetch(path: str) -> tuple[int, str, str]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(
+                f"https://{link.host}:{link.port}{path}", ssl=aiohttp.Fingerprint(link.fingerprint)
+            ) as response,
+        ):
+            return response.status, await response.text(), response.headers["Referrer-Policy"]
+
+    status, page, referrer = asyncio.run(fetch(f"/r/{link.room}"))
+    assert status == 200 and referrer == "no-referrer"
+    assert "runde://" in page and "location.hash" in page
+    # Unknown rooms get the very same page: it reveals nothing about which rooms exist.
+    assert asyncio.run(fetch("/r/nosuchroom"))[1] == page
