@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+import av
+import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
@@ -45,6 +48,17 @@ async def run_host(
 class RemoteCounts:
     video_frames: int = 0
     audio_frames: int = 0
+    # the last second of received audio, to name the tone a remote is sending
+    recent_audio: deque[np.ndarray] = field(default_factory=lambda: deque(maxlen=50))
+    audio_rate: int = 48000
+
+    def dominant_hz(self) -> float | None:
+        if not self.recent_audio:
+            return None
+        samples = np.concatenate(list(self.recent_audio)).astype(np.float64)
+        spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+        spectrum[0] = 0.0
+        return round(float(np.argmax(spectrum)) * self.audio_rate / len(samples), 1)
 
 
 @dataclass
@@ -57,17 +71,34 @@ class ParticipantStats:
     names: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        remotes: dict[str, dict[str, int]] = {}
+        # A participant who left and rejoined has two ids: their visits add up by name.
+        totals: dict[str, tuple[int, int, float | None]] = {}
         for participant_id, counts in self.counts.items():
             name = self.names.get(participant_id, participant_id)
-            entry = remotes.setdefault(name, {"video_frames": 0, "audio_frames": 0})
-            entry["video_frames"] += counts.video_frames
-            entry["audio_frames"] += counts.audio_frames
+            video, audio, _ = totals.get(name, (0, 0, None))
+            totals[name] = (
+                video + counts.video_frames,
+                audio + counts.audio_frames,
+                counts.dominant_hz(),
+            )
+        remotes = {
+            name: {"video_frames": video, "audio_frames": audio, "audio_dominant_hz": hz}
+            for name, (video, audio, hz) in totals.items()
+        }
         return {
             "name": self.name,
             "first_remote_video_s": self.first_remote_video_s,
             "remotes": remotes,
         }
+
+
+def _first_channel(frame: av.AudioFrame) -> np.ndarray:
+    """One channel is enough to tell which tone arrives."""
+    samples: np.ndarray = frame.to_ndarray()
+    channel: np.ndarray = (
+        samples[0][:: len(frame.layout.channels)] if frame.format.is_packed else samples[0]
+    )
+    return channel
 
 
 class HeadlessParticipant:
@@ -125,15 +156,17 @@ class HeadlessParticipant:
         counts = self.stats.counts.setdefault(participant_id, RemoteCounts())
         try:
             while True:
-                await track.recv()
+                frame = await track.recv()
                 if track.kind == "video":
                     counts.video_frames += 1
                     if self.stats.first_remote_video_s is None:
                         self.stats.first_remote_video_s = round(
                             time.monotonic() - self.stats.started_at, 3
                         )
-                else:
+                elif isinstance(frame, av.AudioFrame):
                     counts.audio_frames += 1
+                    counts.audio_rate = frame.sample_rate
+                    counts.recent_audio.append(_first_channel(frame))
         except MediaStreamError:
             pass
 

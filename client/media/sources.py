@@ -12,6 +12,7 @@ from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
 _TESTSRC = re.compile(r"^testsrc(?::(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?)?$")
+_COLOR = re.compile(r"^color:([0-9a-fA-F]{6})$")
 _SINE = re.compile(r"^sine(?::(\d{2,5}))?$")
 
 # Headless bots default to a small picture: several run side by side on one machine.
@@ -44,9 +45,14 @@ def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSo
 
 
 def open_video_source(spec: str) -> OpenedSource | None:
-    """``none``, ``testsrc[:WxH[@FPS]]``, a video file, or a camera device."""
+    """``none``, ``testsrc[:WxH[@FPS]]``, ``color:RRGGBB``, a video file, or a camera."""
     if spec == "none":
         return None
+    color = _COLOR.match(spec)
+    if color:
+        width, height = DEFAULT_TEST_SIZE
+        graph = f"color=c=0x{color.group(1)}:size={width}x{height}:rate={DEFAULT_TEST_FPS}"
+        return _open(graph, "lavfi", "video")
     match = _TESTSRC.match(spec)
     if match:
         width = int(match.group(1) or DEFAULT_TEST_SIZE[0])
@@ -60,7 +66,8 @@ def open_video_source(spec: str) -> OpenedSource | None:
     if Path(spec).is_file():
         return _open(spec, None, "video", loop=True)
     raise SourceError(
-        f"video source {spec!r} is neither none, testsrc, an existing file nor a camera device"
+        f"video source {spec!r} is neither none, testsrc, color:RRGGBB, an existing file "
+        "nor a camera device"
     )
 
 

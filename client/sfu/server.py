@@ -106,6 +106,11 @@ class SfuServer:
     def room(self, room_id: str) -> Room | None:
         return self._rooms.get(room_id)
 
+    async def end_room(self, room: Room) -> None:
+        """The host ended the meeting: tell everyone, then forget the room and its secret."""
+        if self._rooms.pop(room.id, None) is not None:
+            await room.end("host_ended")
+
     async def stop(self) -> None:
         """End every meeting (participants are told), then close the server."""
         for room in list(self._rooms.values()):

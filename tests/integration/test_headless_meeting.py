@@ -15,6 +15,7 @@ from tests.helpers import (
 )
 
 NAMES = ("Anna", "Bernd", "Clara")
+TONES = {"Anna": 440, "Bernd": 660, "Clara": 880}
 
 
 def test_host_prints_a_link_as_first_line(host: HostProcess) -> None:
@@ -26,7 +27,10 @@ def test_three_participants_decode_each_others_audio_and_video(
     host: HostProcess, tmp_path: Path
 ) -> None:
     processes = {
-        name: start_participant(host.link, name, tmp_path / f"{name}.json", 8.0) for name in NAMES
+        name: start_participant(
+            host.link, name, tmp_path / f"{name}.json", 8.0, "--audio", f"sine:{TONES[name]}"
+        )
+        for name in NAMES
     }
     for name, process in processes.items():
         code, err = finish(process)
@@ -41,6 +45,8 @@ def test_three_participants_decode_each_others_audio_and_video(
             # 15 fps test video and 50 audio frames/s for several seconds of overlap.
             assert remote["video_frames"] >= 30, (name, other, remote)
             assert remote["audio_frames"] >= 100, (name, other, remote)
+            # The decoded audio is that participant's tone, not just some frames.
+            assert abs(remote["audio_dominant_hz"] - TONES[other]) < 5, (name, other, remote)
 
 
 def test_late_joiner_sees_video_within_a_second(host: HostProcess, tmp_path: Path) -> None:
