@@ -1,0 +1,233 @@
+"""Plays the remote voices: one jitter buffer per source, mixed in the sound card's callback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import av
+import numpy as np
+from aiortc import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
+from numpy.typing import NDArray
+
+from client.media import portaudio
+from client.media.jitter import JitterBuffer, SourceStats
+from client.media.processing import APM_FRAME, AudioProcessor
+
+logger = logging.getLogger("runde.media.playout")
+
+SAMPLE_RATE = 48000
+BLOCK_FRAMES = APM_FRAME  # 10 ms per callback: what the echo canceller takes
+_LAYOUTS = {1: "mono", 2: "stereo"}
+_STALL_REPORT_S = 3.0  # no callback for this long while sources play: the device is gone
+
+ErrorCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlayoutStats:
+    """For a diagnostics view: the device's side and each source's buffer."""
+
+    sources: tuple[SourceStats, ...]
+    frames_played: int  # audio frames written to the device
+    output_underflows: int  # the device ran out before the callback delivered
+    latency_ms: float  # the device's output latency
+    error: str | None
+
+
+@dataclass
+class _Source:
+    track: MediaStreamTrack
+    buffer: JitterBuffer
+    task: asyncio.Task[None] | None = None
+    resampler: av.AudioResampler | None = None
+
+
+class AudioPlayout:
+    """Mixes remote audio tracks onto one output device (``device``: PortAudio index or None).
+
+    ``add_source`` starts a task reading the track into the source's jitter buffer; the
+    sounddevice callback mixes all buffers. When the device cannot open or fails, ``on_error``
+    gets one sentence (from the caller's or the audio thread); the tracks are still read (and
+    their audio dropped) so nothing piles up, and the meeting goes on without sound.
+    """
+
+    def __init__(
+        self,
+        device: int | None = None,
+        *,
+        name: str | None = None,
+        on_error: ErrorCallback | None = None,
+        processor: AudioProcessor | None = None,
+        channels: int = 2,
+        target_ms: float = 60.0,
+        max_ms: float = 200.0,
+    ) -> None:
+        self.device = device
+        self.channels = channels
+        self._target_ms, self._max_ms = target_ms, max_ms
+        self._on_error = on_error
+        self._processor = processor
+        self._error: str | None = None
+        self._error_lock = threading.Lock()
+        self._sources: dict[str, _Source] = {}
+        self._buffers: tuple[JitterBuffer, ...] = ()  # replaced whole: the callback reads it
+        self._frames_played = 0
+        self._output_underflows = 0
+        self._last_callback: float | None = None
+        self._closing = False
+        label = name or portaudio.device_name(device, "output")
+        self._label = f"'{label}'" if label else "(system default)"
+        self._stream = self._open()
+        self._opened_at = time.monotonic()
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    def add_source(self, key: str, track: MediaStreamTrack) -> None:
+        """Plays ``track`` (replacing an earlier source of the same key); needs a running loop."""
+        self.remove_source(key)
+        source = _Source(track, JitterBuffer(self.channels, self._target_ms, self._max_ms))
+        source.task = asyncio.get_running_loop().create_task(
+            self._pump(key, source), name=f"playout {key}"
+        )
+        self._sources[key] = source
+        self._buffers = tuple(s.buffer for s in self._sources.values())
+
+    def remove_source(self, key: str) -> None:
+        source = self._sources.pop(key, None)
+        if source is None:
+            return
+        self._buffers = tuple(s.buffer for s in self._sources.values())
+        if source.task is not None:
+            source.task.cancel()
+
+    async def close(self) -> None:
+        """Stops reading every source and closes the device."""
+        self._closing = True
+        tasks = [s.task for s in self._sources.values() if s.task is not None]
+        for key in list(self._sources):
+            self.remove_source(key)
+        await asyncio.gather(*tasks, return_exceptions=True)
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            portaudio.close_stream(stream, f"speakers {self._label}")
+
+    def stats(self) -> PlayoutStats:
+        latency = float(self._stream.latency) * 1000 if self._stream is not None else 0.0
+        return PlayoutStats(
+            sources=tuple(s.buffer.stats(key) for key, s in self._sources.items()),
+            frames_played=self._frames_played,
+            output_underflows=self._output_underflows,
+            latency_ms=round(latency, 1),
+            error=self._error,
+        )
+
+    # --- sources (event loop) ----------------------------------------------------------------
+
+    async def _pump(self, key: str, source: _Source) -> None:
+        try:
+            while True:
+                frame = await source.track.recv()
+                if not isinstance(frame, av.AudioFrame):
+                    continue
+                for samples in self._convert(source, frame):
+                    source.buffer.push(samples)
+                self._check_stalled()
+        except MediaStreamError:
+            logger.info("the audio of %s ended", key)
+
+    def _convert(self, source: _Source, frame: av.AudioFrame) -> list[NDArray[np.int16]]:
+        """Frames as (frames, channels) s16 at 48 kHz; aiortc's Opus decoder already gives that."""
+        layout = _LAYOUTS[self.channels]
+        if (
+            frame.format.name == "s16"
+            and frame.sample_rate == SAMPLE_RATE
+            and frame.layout.name == layout
+        ):
+            return [_s16(frame, self.channels)]
+        if source.resampler is None:
+            source.resampler = av.AudioResampler(format="s16", layout=layout, rate=SAMPLE_RATE)
+        try:
+            converted = source.resampler.resample(frame)
+        except (av.FFmpegError, ValueError) as exc:
+            logger.debug("cannot convert a frame (%s): %s", frame, exc)
+            return []
+        return [_s16(f, self.channels) for f in converted]
+
+    def _check_stalled(self) -> None:
+        if self._stream is None or self._error is not None:
+            return
+        since = self._last_callback or self._opened_at
+        if time.monotonic() - since > _STALL_REPORT_S:
+            self._fail(f"the speakers {self._label} stopped playing (disconnected?)")
+
+    # --- device (audio thread) ---------------------------------------------------------------
+
+    def _open(self) -> Any:
+        sd = portaudio.load()
+        if sd is None:
+            self._fail(f"the speakers {self._label} cannot be used: PortAudio is missing")
+            return None
+        try:
+            stream = sd.OutputStream(
+                device=self.device,
+                samplerate=SAMPLE_RATE,
+                channels=self.channels,
+                dtype="int16",
+                blocksize=BLOCK_FRAMES,
+                callback=self._callback,
+                finished_callback=self._finished,
+                extra_settings=portaudio.extra_settings(sd, self.device, "output"),
+            )
+            portaudio.start_stream(stream)
+        except (sd.PortAudioError, ValueError) as exc:
+            self._fail(f"the speakers {self._label} could not be opened: {exc}")
+            return None
+        if self._processor is not None:
+            self._processor.set_render_latency(float(stream.latency))
+        return stream
+
+    def _callback(self, outdata: NDArray[np.int16], frames: int, _time: Any, status: Any) -> None:
+        if status.output_underflow:
+            self._output_underflows += 1
+        mix = np.zeros((frames, self.channels), dtype=np.int32)
+        for buffer in self._buffers:
+            samples = buffer.pull(frames)
+            if samples is not None:
+                mix += samples
+        np.clip(mix, -32768, 32767, out=mix)
+        outdata[:] = mix
+        if self._processor is not None:
+            self._processor.process_render(outdata)
+        self._frames_played += frames
+        self._last_callback = time.monotonic()
+
+    def _finished(self) -> None:
+        # PortAudio ends a stream by itself only when the device or sound server failed.
+        if not self._closing:
+            self._fail(f"the speakers {self._label} stopped playing (disconnected?)")
+
+    def _fail(self, message: str) -> None:
+        with self._error_lock:
+            if self._error is not None:
+                return
+            self._error = message
+        logger.warning("%s", message)
+        if self._on_error is not None:
+            try:
+                self._on_error(message)
+            except Exception:
+                logger.exception("playout error callback failed")
+
+
+def _s16(frame: av.AudioFrame, channels: int) -> NDArray[np.int16]:
+    """A packed s16 frame as (frames, channels); no copy."""
+    return np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1, channels)
