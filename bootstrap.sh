@@ -10,8 +10,9 @@ shift || true
 
 RUN_PACKAGES=(python3-venv libportaudio2)
 # Janus is the reference media server some tests and the benchmark run against; iproute2
-# makes the network namespaces those tests keep their traffic in.
-TEST_PACKAGES=(janus iproute2)
+# makes the network namespaces those tests keep their traffic in; PulseAudio with null sinks
+# is the sound card of the audio tests (PortAudio reaches it through ALSA's pulse plugin).
+TEST_PACKAGES=(janus iproute2 pulseaudio pulseaudio-utils libasound2-plugins)
 
 missing_packages() {
   local wanted=("$@") missing=()
@@ -56,6 +57,9 @@ setup_venv() {
   fi
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[$extras]"
+  # Compiled translations are build output: made here, not committed.
+  .venv/bin/pyside6-lrelease -silent resources/translations/runde_de.ts \
+    -qm client/ui/i18n/runde_de.qm
 }
 
 case "$mode" in

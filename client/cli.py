@@ -65,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
     )
+    parser.add_argument(
+        "--no-prejoin", action="store_true", help="with --link: join without the pre-join view"
+    )
+    parser.add_argument(
+        "--link", metavar="LINK", help="open this meeting link in the app (must come last)"
+    )
+    _add_network_options(parser)
+    parser.add_argument(
+        "--listen",
+        default="0.0.0.0",
+        metavar="ADDR",
+        help="where meetings hosted from the app accept participants",
+    )
     commands = parser.add_subparsers(dest="command")
 
     host = commands.add_parser("host", help="host a meeting through the embedded SFU")
@@ -229,26 +242,53 @@ async def _write_periodically(path: Path, stats: ParticipantStats, every: float)
         write_stats(path, stats)
 
 
+def check_link_argument(argv: Sequence[str]) -> str | None:
+    """The OS link handler puts the link last, after ``--link``; anything else is refused.
+
+    Checked on the raw arguments before argparse, so a crafted link cannot smuggle options
+    in (``runde --link "x" --evil``).
+    """
+    if "--link" not in argv:
+        return None
+    position = list(argv).index("--link")
+    if position != len(argv) - 2 or argv[-1].startswith("-"):
+        return "--link must be the last option and be followed by exactly one link"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started_at = time.monotonic()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    problem = check_link_argument(arguments)
+    if problem is not None:
+        return _fail(EXIT_USAGE, problem)
     parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
-    if not args.headless:
-        return _fail(
-            EXIT_USAGE,
-            f"the desktop window is not available yet; use 'runde {args.command} --headless'",
-        )
+    args = parser.parse_args(arguments)
     try:
         network = _network_settings(args)
     except NetworkSettingsError as exc:
         return _fail(EXIT_USAGE, str(exc))
     apply_bind_addresses(network.bind_addresses)
+    if args.command is None:
+        from client.app import GuiOptions, run
+
+        return run(
+            GuiOptions(
+                network=network,
+                link=args.link,
+                prejoin=not args.no_prejoin,
+                listen_host=args.listen,
+                log_level=args.log_level,
+            )
+        )
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not args.headless:
+        return _fail(
+            EXIT_USAGE,
+            f"'runde {args.command}' needs --headless; in the app use Start meeting or Join",
+        )
     if args.command == "host":
         return asyncio.run(_host(args, network))
     return asyncio.run(_join(args, network, started_at))

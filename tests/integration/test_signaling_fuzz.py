@@ -302,7 +302,9 @@ def test_answer_without_offer_is_refused(meeting: Meeting) -> None:
 def test_oversized_message_closes_the_connection(meeting: Meeting) -> None:
     replies, closed = exchange(meeting.link, ["x" * (128 * 1024)], wait=2.0)
     assert replies == []
-    assert closed == 1009  # message too big
+    # 1009 (message too big); the client may instead see the abort (1006) while it is
+    # still sending the rest of the frame. Either way the server dropped it and lives on.
+    assert closed in (1009, 1006)
 
 
 def test_flood_closes_the_connection(meeting: Meeting) -> None:
@@ -315,5 +317,8 @@ def test_flood_closes_the_connection(meeting: Meeting) -> None:
 def test_silent_connection_is_closed_after_the_join_timeout(meeting: Meeting) -> None:
     start = time.monotonic()
     _, closed = exchange(meeting.link, [], wait=15.0)
-    assert closed == 1008
-    assert 9.0 <= time.monotonic() - start < 15.0
+    elapsed = time.monotonic() - start
+    # Closed by the server at its 10 s join timeout (1008; 1006 if the close handshake was
+    # cut short), well before this client would have given up at 15 s.
+    assert closed in (1008, 1006)
+    assert 9.0 <= elapsed < 14.0, elapsed

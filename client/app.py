@@ -1,0 +1,69 @@
+"""The desktop app: QApplication on a qasync loop, the main window, and link dispatch."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from dataclasses import dataclass
+
+from client.netconfig import NetworkSettings
+
+logger = logging.getLogger("runde.app")
+
+
+@dataclass(frozen=True)
+class GuiOptions:
+    network: NetworkSettings
+    link: str | None = None
+    prejoin: bool = True
+    listen_host: str = "0.0.0.0"
+    log_level: str = "info"
+
+
+def run(options: GuiOptions) -> int:
+    # qasync picks its Qt binding from QT_API; it must be set before the import.
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from client import i18n, logs
+    from client.desktop_media import DesktopMedia
+    from client.hosting import EmbeddedHost
+    from client.settings import APPLICATION, ORGANIZATION, SettingsStore
+    from client.ui.controller import MeetingController
+    from client.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("Runde")
+    log_file = logs.configure(options.log_level)
+    settings = SettingsStore()
+    i18n.install(app, settings.load().language)
+    logger.info("Runde starts; log file %s", log_file)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    host = EmbeddedHost(options.network, options.listen_host)
+    media = DesktopMedia(settings)
+    controller = MeetingController(options.network, media, host)
+    window = MainWindow(controller, media, settings)
+    window.show()
+    if options.link:
+        window.open_link(options.link, prejoin=options.prejoin)
+
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    app.setQuitOnLastWindowClosed(False)
+
+    async def main() -> None:
+        await closed.wait()
+        # Let the leave started by the window's close finish, then end what we host.
+        await asyncio.gather(*controller.tasks, return_exceptions=True)
+        await host.stop()
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0

@@ -1,0 +1,108 @@
+"""This computer's camera, microphone and speaker for the app, as the UI's LocalMedia."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import av
+from aiortc import MediaStreamTrack
+
+from client.media import devices
+from client.media.camera import CameraTrack
+from client.media.microphone import MicrophoneTrack
+from client.media.playout import AudioPlayout
+from client.media.processing import AudioProcessor
+from client.settings import SettingsStore
+
+logger = logging.getLogger("runde.media.desktop")
+
+Choices = list[tuple[str, str]]
+
+
+def _index_of(name: str, candidates: list[devices.AudioDevice]) -> int | None:
+    """Devices are stored by name: PortAudio's indices change when devices come and go."""
+    for device in candidates:
+        if device.name == name:
+            return device.index
+    return None
+
+
+class DesktopMedia:
+    """Opens the devices chosen in the settings; every failure becomes one sentence."""
+
+    def __init__(self, settings: SettingsStore) -> None:
+        self._settings = settings
+        self._processor: AudioProcessor | bool | None = False  # False: not created yet
+
+    def _shared_processor(self) -> AudioProcessor | None:
+        # One echo canceller for microphone and speaker, so it knows what is being played.
+        if self._processor is False:
+            self._processor = AudioProcessor.create()
+        return self._processor if isinstance(self._processor, AudioProcessor) else None
+
+    def cameras(self) -> Choices:
+        return [(camera.name, camera.spec) for camera in devices.list_cameras()]
+
+    def microphones(self) -> Choices:
+        return [(device.name, device.name) for device in devices.list_microphones()]
+
+    def speakers(self) -> Choices:
+        return [(device.name, device.name) for device in devices.list_speakers()]
+
+    def open_camera(
+        self, on_error: Callable[[str], None], on_frame: Callable[[av.VideoFrame], None]
+    ) -> MediaStreamTrack | None:
+        chosen = self._settings.load()
+        spec = chosen.camera
+        if not spec:
+            found = devices.list_cameras()
+            if not found:
+                on_error("No camera was found; the meeting goes on without video.")
+                return None
+            spec = found[0].spec
+        camera = CameraTrack(
+            spec,
+            width=chosen.video_width,
+            height=chosen.video_height,
+            fps=chosen.video_fps,
+            on_error=on_error,
+        )
+        camera.add_frame_listener(on_frame)
+        return camera
+
+    def open_microphone(self, on_error: Callable[[str], None]) -> MediaStreamTrack | None:
+        name = self._settings.load().microphone
+        index = _index_of(name, devices.list_microphones()) if name else None
+        return MicrophoneTrack(
+            index, name=name or None, on_error=on_error, processor=self._shared_processor()
+        )
+
+    def open_playout(self, on_error: Callable[[str], None]) -> AudioPlayout:
+        name = self._settings.load().speaker
+        index = _index_of(name, devices.list_speakers()) if name else None
+        return AudioPlayout(
+            index, name=name or None, on_error=on_error, processor=self._shared_processor()
+        )
+
+    def set_microphone_muted(self, track: MediaStreamTrack, muted: bool) -> None:
+        if isinstance(track, MicrophoneTrack):
+            track.muted = muted
+
+    def microphone_level(self, track: MediaStreamTrack) -> float:
+        return track.level_dbfs if isinstance(track, MicrophoneTrack) else -100.0
+
+    def playout_report(self, playout: object) -> str:
+        if not isinstance(playout, AudioPlayout):
+            return ""
+        stats = playout.stats()
+        lines = [
+            f"frames played: {stats.frames_played}",
+            f"device underflows: {stats.output_underflows}",
+            f"output latency: {stats.latency_ms:.0f} ms",
+        ]
+        if stats.error:
+            lines.append(f"error: {stats.error}")
+        for source in stats.sources:
+            lines.append(str(source))
+        return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""Hosting from the desktop app: the embedded SFU, started when the user starts a meeting."""
+
+from __future__ import annotations
+
+import logging
+
+from client.netconfig import NetworkSettings
+from client.sfu.room import Room
+from client.sfu.server import ServerSettings, SfuServer
+
+logger = logging.getLogger("runde.hosting")
+
+
+class EmbeddedHost:
+    """Starts the SFU on first use; each :meth:`start` opens a fresh room with a new secret."""
+
+    def __init__(self, network: NetworkSettings, listen_host: str = "0.0.0.0") -> None:
+        self._settings = ServerSettings(listen_host=listen_host, network=network)
+        self._server: SfuServer | None = None
+        self._room: Room | None = None
+
+    async def start(self) -> str:
+        if self._server is None:
+            server = SfuServer(self._settings)
+            await server.start()
+            self._server = server
+        self._room, link = self._server.create_room()
+        return link.to_text()
+
+    async def end(self) -> None:
+        """End the hosted meeting for everyone still in it."""
+        if self._server is not None and self._room is not None:
+            await self._server.end_room(self._room)
+            self._room = None
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            await self._server.stop()
+            self._server = None

@@ -1,0 +1,366 @@
+"""The bridge between the meeting session (asyncio) and the widgets (Qt signals)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Protocol
+
+import av
+from aiortc import MediaStreamTrack
+from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtGui import QImage
+
+from client.call import events
+from client.call.backend import JoinError
+from client.call.session import MeetingSession
+from client.call.sfu_backend import SfuBackend
+from client.media.switchable import SwitchableVideoTrack
+from client.netconfig import NetworkSettings
+from client.protocol.link import LinkError, parse_link
+from client.protocol.messages import MediaSessionType, MediaState
+from client.ui.video_sink import VideoSink, fit_size, frame_to_image
+
+logger = logging.getLogger("runde.ui.controller")
+
+RECONNECT_ATTEMPTS = 3
+SELF_VIEW_INTERVAL = 1 / 15  # the self view needs no more than 15 pictures a second
+
+
+class State(StrEnum):
+    IDLE = "idle"
+    CONNECTING = "connecting"
+    JOINED = "joined"
+    RECONNECTING = "reconnecting"
+    FAILED = "failed"
+
+
+class Playout(Protocol):
+    def add_source(self, key: str, track: MediaStreamTrack) -> None: ...
+    def remove_source(self, key: str) -> None: ...
+    async def close(self) -> None: ...
+
+
+Choices = list[tuple[str, str]]  # (label shown, device value)
+FrameListener = Callable[[av.VideoFrame], None]
+
+
+class LocalMedia(Protocol):
+    """This computer's devices; failures are reported through ``on_error``, never raised."""
+
+    def cameras(self) -> Choices: ...
+    def microphones(self) -> Choices: ...
+    def speakers(self) -> Choices: ...
+    def open_camera(
+        self, on_error: Callable[[str], None], on_frame: FrameListener
+    ) -> MediaStreamTrack | None: ...
+    def open_microphone(self, on_error: Callable[[str], None]) -> MediaStreamTrack | None: ...
+    def open_playout(self, on_error: Callable[[str], None]) -> Playout | None: ...
+    def set_microphone_muted(self, track: MediaStreamTrack, muted: bool) -> None: ...
+    def microphone_level(self, track: MediaStreamTrack) -> float: ...
+    def playout_report(self, playout: Playout) -> str: ...
+
+
+class Host(Protocol):
+    """Hosts meetings from this computer (the embedded SFU)."""
+
+    async def start(self) -> str: ...
+    async def end(self) -> None: ...
+
+
+class MeetingController(QObject):
+    """Joins, hosts and leaves meetings for the UI, and reports what happens as signals.
+
+    Signals:
+        stateChanged(str state, str reason)
+        linkChanged(str link): the link of the current meeting, to invite others ("" when none)
+        participantJoined(str id, str name, bool audio, bool video)
+        participantLeft(str id)
+        participantMediaChanged(str id, bool audio, bool video)
+        remoteVideo(str id, VideoSink): attach the sink to that participant's tile
+        localMediaChanged(bool microphone_on, bool camera_on)
+        problem(str message): a device or server problem; the meeting goes on
+        ownImage(QImage): the camera's picture for the preview and self view
+    """
+
+    stateChanged = Signal(str, str)
+    linkChanged = Signal(str)
+    participantJoined = Signal(str, str, bool, bool)
+    participantLeft = Signal(str)
+    participantMediaChanged = Signal(str, bool, bool)
+    remoteVideo = Signal(str, VideoSink)
+    localMediaChanged = Signal(bool, bool)
+    problem = Signal(str)
+    ownImage = Signal(QImage)
+
+    def __init__(
+        self,
+        network: NetworkSettings,
+        media: LocalMedia,
+        host: Host | None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._network = network
+        self._media = media
+        self._host = host
+        self.hosting = False
+        self._session: MeetingSession | None = None
+        # What we publish: the camera behind it is opened and closed as it is switched.
+        self._video = SwitchableVideoTrack()
+        self._camera: MediaStreamTrack | None = None
+        self._microphone: MediaStreamTrack | None = None
+        self._playout: Playout | None = None
+        self._sinks: dict[str, VideoSink] = {}
+        self._participants: set[str] = set()
+        self._devices_open = False
+        self._name = ""
+        self._link = ""
+        self.state = State.IDLE
+        self.microphone_on = True
+        self.camera_on = True
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.own_view_size = QSize(640, 360)
+        self._last_own_image = 0.0
+        self._own_image_lock = threading.Lock()
+
+    # ---- commands from the UI ---------------------------------------------------------
+
+    def start_meeting(self, name: str) -> None:
+        self.spawn(self._start_meeting(name))
+
+    def join(self, link_text: str, name: str) -> None:
+        self.spawn(self._join(link_text, name))
+
+    def set_microphone(self, on: bool) -> None:
+        self.microphone_on = on
+        if self._microphone is not None:
+            self._media.set_microphone_muted(self._microphone, not on)
+        self._announce_media()
+
+    def set_camera(self, on: bool) -> None:
+        """Off closes the camera (its light goes out); on opens it again."""
+        self.camera_on = on
+        if not on and self._camera is not None:
+            self._camera.stop()
+            self._camera = None
+        elif on and self._camera is None and self._devices_open:
+            self._camera = self._media.open_camera(self.problem.emit, self._on_own_frame)
+        self._video.set_source(self._camera)
+        self._announce_media()
+
+    def leave(self) -> None:
+        self.spawn(self._leave(self.tr("You left the meeting.")))
+
+    def open_preview(self) -> None:
+        """Open camera and microphone for the pre-join view (kept open into the meeting)."""
+        self._open_local_media()
+
+    async def close_preview(self) -> None:
+        if self.state is State.IDLE:
+            await self._close_local_media()
+
+    async def reopen_devices(self) -> None:
+        """After the user picked other devices: close and reopen them."""
+        if self.state is State.IDLE:
+            await self._close_local_media()
+            self._open_local_media()
+        else:
+            self.problem.emit(self.tr("Device changes apply to the next meeting."))
+
+    def microphone_level(self) -> float:
+        if self._microphone is None or not self.microphone_on:
+            return -100.0
+        return self._media.microphone_level(self._microphone)
+
+    def audio_report(self) -> str:
+        if self._playout is None:
+            return self.tr("No sound output is open.")
+        return self._media.playout_report(self._playout)
+
+    @property
+    def link(self) -> str:
+        return self._link
+
+    # ---- implementation ---------------------------------------------------------------
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        """Run a coroutine on the loop, keeping a reference until it is done."""
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _set_state(self, state: State, reason: str = "") -> None:
+        self.state = state
+        self.stateChanged.emit(state.value, reason)
+
+    async def _start_meeting(self, name: str) -> None:
+        if self._host is None:
+            self.problem.emit(self.tr("Hosting meetings is not available."))
+            return
+        self._set_state(State.CONNECTING)
+        try:
+            link = await self._host.start()
+            self.hosting = True
+        except OSError as exc:
+            self._set_state(
+                State.FAILED, self.tr("Could not start the meeting: %1").replace("%1", str(exc))
+            )
+            return
+        await self._join(link, name)
+
+    async def _join(self, link_text: str, name: str) -> None:
+        try:
+            link = parse_link(link_text)
+        except LinkError as exc:
+            self._set_state(
+                State.FAILED,
+                self.tr("This meeting link cannot be used: %1").replace("%1", str(exc)),
+            )
+            return
+        self._name = name
+        if link_text != self._link:
+            self._link = link_text
+            self.linkChanged.emit(link_text)
+        if self.state is not State.RECONNECTING:
+            self._set_state(State.CONNECTING)
+        self._open_local_media()
+        for attempt in range(RECONNECT_ATTEMPTS + 1):
+            session = MeetingSession(lambda sink: SfuBackend(link, self._network, sink))
+            session.subscribe(self._on_event)
+            self._session = session
+            try:
+                await session.join(name, self._published_tracks(), self._media_state())
+            except JoinError as exc:
+                if self.state is not State.RECONNECTING or attempt == RECONNECT_ATTEMPTS:
+                    self._set_state(State.FAILED, str(exc))
+                    await self._close_local_media()
+                    return
+                await asyncio.sleep(1.0 + attempt)
+                continue
+            self._set_state(State.JOINED)
+            for participant in session.participants.values():
+                self._participants.add(participant.id)
+                self.participantJoined.emit(
+                    participant.id,
+                    participant.display_name,
+                    participant.media.audio,
+                    participant.media.video,
+                )
+            return
+
+    def _media_state(self) -> MediaState:
+        return MediaState(
+            audio=self.microphone_on and self._microphone is not None,
+            video=self._camera is not None,
+        )
+
+    def _published_tracks(self) -> list[MediaStreamTrack]:
+        # The same tracks again after a reconnect: the devices stay open.
+        tracks: list[MediaStreamTrack] = [self._video]
+        if self._microphone is not None:
+            tracks.insert(0, self._microphone)
+        return tracks
+
+    def _open_local_media(self) -> None:
+        self._devices_open = True
+        if self._microphone is None:
+            self._microphone = self._media.open_microphone(self.problem.emit)
+        if self._playout is None:
+            self._playout = self._media.open_playout(self.problem.emit)
+        self.set_microphone(self.microphone_on)
+        self.set_camera(self.camera_on)
+
+    def _on_own_frame(self, frame: av.VideoFrame) -> None:
+        """Runs on the capture thread: convert there, hand the picture to the GUI thread."""
+        now = time.monotonic()
+        with self._own_image_lock:
+            if now - self._last_own_image < SELF_VIEW_INTERVAL or not self.camera_on:
+                return
+            self._last_own_image = now
+        size = fit_size(QSize(frame.width, frame.height), self.own_view_size)
+        self.ownImage.emit(frame_to_image(frame, size))
+
+    async def _close_local_media(self) -> None:
+        self._devices_open = False
+        for track in (self._microphone, self._camera):
+            if track is not None:
+                track.stop()
+        self._microphone = self._camera = None
+        self._video.set_source(None)
+        if self._playout is not None:
+            await self._playout.close()
+            self._playout = None
+
+    def _announce_media(self) -> None:
+        self.localMediaChanged.emit(self.microphone_on, self.camera_on)
+        session = self._session
+        if session is not None and self.state is State.JOINED:
+            self.spawn(session.set_media(self.microphone_on, self.camera_on))
+
+    async def _leave(self, reason: str) -> None:
+        session, self._session = self._session, None
+        for participant_id in list(self._participants):
+            self._drop_participant(participant_id)
+        if session is not None:
+            await session.leave()
+        if self.hosting and self._host is not None:
+            self.hosting = False
+            await self._host.end()
+        await self._close_local_media()
+        self._link = ""
+        self.linkChanged.emit("")
+        self._set_state(State.IDLE, reason)
+
+    def _drop_participant(self, participant_id: str) -> None:
+        self._participants.discard(participant_id)
+        sink = self._sinks.pop(participant_id, None)
+        if sink is not None:
+            sink.stop()
+        if self._playout is not None:
+            self._playout.remove_source(participant_id)
+        self.participantLeft.emit(participant_id)
+
+    def _on_event(self, event: events.MeetingEvent) -> None:
+        if isinstance(event, events.ParticipantJoined):
+            info = event.participant
+            self._participants.add(info.id)
+            self.participantJoined.emit(
+                info.id, info.display_name, info.media.audio, info.media.video
+            )
+        elif isinstance(event, events.ParticipantLeft):
+            self._drop_participant(event.participant_id)
+        elif isinstance(event, events.MediaStateChanged):
+            self.participantMediaChanged.emit(
+                event.participant_id, event.media.audio, event.media.video
+            )
+        elif isinstance(event, events.RemoteTrackAdded):
+            self._attach_track(event)
+        elif isinstance(event, events.ServerError):
+            self.problem.emit(event.text)
+        elif isinstance(event, events.MeetingEnded):
+            if event.connection_lost and self._session is not None:
+                self.spawn(self._reconnect())
+            else:
+                self.spawn(self._leave(event.reason))
+
+    def _attach_track(self, event: events.RemoteTrackAdded) -> None:
+        if event.session_type is not MediaSessionType.VIDEO:
+            return
+        if event.track.kind == "video":
+            sink = VideoSink(event.track, self)
+            self._sinks[event.participant_id] = sink
+            sink.start()
+            self.remoteVideo.emit(event.participant_id, sink)
+        elif self._playout is not None:
+            self._playout.add_source(event.participant_id, event.track)
+
+    async def _reconnect(self) -> None:
+        for participant_id in list(self._participants):
+            self._drop_participant(participant_id)
+        self._set_state(State.RECONNECTING, self.tr("The connection was lost; reconnecting…"))
+        await self._join(self._link, self._name)

@@ -1,0 +1,128 @@
+"""Small dialogs: keyboard shortcuts, audio diagnostics and settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.settings import UserSettings
+
+
+def shortcuts() -> list[tuple[str, str]]:
+    translate = QCoreApplication.translate
+    return [
+        ("Ctrl+N", translate("Shortcuts", "Start a meeting")),
+        ("Ctrl+D", translate("Shortcuts", "Microphone on/off")),
+        ("Ctrl+E", translate("Shortcuts", "Camera on/off")),
+        ("Ctrl+L", translate("Shortcuts", "Grid or speaker layout")),
+        ("Enter", translate("Shortcuts", "Pin the focused tile")),
+        ("Ctrl+P", translate("Shortcuts", "Show or hide the participant list")),
+        ("F11", translate("Shortcuts", "Full screen")),
+        ("Ctrl+Shift+L", translate("Shortcuts", "Leave the meeting")),
+        ("Ctrl+Shift+D", translate("Shortcuts", "Audio diagnostics")),
+        ("F1", translate("Shortcuts", "This list")),
+    ]
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        rows = shortcuts()
+        table = QTableWidget(len(rows), 2)
+        table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        for row, (keys, action) in enumerate(rows):
+            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 1, QTableWidgetItem(action))
+        table.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+
+
+class DiagnosticsDialog(QDialog):
+    """Live audio figures: jitter buffer fill, underruns, late frames."""
+
+    def __init__(self, report: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Audio diagnostics"))
+        self._report = report
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setAccessibleName(self.tr("Audio diagnostics"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(1000)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.text.setPlainText(self._report())
+
+
+RESOLUTIONS = [(1280, 720), (960, 540), (640, 360)]
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: UserSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.name_edit = QLineEdit(settings.display_name)
+        self.name_edit.setMaxLength(64)
+        self.name_edit.setAccessibleName(self.tr("Your name"))
+        self.resolution_box = QComboBox()
+        self.resolution_box.setAccessibleName(self.tr("Camera resolution"))
+        for width, height in RESOLUTIONS:
+            self.resolution_box.addItem(f"{width} × {height}", (width, height))
+        index = self.resolution_box.findData((settings.video_width, settings.video_height))
+        self.resolution_box.setCurrentIndex(max(index, 0))
+        self.language_box = QComboBox()
+        self.language_box.setAccessibleName(self.tr("Language"))
+        for label, code in ((self.tr("System language"), ""), ("Deutsch", "de"), ("English", "en")):
+            self.language_box.addItem(label, code)
+        self.language_box.setCurrentIndex(max(self.language_box.findData(settings.language), 0))
+        form = QFormLayout()
+        form.addRow(self.tr("&Name:"), self.name_edit)
+        form.addRow(self.tr("Camera &resolution:"), self.resolution_box)
+        form.addRow(self.tr("&Language:"), self.language_box)
+        note = QLabel(self.tr("A new language applies after Runde restarts."))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def changes(self) -> dict[str, object]:
+        width, height = self.resolution_box.currentData()
+        return {
+            "display_name": self.name_edit.text().strip(),
+            "video_width": width,
+            "video_height": height,
+            "language": self.language_box.currentData(),
+        }

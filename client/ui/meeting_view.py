@@ -1,0 +1,272 @@
+"""The meeting: tiles in a grid or speaker layout, controls, participants and the link."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.ui.video_sink import VideoSink
+from client.ui.video_tile import VideoTile
+
+SELF_ID = "self"
+
+
+class MeetingView(QWidget):
+    """Signals:
+    microphoneToggled(bool), cameraToggled(bool), leaveRequested(), fullscreenRequested()
+    """
+
+    microphoneToggled = Signal(bool)
+    cameraToggled = Signal(bool)
+    leaveRequested = Signal()
+    fullscreenRequested = Signal()
+    shortcutsRequested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tiles: dict[str, VideoTile] = {}
+        self.speaker_layout = False
+        self.pinned: str | None = None
+
+        self.status = QLabel()
+        self.status.setAccessibleName(self.tr("Connection state"))
+        self.status.setWordWrap(True)
+
+        self.link_edit = QLineEdit()
+        self.link_edit.setReadOnly(True)
+        self.link_edit.setAccessibleName(self.tr("Meeting link"))
+        self.copy_button = QPushButton(self.tr("Copy &link"))
+        self.copy_button.setAccessibleName(self.tr("Copy the meeting link"))
+        self.copy_button.clicked.connect(self._copy_link)
+        self.invite_button = QPushButton(self.tr("Copy &invitation"))
+        self.invite_button.setAccessibleName(self.tr("Copy an invitation text with the link"))
+        self.invite_button.clicked.connect(self._copy_invitation)
+        link_row = QHBoxLayout()
+        link_row.addWidget(QLabel(self.tr("Link:")))
+        link_row.addWidget(self.link_edit, 1)
+        link_row.addWidget(self.copy_button)
+        link_row.addWidget(self.invite_button)
+
+        self.stage = QWidget()
+        self.stage.setAccessibleName(self.tr("Participants' video"))
+        self.grid = QGridLayout(self.stage)
+        self.grid.setSpacing(4)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+
+        self.participant_list = QListWidget()
+        self.participant_list.setAccessibleName(self.tr("Participants"))
+        self.participant_list.setMaximumWidth(240)
+        self.participant_list.setVisible(False)
+
+        self.microphone_button = self._toggle(self.tr("Microphone"), "Ctrl+D")
+        self.microphone_button.toggled.connect(self.microphoneToggled)
+        self.camera_button = self._toggle(self.tr("Camera"), "Ctrl+E")
+        self.camera_button.toggled.connect(self.cameraToggled)
+        self.layout_button = self._button(self.tr("Speaker layout"), "Ctrl+L", self.toggle_layout)
+        self.list_button = self._button(
+            self.tr("Participants"), "Ctrl+P", self.toggle_participant_list
+        )
+        self.fullscreen_button = self._button(
+            self.tr("Full screen"), "F11", self.fullscreenRequested.emit
+        )
+        self.shortcuts_button = self._button(
+            self.tr("Shortcuts"), "F1", self.shortcutsRequested.emit
+        )
+        self.leave_button = self._button(self.tr("Leave"), "Ctrl+Shift+L", self.leaveRequested.emit)
+        self.leave_button.setStyleSheet("background: #b3261e; color: white")
+
+        controls = QHBoxLayout()
+        for button in (
+            self.microphone_button,
+            self.camera_button,
+            self.layout_button,
+            self.list_button,
+            self.fullscreen_button,
+            self.shortcuts_button,
+        ):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        controls.addWidget(self.leave_button)
+
+        middle = QHBoxLayout()
+        middle.addWidget(self.stage, 1)
+        middle.addWidget(self.participant_list)
+
+        column = QVBoxLayout(self)
+        column.addWidget(self.status)
+        column.addLayout(link_row)
+        column.addLayout(middle, 1)
+        column.addLayout(controls)
+        self.set_local_media(True, True)
+
+    # ---- building blocks -------------------------------------------------------------------
+
+    def _button(self, text: str, shortcut: str, action: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setShortcut(shortcut)
+        button.setToolTip(f"{text} ({shortcut})")
+        button.setAccessibleName(f"{text} ({shortcut})")
+        button.clicked.connect(action)
+        return button
+
+    def _toggle(self, text: str, shortcut: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setCheckable(True)
+        button.setShortcut(shortcut)
+        button.setToolTip(f"{text} ({shortcut})")
+        button.setAccessibleName(f"{text} ({shortcut})")
+        return button
+
+    # ---- updates from the controller --------------------------------------------------------
+
+    def reset(self, own_name: str) -> None:
+        for participant_id in list(self.tiles):
+            self.remove_participant(participant_id)
+        self.pinned = None
+        self.add_participant(SELF_ID, own_name, True, True, is_self=True)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+
+    def set_link(self, link: str) -> None:
+        self.link_edit.setText(link)
+        for widget in (self.link_edit, self.copy_button, self.invite_button):
+            widget.setVisible(bool(link))
+
+    def set_local_media(self, microphone_on: bool, camera_on: bool) -> None:
+        for button, on, name in (
+            (self.microphone_button, microphone_on, self.tr("Microphone")),
+            (self.camera_button, camera_on, self.tr("Camera")),
+        ):
+            button.blockSignals(True)
+            button.setChecked(on)
+            button.blockSignals(False)
+            button.setText(
+                self.tr("%1 on").replace("%1", name)
+                if on
+                else self.tr("%1 off").replace("%1", name)
+            )
+        own = self.tiles.get(SELF_ID)
+        if own is not None:
+            own.set_media(microphone_on, camera_on)
+
+    def add_participant(
+        self, participant_id: str, name: str, audio: bool, video: bool, is_self: bool = False
+    ) -> None:
+        if participant_id in self.tiles:
+            return
+        tile = VideoTile(participant_id, name, is_self=is_self)
+        tile.set_media(audio, video)
+        tile.activated.connect(self.pin)
+        self.tiles[participant_id] = tile
+        item = QListWidgetItem(self.tr("%1 (you)").replace("%1", name) if is_self else name)
+        item.setData(Qt.ItemDataRole.UserRole, participant_id)
+        self.participant_list.addItem(item)
+        self._arrange()
+
+    def remove_participant(self, participant_id: str) -> None:
+        tile = self.tiles.pop(participant_id, None)
+        if tile is None:
+            return
+        tile.setParent(None)
+        tile.deleteLater()
+        for row in range(self.participant_list.count()):
+            item = self.participant_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == participant_id:
+                self.participant_list.takeItem(row)
+                break
+        if self.pinned == participant_id:
+            self.pinned = None
+        self._arrange()
+
+    def set_participant_media(self, participant_id: str, audio: bool, video: bool) -> None:
+        tile = self.tiles.get(participant_id)
+        if tile is not None:
+            tile.set_media(audio, video)
+
+    def attach_video(self, participant_id: str, sink: VideoSink) -> None:
+        tile = self.tiles.get(participant_id)
+        if tile is None:
+            return
+        sink.set_box(tile.size())
+        tile.boxChanged.connect(sink.set_box)
+        sink.frameReady.connect(tile.set_image)
+
+    def show_own_image(self, image: QImage) -> None:
+        tile = self.tiles.get(SELF_ID)
+        if tile is not None:
+            tile.set_image(image)
+
+    # ---- layouts ----------------------------------------------------------------------
+
+    def pin(self, participant_id: str) -> None:
+        self.pinned = None if self.pinned == participant_id else participant_id
+        for tile_id, tile in self.tiles.items():
+            tile.set_pinned(tile_id == self.pinned)
+        if self.pinned is not None:
+            self.speaker_layout = True
+        self._arrange()
+
+    def toggle_layout(self) -> None:
+        self.speaker_layout = not self.speaker_layout
+        self.layout_button.setText(
+            self.tr("Grid layout") if self.speaker_layout else self.tr("Speaker layout")
+        )
+        self._arrange()
+
+    def toggle_participant_list(self) -> None:
+        self.participant_list.setVisible(not self.participant_list.isVisible())
+
+    def _arrange(self) -> None:
+        while self.grid.count():
+            self.grid.takeAt(0)
+        tiles = list(self.tiles.values())
+        if not tiles:
+            return
+        if self.speaker_layout and len(tiles) > 1:
+            main = self.tiles.get(self.pinned or "") or next(
+                (t for t in tiles if not t.is_self), tiles[0]
+            )
+            strip = [t for t in tiles if t is not main]
+            self.grid.addWidget(main, 0, 0, 1, max(1, len(strip)))
+            for column, tile in enumerate(strip):
+                tile.setMaximumHeight(140)
+                self.grid.addWidget(tile, 1, column)
+            main.setMaximumHeight(16777215)
+            self.grid.setRowStretch(0, 4)
+            self.grid.setRowStretch(1, 1)
+            return
+        columns = math.ceil(math.sqrt(len(tiles)))
+        for index, tile in enumerate(tiles):
+            tile.setMaximumHeight(16777215)
+            self.grid.addWidget(tile, index // columns, index % columns)
+        self.grid.setRowStretch(0, 1)
+        self.grid.setRowStretch(1, 1 if len(tiles) > columns else 0)
+
+    # ---- link -------------------------------------------------------------------------
+
+    def _copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.link_edit.text())
+
+    def _copy_invitation(self) -> None:
+        QGuiApplication.clipboard().setText(
+            self.tr(
+                "You are invited to a Runde meeting.\n\nJoin with the Runde app:\n%1\n\n"
+                "The link contains the meeting's key: share it only with the people "
+                "you invite."
+            ).replace("%1", self.link_edit.text())
+        )

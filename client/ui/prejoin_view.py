@@ -1,0 +1,194 @@
+"""Before entering: see yourself, check the microphone, pick devices, type your name."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.ui.video_tile import VideoTile
+
+Choices = list[tuple[str, str]]  # (label shown, value stored)
+
+
+class PreJoinView(QWidget):
+    """Signals:
+    joinRequested(str name)
+    backRequested()
+    microphoneToggled(bool), cameraToggled(bool)
+    devicesChanged(str camera, str microphone, str speaker)
+    """
+
+    joinRequested = Signal(str)
+    backRequested = Signal()
+    microphoneToggled = Signal(bool)
+    cameraToggled = Signal(bool)
+    devicesChanged = Signal(str, str, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.preview = VideoTile("self", self.tr("You"), is_self=True)
+        self.preview.setAccessibleName(self.tr("Camera preview"))
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+
+        self.level_meter = QProgressBar()
+        self.level_meter.setRange(0, 60)
+        self.level_meter.setTextVisible(False)
+        self.level_meter.setAccessibleName(self.tr("Microphone level"))
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setAccessibleName(self.tr("Your name"))
+        self.name_edit.setMaxLength(64)
+        self.name_edit.setPlaceholderText(self.tr("How others see you"))
+        self.name_edit.textChanged.connect(self._update_join_button)
+        self.name_edit.returnPressed.connect(self._join)
+
+        self.microphone_button = QPushButton()
+        self.microphone_button.setCheckable(True)
+        self.microphone_button.toggled.connect(self._microphone_toggled)
+        self.camera_button = QPushButton()
+        self.camera_button.setCheckable(True)
+        self.camera_button.toggled.connect(self._camera_toggled)
+
+        self.camera_box = QComboBox()
+        self.camera_box.setAccessibleName(self.tr("Camera"))
+        self.microphone_box = QComboBox()
+        self.microphone_box.setAccessibleName(self.tr("Microphone"))
+        self.speaker_box = QComboBox()
+        self.speaker_box.setAccessibleName(self.tr("Speaker"))
+        for box in (self.camera_box, self.microphone_box, self.speaker_box):
+            box.activated.connect(self._devices_changed)
+
+        self.join_button = QPushButton(self.tr("&Join now"))
+        self.join_button.setDefault(True)
+        self.join_button.setAccessibleName(self.tr("Join the meeting now"))
+        self.join_button.clicked.connect(self._join)
+        self.back_button = QPushButton(self.tr("&Back"))
+        self.back_button.setAccessibleName(self.tr("Back to the start"))
+        self.back_button.clicked.connect(self.backRequested)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #b3261e")
+        self.message_label.setAccessibleName(self.tr("Message"))
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Name:"), self.name_edit)
+        form.addRow(self.tr("&Camera:"), self.camera_box)
+        form.addRow(self.tr("&Microphone:"), self.microphone_box)
+        form.addRow(self.tr("Micro&phone level:"), self.level_meter)
+        form.addRow(self.tr("&Speaker:"), self.speaker_box)
+
+        toggles = QHBoxLayout()
+        toggles.addWidget(self.microphone_button)
+        toggles.addWidget(self.camera_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.join_button)
+
+        side = QVBoxLayout()
+        side.addWidget(self.heading)
+        side.addLayout(form)
+        side.addLayout(toggles)
+        side.addWidget(self.message_label)
+        side.addStretch(1)
+        side.addLayout(buttons)
+
+        row = QHBoxLayout(self)
+        row.addWidget(self.preview, 3)
+        row.addLayout(side, 2)
+        self.set_microphone(True)
+        self.set_camera(True)
+
+    # ---- filled in by the window ---------------------------------------------------------
+
+    def prepare(
+        self,
+        heading: str,
+        name: str,
+        cameras: Choices,
+        microphones: Choices,
+        speakers: Choices,
+        chosen: tuple[str, str, str],
+    ) -> None:
+        self.heading.setText(heading)
+        self.name_edit.setText(name)
+        self.message_label.clear()
+        for box, choices, value in zip(
+            (self.camera_box, self.microphone_box, self.speaker_box),
+            (cameras, microphones, speakers),
+            chosen,
+            strict=True,
+        ):
+            box.clear()
+            box.addItem(self.tr("System default"), "")
+            for label, data in choices:
+                box.addItem(label, data)
+            index = box.findData(value)
+            box.setCurrentIndex(max(index, 0))
+        self._update_join_button()
+        (self.name_edit if not name else self.join_button).setFocus()
+
+    def set_level(self, dbfs: float) -> None:
+        self.level_meter.setValue(int(max(0.0, min(60.0, dbfs + 60.0))))
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def set_microphone(self, on: bool) -> None:
+        self.microphone_button.setChecked(on)
+        self._label_toggles()
+
+    def set_camera(self, on: bool) -> None:
+        self.camera_button.setChecked(on)
+        self._label_toggles()
+
+    # ---- internals ---------------------------------------------------------------------
+
+    def _label_toggles(self) -> None:
+        mic_on = self.microphone_button.isChecked()
+        cam_on = self.camera_button.isChecked()
+        self.microphone_button.setText(
+            self.tr("Microphone on") if mic_on else self.tr("Microphone off")
+        )
+        self.microphone_button.setAccessibleName(self.tr("Microphone (Ctrl+D)"))
+        self.microphone_button.setToolTip(self.tr("Turn the microphone on or off (Ctrl+D)"))
+        self.microphone_button.setShortcut("Ctrl+D")
+        self.camera_button.setText(self.tr("Camera on") if cam_on else self.tr("Camera off"))
+        self.camera_button.setAccessibleName(self.tr("Camera (Ctrl+E)"))
+        self.camera_button.setToolTip(self.tr("Turn the camera on or off (Ctrl+E)"))
+        self.camera_button.setShortcut("Ctrl+E")
+        self.preview.set_media(mic_on, cam_on)
+
+    def _microphone_toggled(self, on: bool) -> None:
+        self._label_toggles()
+        self.microphoneToggled.emit(on)
+
+    def _camera_toggled(self, on: bool) -> None:
+        self._label_toggles()
+        self.cameraToggled.emit(on)
+
+    def _devices_changed(self) -> None:
+        self.devicesChanged.emit(
+            self.camera_box.currentData() or "",
+            self.microphone_box.currentData() or "",
+            self.speaker_box.currentData() or "",
+        )
+
+    def _update_join_button(self) -> None:
+        self.join_button.setEnabled(bool(self.name_edit.text().strip()))
+
+    def _join(self) -> None:
+        name = self.name_edit.text().strip()
+        if name:
+            self.joinRequested.emit(name)

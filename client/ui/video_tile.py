@@ -1,0 +1,139 @@
+"""One participant's tile: their picture (or initials), name, muted and speaking marks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+_BACKGROUND = QColor(32, 33, 36)
+_SPEAKING = QColor(26, 115, 232)
+_LABEL_BACKGROUND = QColor(0, 0, 0, 150)
+
+
+class VideoTile(QWidget):
+    """Paints the latest picture 1:1 when it already has the tile's size (the cheap path).
+
+    Signals:
+        activated(str participant_id): double-click or Enter: pin this tile.
+        boxChanged(QSize): the picture area changed; video sinks convert to this size.
+    """
+
+    activated = Signal(str)
+    boxChanged = Signal(QSize)
+
+    def __init__(self, participant_id: str, name: str, is_self: bool = False) -> None:
+        super().__init__()
+        self.participant_id = participant_id
+        self.name = name
+        self.is_self = is_self
+        self.audio_on = True
+        self.video_on = True
+        self.speaking = False
+        self.pinned = False
+        self._image: QImage | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 90)
+        self._update_accessible_name()
+
+    # ---- state --------------------------------------------------------------------------
+
+    def set_image(self, image: QImage) -> None:
+        self._image = image
+        self.update()
+
+    def set_media(self, audio_on: bool, video_on: bool) -> None:
+        self.audio_on, self.video_on = audio_on, video_on
+        if not video_on:
+            self._image = None
+        self._update_accessible_name()
+        self.update()
+
+    def set_speaking(self, speaking: bool) -> None:
+        if speaking != self.speaking:
+            self.speaking = speaking
+            self.update()
+
+    def set_pinned(self, pinned: bool) -> None:
+        self.pinned = pinned
+        self._update_accessible_name()
+        self.update()
+
+    def image(self) -> QImage | None:
+        return self._image
+
+    def _update_accessible_name(self) -> None:
+        parts = [self.tr("You") if self.is_self else self.name]
+        if not self.audio_on:
+            parts.append(self.tr("microphone off"))
+        if not self.video_on:
+            parts.append(self.tr("camera off"))
+        if self.pinned:
+            parts.append(self.tr("pinned"))
+        self.setAccessibleName(", ".join(parts))
+        self.setToolTip(self.tr("Double-click or press Enter to pin"))
+
+    # ---- Qt ----------------------------------------------------------------------------
+
+    def resizeEvent(self, event: object) -> None:
+        self.boxChanged.emit(self.size())
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        self.activated.emit(self.participant_id)
+
+    def keyPressEvent(self, event: object) -> None:
+        key = getattr(event, "key", lambda: None)()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit(self.participant_id)
+        else:
+            super().keyPressEvent(event)  # type: ignore[arg-type]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), _BACKGROUND)
+        image = self._image
+        if image is not None and self.video_on:
+            x = (self.width() - image.width()) // 2
+            y = (self.height() - image.height()) // 2
+            if image.size() == self.size() or (x >= 0 and y >= 0):
+                painter.drawImage(x, y, image)
+            else:  # the tile shrank and the next frame is not converted yet
+                painter.drawImage(self.rect(), image)
+        else:
+            self._paint_initials(painter)
+        self._paint_label(painter)
+        if self.speaking or self.hasFocus():
+            pen = QPen(_SPEAKING if self.speaking else QColor(255, 255, 255), 3)
+            painter.setPen(pen)
+            painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
+        painter.end()
+
+    def _paint_initials(self, painter: QPainter) -> None:
+        initials = "".join(word[0] for word in self.name.split()[:2]).upper() or "?"
+        font = QFont(self.font())
+        font.setPointSize(max(12, self.height() // 6))
+        painter.setFont(font)
+        painter.setPen(QColor(230, 230, 230))
+        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, initials)
+
+    def _paint_label(self, painter: QPainter) -> None:
+        text = self.tr("%1 (you)").replace("%1", self.name) if self.is_self else self.name
+        if not self.audio_on:
+            text = self.tr("%1 · muted").replace("%1", text)
+        if self.pinned:
+            text = self.tr("%1 · pinned").replace("%1", text)
+        painter.setFont(self.font())
+        metrics = painter.fontMetrics()
+        box = QRect(
+            6,
+            self.height() - metrics.height() - 10,
+            metrics.horizontalAdvance(text) + 12,
+            metrics.height() + 6,
+        )
+        painter.fillRect(box, _LABEL_BACKGROUND)
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, 180)

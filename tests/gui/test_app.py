@@ -1,0 +1,160 @@
+"""The desktop app as a user sees it: preview, a meeting with two colleagues, mute, leave."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+from client.ui.meeting_view import SELF_ID
+from client.ui.video_tile import VideoTile
+from tests.audio import PulseServer, dominant_frequency
+from tests.gui.conftest import App
+
+BLUE, GREEN, RED = "0000ff", "00ff00", "ff0000"
+
+
+def center_color(tile: VideoTile) -> QColor:
+    image = tile.grab().toImage()
+    return image.pixelColor(image.width() // 2, image.height() // 2)
+
+
+def is_color(color: QColor, rgb: str) -> bool:
+    wanted = [int(rgb[i : i + 2], 16) for i in (0, 2, 4)]
+    actual = [color.red(), color.green(), color.blue()]
+    return all(abs(a - w) < 70 for a, w in zip(actual, wanted, strict=True))
+
+
+async def start_meeting(app: App) -> str:
+    app.window.start_view.start_button.click()
+    await app.until(
+        lambda: app.window.stack.currentWidget() is app.window.prejoin_view, 5, "pre-join"
+    )
+    app.window.prejoin_view.join_button.click()
+    await app.until(lambda: app.controller.state.value == "joined", 10, "joined own meeting")
+    return app.controller.link
+
+
+def tile_of(app: App, name: str) -> VideoTile | None:
+    return next((t for t in app.window.meeting_view.tiles.values() if t.name == name), None)
+
+
+def shows(app: App, name: str, rgb: str) -> bool:
+    tile = tile_of(app, name)
+    return tile is not None and tile.image() is not None and is_color(center_color(tile), rgb)
+
+
+def test_prejoin_preview_shows_the_test_pattern(make_app: Callable[..., App]) -> None:
+    app = make_app(camera="lavfi:testsrc2=size=640x360:rate=15")
+
+    async def scenario() -> None:
+        app.window.start_view.start_button.click()
+        preview = app.window.prejoin_view.preview
+        await app.until(lambda: preview.image() is not None, 5, "a preview picture")
+        await asyncio.sleep(0.3)
+        image = preview.grab().toImage()
+        colors = {
+            image.pixelColor(x, y).name()
+            for x in range(20, image.width() - 20, image.width() // 12)
+            for y in range(20, image.height() - 40, image.height() // 8)
+        }
+        # testsrc2 is a colourful pattern: many different colours, not a black frame.
+        assert len(colors) > 8, colors
+
+    app.run(scenario())
+
+
+def test_meeting_with_two_colleagues(make_app: Callable[..., App]) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        link = await start_meeting(app)
+        anna = app.colleague(link, "Anna", BLUE, 440)
+        bernd = app.colleague(link, "Bernd", GREEN, 550)
+        await anna.join()
+        await bernd.join()
+        view = app.window.meeting_view
+        own = view.tiles[SELF_ID]
+        await app.until(
+            lambda: (
+                is_color(center_color(own), RED)
+                and shows(app, "Anna", BLUE)
+                and shows(app, "Bernd", GREEN)
+            ),
+            5,
+            "three tiles showing red, blue and green",
+        )
+        assert len(view.tiles) == 3
+
+        # Muting in the app shows as muted for the others...
+        app_id = next(iter(anna.session.participants.keys() - {bernd.session.participant_id}))
+        view.microphone_button.click()
+        await app.until(
+            lambda: not anna.session.participants[app_id].media.audio, 5, "Anna sees mute"
+        )
+        # ...and a colleague's mute shows in the app.
+        await anna.session.set_media(audio=False, video=True)
+        anna_tile = tile_of(app, "Anna")
+        assert anna_tile is not None
+        await app.until(lambda: not anna_tile.audio_on, 5, "the app shows Anna muted")
+        assert "microphone off" in anna_tile.accessibleName()
+
+        # Leaving returns to the start view, and the others see the app leave.
+        view.leave_button.click()
+        await app.until(
+            lambda: app.window.stack.currentWidget() is app.window.start_view, 5, "start view"
+        )
+        await app.until(lambda: anna.ended.is_set() and bernd.ended.is_set(), 5, "others told")
+        assert anna.end is not None and "host ended" in anna.end.reason
+
+    app.run(scenario())
+
+
+def test_colleagues_tone_is_played_and_our_tone_reaches_them(
+    make_app: Callable[..., App], pulse: PulseServer
+) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        link = await start_meeting(app)
+        anna = app.colleague(link, "Anna", BLUE, 1000)
+        await anna.join()
+        await app.until(lambda: shows(app, "Anna", BLUE), 5, "Anna's picture")
+        await asyncio.sleep(1.5)  # the jitter buffer fills
+
+        # Anna's 1 kHz tone comes out of the app's speaker (the null sink's monitor).
+        recording = await loop.run_in_executor(None, pulse.record_speaker, 1.0)
+        assert abs(dominant_frequency(np.asarray(recording)) - 1000) < 20
+
+        # A 660 Hz tone played into the app's microphone reaches Anna.
+        app_id = next(iter(anna.session.participants))
+        playing = loop.run_in_executor(None, pulse.play_tone_into_microphone, 660, 3.0)
+        await asyncio.sleep(2.5)
+        heard = anna.stats.counts[app_id].dominant_hz()
+        await playing
+        assert heard is not None and abs(heard - 660) < 20, heard
+
+    app.run(scenario())
+
+
+def test_missing_camera_is_named_and_the_meeting_goes_on(make_app: Callable[..., App]) -> None:
+    app = make_app(camera="/dev/video99")
+
+    async def scenario() -> None:
+        link = await start_meeting(app)
+        await app.until(lambda: any("/dev/video99" in p for p in app.problems), 5, "a message")
+        anna = app.colleague(link, "Anna", BLUE, 500)
+        await anna.join()
+        app_id = next(iter(anna.session.participants))
+
+        def anna_hears_the_app() -> bool:
+            counts = anna.stats.counts.get(app_id)
+            return counts is not None and counts.audio_frames > 50
+
+        await app.until(anna_hears_the_app, 10, "Anna hears the app")
+        await app.until(lambda: shows(app, "Anna", BLUE), 5, "the app still shows Anna")
+
+    app.run(scenario())
