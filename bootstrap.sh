@@ -58,6 +58,7 @@ setup_venv() {
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[$extras]"
   # Compiled translations are build output: made here, not committed.
+  mkdir -p client/ui/i18n
   .venv/bin/pyside6-lrelease -silent resources/translations/runde_de.ts \
     -qm client/ui/i18n/runde_de.qm
 }

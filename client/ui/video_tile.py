@@ -96,10 +96,17 @@ class VideoTile(QWidget):
         if image is not None and self.video_on:
             x = (self.width() - image.width()) // 2
             y = (self.height() - image.height()) // 2
-            if image.size() == self.size() or (x >= 0 and y >= 0):
-                painter.drawImage(x, y, image)
-            else:  # the tile shrank and the next frame is not converted yet
-                painter.drawImage(self.rect(), image)
+            if x >= 0 and y >= 0:
+                painter.drawImage(x, y, image)  # already the tile's size: drawn 1:1
+            else:  # larger than the tile (it shrank, or a self view): scale, keep the shape
+                fitted = image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                box = QRect(
+                    (self.width() - fitted.width()) // 2,
+                    (self.height() - fitted.height()) // 2,
+                    fitted.width(),
+                    fitted.height(),
+                )
+                painter.drawImage(box, image)
         else:
             self._paint_initials(painter)
         self._paint_label(painter)
