@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up Runde in .venv/ and runs it or its tests.
-#   ./bootstrap.sh run    set up, then start Runde (no display: host a meeting headless)
+#   ./bootstrap.sh run    set up, then start the app (no display: host a meeting headless)
 #   ./bootstrap.sh test   set up, then run lint, type checks and the whole test suite
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -67,6 +67,9 @@ case "$mode" in
   run)
     install_system_packages "${RUN_PACKAGES[@]}"
     setup_venv gui
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      exec .venv/bin/runde "$@"
+    fi
     echo "bootstrap: no display: hosting a meeting headless; its link follows (Ctrl+C ends it)" >&2
     exec .venv/bin/runde host --headless "$@"
     ;;

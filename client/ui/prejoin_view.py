@@ -51,6 +51,7 @@ class PreJoinView(QWidget):
         self.name_edit.setMaxLength(64)
         self.name_edit.setPlaceholderText(self.tr("How others see you"))
         self.name_edit.textChanged.connect(self._update_join_button)
+        self.name_edit.textChanged.connect(self._show_name)
         self.name_edit.returnPressed.connect(self._join)
 
         self.microphone_button = QPushButton()
@@ -184,6 +185,10 @@ class PreJoinView(QWidget):
             self.microphone_box.currentData() or "",
             self.speaker_box.currentData() or "",
         )
+
+    def _show_name(self, name: str) -> None:
+        self.preview.name = name.strip() or self.tr("You")
+        self.preview.update()
 
     def _update_join_button(self) -> None:
         self.join_button.setEnabled(bool(self.name_edit.text().strip()))
