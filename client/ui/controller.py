@@ -19,6 +19,7 @@ from client.call import events
 from client.call.backend import JoinError
 from client.call.session import MeetingSession
 from client.call.sfu_backend import SfuBackend
+from client.media.level_probe import LevelProbeTrack
 from client.media.switchable import SwitchableVideoTrack
 from client.netconfig import NetworkSettings
 from client.protocol.link import LinkError, parse_link
@@ -117,6 +118,7 @@ class MeetingController(QObject):
         self._playout: Playout | None = None
         self._sinks: dict[str, VideoSink] = {}
         self._participants: set[str] = set()
+        self._voices: dict[str, LevelProbeTrack] = {}
         self._devices_open = False
         self._name = ""
         self._link = ""
@@ -171,6 +173,10 @@ class MeetingController(QObject):
             self._open_local_media()
         else:
             self.problem.emit(self.tr("Device changes apply to the next meeting."))
+
+    def speaking(self) -> dict[str, bool]:
+        """Who is audible right now, by participant id (polled by the view)."""
+        return {participant_id: voice.speaking for participant_id, voice in self._voices.items()}
 
     def microphone_level(self) -> float:
         if self._microphone is None or not self.microphone_on:
@@ -318,6 +324,7 @@ class MeetingController(QObject):
 
     def _drop_participant(self, participant_id: str) -> None:
         self._participants.discard(participant_id)
+        self._voices.pop(participant_id, None)
         sink = self._sinks.pop(participant_id, None)
         if sink is not None:
             sink.stop()
@@ -357,7 +364,9 @@ class MeetingController(QObject):
             sink.start()
             self.remoteVideo.emit(event.participant_id, sink)
         elif self._playout is not None:
-            self._playout.add_source(event.participant_id, event.track)
+            probe = LevelProbeTrack(event.track)
+            self._voices[event.participant_id] = probe
+            self._playout.add_source(event.participant_id, probe)
 
     async def _reconnect(self) -> None:
         for participant_id in list(self._participants):

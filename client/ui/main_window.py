@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
     def _show_level(self) -> None:
         if self.stack.currentWidget() is self.prejoin_view:
             self.prejoin_view.set_level(self.controller.microphone_level())
+        elif self.stack.currentWidget() is self.meeting_view:
+            self.meeting_view.show_speaking(self.controller.speaking())
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():

@@ -206,6 +206,10 @@ class MeetingView(QWidget):
         tile.boxChanged.connect(sink.set_box)
         sink.frameReady.connect(tile.set_image)
 
+    def show_speaking(self, speaking: dict[str, bool]) -> None:
+        for participant_id, tile in self.tiles.items():
+            tile.set_speaking(speaking.get(participant_id, False))
+
     def show_own_image(self, image: QImage) -> None:
         tile = self.tiles.get(SELF_ID)
         if tile is not None:

@@ -123,7 +123,10 @@ def test_colleagues_tone_is_played_and_our_tone_reaches_them(
         anna = app.colleague(link, "Anna", BLUE, 1000)
         await anna.join()
         await app.until(lambda: shows(app, "Anna", BLUE), 5, "Anna's picture")
-        await asyncio.sleep(1.5)  # the jitter buffer fills
+        anna_tile = tile_of(app, "Anna")
+        assert anna_tile is not None
+        await app.until(lambda: anna_tile.speaking, 5, "Anna's tile marked as speaking")
+        await asyncio.sleep(1.0)  # the jitter buffer fills
 
         # Anna's 1 kHz tone comes out of the app's speaker (the null sink's monitor).
         recording = await loop.run_in_executor(None, pulse.record_speaker, 1.0)
