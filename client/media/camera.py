@@ -14,11 +14,11 @@ import av
 from aiortc import VideoStreamTrack
 from aiortc.mediastreams import VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamError
 
+from client.media.failure import ErrorCallback, FailureReport
 from client.media.handoff import Handoff
 
 logger = logging.getLogger("runde.media.camera")
 
-ErrorCallback = Callable[[str], None]
 FrameListener = Callable[[av.VideoFrame], None]
 
 # A device that is missing, busy or forbidden will not open with other options either.
@@ -67,8 +67,7 @@ class CameraTrack(VideoStreamTrack):
         self.width, self.height, self.fps = width, height, fps
         self.frames_captured = 0
         self._label = f"'{name}' ({spec})" if name else f"'{spec}'"
-        self._on_error = on_error
-        self._error: str | None = None
+        self._failure = FailureReport("camera", on_error)
         self._listeners: list[FrameListener] = []
         self._latest: Handoff[av.VideoFrame] = Handoff(maxlen=1)
         self._stopping = threading.Event()
@@ -80,7 +79,7 @@ class CameraTrack(VideoStreamTrack):
     @property
     def error(self) -> str | None:
         """The sentence given to ``on_error``, once the camera failed."""
-        return self._error
+        return self._failure.message
 
     @property
     def frames_dropped(self) -> int:
@@ -225,15 +224,8 @@ class CameraTrack(VideoStreamTrack):
                 logger.exception("camera preview listener failed")
 
     def _fail(self, message: str) -> None:
-        if self._error is not None or self._stopping.is_set():
-            return
-        self._error = message
-        logger.warning("%s", message)
-        if self._on_error is not None:
-            try:
-                self._on_error(message)
-            except Exception:
-                logger.exception("camera error callback failed")
+        if not self._stopping.is_set():  # a stop is not a failure
+            self._failure.fail(message)
 
 
 def _reason(exc: BaseException) -> str:

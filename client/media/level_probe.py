@@ -5,8 +5,10 @@ from __future__ import annotations
 import av
 import numpy as np
 from aiortc import MediaStreamTrack
+from numpy.typing import NDArray
 
-SILENCE_DBFS = -100.0
+from client.media.microphone import MIN_DBFS, dbfs
+
 SPEAKING_DBFS = -45.0  # above this a voice is speaking; Opus comfort noise stays below
 
 
@@ -18,7 +20,7 @@ class LevelProbeTrack(MediaStreamTrack):
     def __init__(self, source: MediaStreamTrack) -> None:
         super().__init__()
         self._source = source
-        self.level_dbfs = SILENCE_DBFS
+        self.level_dbfs = MIN_DBFS
 
     @property
     def speaking(self) -> bool:
@@ -26,10 +28,9 @@ class LevelProbeTrack(MediaStreamTrack):
 
     async def recv(self) -> av.AudioFrame:
         frame = await self._source.recv()
-        if isinstance(frame, av.AudioFrame):
-            samples = frame.to_ndarray().astype(np.float64)
-            rms = float(np.sqrt(np.mean(samples * samples))) if samples.size else 0.0
-            self.level_dbfs = 20 * np.log10(rms / 32768) if rms > 0 else SILENCE_DBFS
+        if isinstance(frame, av.AudioFrame) and frame.format.name == "s16":
+            samples: NDArray[np.int16] = frame.to_ndarray()
+            self.level_dbfs = dbfs(samples)
         return frame  # type: ignore[return-value]
 
     def stop(self) -> None:

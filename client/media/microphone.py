@@ -5,9 +5,7 @@ from __future__ import annotations
 import fractions
 import logging
 import math
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import av
@@ -17,6 +15,7 @@ from aiortc.mediastreams import MediaStreamError
 from numpy.typing import NDArray
 
 from client.media import portaudio
+from client.media.failure import ErrorCallback, FailureReport
 from client.media.handoff import Handoff
 from client.media.processing import AudioProcessor
 
@@ -33,8 +32,6 @@ MIN_DBFS = -100.0
 # stay silent (no callback at all) before the user is told.
 _STALL_GRACE_S = 0.1
 _STALL_REPORT_S = 5.0
-
-ErrorCallback = Callable[[str], None]
 
 
 class MicrophoneTrack(AudioStreamTrack):
@@ -61,10 +58,8 @@ class MicrophoneTrack(AudioStreamTrack):
         self.device = device
         self.silence_frames = 0  # sent because the device had nothing
         self.blocks_received = 0  # 20 ms blocks the device delivered
-        self._on_error = on_error
+        self._failure = FailureReport("microphone", on_error)
         self._processor = processor
-        self._error: str | None = None
-        self._error_lock = threading.Lock()
         self._muted = False
         self._level = MIN_DBFS
         self._queue: Handoff[NDArray[np.int16]] = Handoff(maxlen=QUEUE_FRAMES)
@@ -91,7 +86,7 @@ class MicrophoneTrack(AudioStreamTrack):
 
     @property
     def error(self) -> str | None:
-        return self._error
+        return self._failure.message
 
     @property
     def dropped_frames(self) -> int:
@@ -139,7 +134,7 @@ class MicrophoneTrack(AudioStreamTrack):
         return np.zeros(FRAME_SAMPLES, dtype=np.int16)
 
     def _check_stalled(self) -> None:
-        if self._stream is None or self._error is not None:
+        if self._stream is None or self._failure.message is not None:
             return
         since = self._last_callback or self._opened_at
         if time.monotonic() - since > _STALL_REPORT_S:
@@ -191,16 +186,7 @@ class MicrophoneTrack(AudioStreamTrack):
             self._fail(f"the microphone {self._label} stopped working (disconnected?)")
 
     def _fail(self, message: str) -> None:
-        with self._error_lock:
-            if self._error is not None:
-                return
-            self._error = message
-        logger.warning("%s", message)
-        if self._on_error is not None:
-            try:
-                self._on_error(message)
-            except Exception:
-                logger.exception("microphone error callback failed")
+        self._failure.fail(message)
 
 
 def dbfs(samples: NDArray[np.int16]) -> float:

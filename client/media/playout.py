@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +15,7 @@ from aiortc.mediastreams import MediaStreamError
 from numpy.typing import NDArray
 
 from client.media import portaudio
+from client.media.failure import ErrorCallback, FailureReport
 from client.media.jitter import JitterBuffer, SourceStats
 from client.media.processing import APM_FRAME, AudioProcessor
 
@@ -26,8 +25,6 @@ SAMPLE_RATE = 48000
 BLOCK_FRAMES = APM_FRAME  # 10 ms per callback: what the echo canceller takes
 _LAYOUTS = {1: "mono", 2: "stereo"}
 _STALL_REPORT_S = 3.0  # no callback for this long while sources play: the device is gone
-
-ErrorCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -72,10 +69,8 @@ class AudioPlayout:
         self.device = device
         self.channels = channels
         self._target_ms, self._max_ms = target_ms, max_ms
-        self._on_error = on_error
+        self._failure = FailureReport("speaker", on_error)
         self._processor = processor
-        self._error: str | None = None
-        self._error_lock = threading.Lock()
         self._sources: dict[str, _Source] = {}
         self._buffers: tuple[JitterBuffer, ...] = ()  # replaced whole: the callback reads it
         self._frames_played = 0
@@ -89,7 +84,7 @@ class AudioPlayout:
 
     @property
     def error(self) -> str | None:
-        return self._error
+        return self._failure.message
 
     def add_source(self, key: str, track: MediaStreamTrack) -> None:
         """Plays ``track`` (replacing an earlier source of the same key); needs a running loop."""
@@ -127,7 +122,7 @@ class AudioPlayout:
             frames_played=self._frames_played,
             output_underflows=self._output_underflows,
             latency_ms=round(latency, 1),
-            error=self._error,
+            error=self._failure.message,
         )
 
     # --- sources (event loop) ----------------------------------------------------------------
@@ -163,7 +158,7 @@ class AudioPlayout:
         return [_s16(f, self.channels) for f in converted]
 
     def _check_stalled(self) -> None:
-        if self._stream is None or self._error is not None:
+        if self._stream is None or self._failure.message is not None:
             return
         since = self._last_callback or self._opened_at
         if time.monotonic() - since > _STALL_REPORT_S:
@@ -216,16 +211,7 @@ class AudioPlayout:
             self._fail(f"the speakers {self._label} stopped playing (disconnected?)")
 
     def _fail(self, message: str) -> None:
-        with self._error_lock:
-            if self._error is not None:
-                return
-            self._error = message
-        logger.warning("%s", message)
-        if self._on_error is not None:
-            try:
-                self._on_error(message)
-            except Exception:
-                logger.exception("playout error callback failed")
+        self._failure.fail(message)
 
 
 def _s16(frame: av.AudioFrame, channels: int) -> NDArray[np.int16]:
