@@ -29,7 +29,7 @@ class LevelProbeTrack(MediaStreamTrack):
     async def recv(self) -> av.AudioFrame:
         frame = await self._source.recv()
         if isinstance(frame, av.AudioFrame) and frame.format.name == "s16":
-            samples: NDArray[np.int16] = frame.to_ndarray()
+            samples: NDArray[np.int16] = np.asarray(frame.to_ndarray(), dtype=np.int16)
             self.level_dbfs = dbfs(samples)
         return frame  # type: ignore[return-value]
 
