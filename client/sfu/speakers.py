@@ -48,9 +48,12 @@ class SpeakerSelector:
         speaker = self._speakers.get(publisher_id)
         if speaker is None:
             return False
+        if audio_level is None:
+            # A sender without the level extension cannot be ranked: never silence it. It
+            # takes no place among the ranked, so it cannot crowd out those who can be.
+            return True
         now = time.monotonic()
-        # Packets without the level extension count as loud: never silence a peer we can't rank.
-        level = audio_level[1] if audio_level is not None else 0
+        level = audio_level[1]
         loudness = float(SILENCE_DBOV - min(max(level, 0), SILENCE_DBOV))
         speaker.loudness += _SMOOTHING * (loudness - speaker.loudness)
         speaker.last_packet = now

@@ -44,8 +44,9 @@ async def shoot(window: MainWindow, controller: MeetingController, folder: Path)
     await asyncio.sleep(1.5)
     window.grab().save(str(folder / "prejoin.png"))
     window.prejoin_view.join_button.click()
-    while controller.state.value != "joined":
-        await asyncio.sleep(0.1)
+    joined = asyncio.Event()
+    controller.stateChanged.connect(lambda state, _: state == "joined" and joined.set())
+    await asyncio.wait_for(joined.wait(), 10)
     colleagues = []
     for name, color, tone in (("Anna Becker", "1f6feb", 440), ("Bernd Kaya", "2da44e", 550)):
         sources = [open_audio_source(f"sine:{tone}"), open_video_source(f"color:{color}")]

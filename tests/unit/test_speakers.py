@@ -47,8 +47,9 @@ def test_a_new_loud_speaker_takes_over_from_a_quiet_one() -> None:
     assert admitted == {"a": True, "b": False, "c": True}
 
 
-def test_packets_without_a_level_count_as_loud() -> None:
-    meeting = Meeting(max_speakers=1)  # admits 2
-    admitted = meeting.speak({"x": None, "a": 127, "b": 127}, 0.6)
-    assert admitted["x"] is True
-    assert admitted["a"] != admitted["b"]
+def test_senders_without_a_level_are_always_forwarded() -> None:
+    meeting = Meeting(max_speakers=1)  # admits 2 of those who can be ranked
+    unranked = {f"x{n}": None for n in range(5)}
+    admitted = meeting.speak({**unranked, "a": 10, "b": 20, "c": 127}, 0.6)
+    assert all(admitted[name] for name in unranked)
+    assert admitted == {**dict.fromkeys(unranked, True), "a": True, "b": True, "c": False}
