@@ -7,6 +7,7 @@ microphone and speaker are the private PulseAudio server from tests.audio.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -43,6 +44,7 @@ RED_CAMERA = "lavfi:color=c=red:size=640x360:rate=15"
 @pytest.fixture
 def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     apply_bind_addresses([LOOPBACK])
+    qapp.setQuitOnLastWindowClosed(False)  # closing a test's window must not stop the loop
     event_loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
     yield event_loop
@@ -132,6 +134,15 @@ def make_app(
         return app
 
     yield make
-    for app in apps:
-        app.window.close()
-        app.window.deleteLater()
+
+    async def dispose() -> None:
+        # Close and delete the windows while the loop runs, so Qt's deferred deletes and the
+        # last queued signals are handled here and not between later tests.
+        for app in apps:
+            app.window.close()
+            app.window.deleteLater()
+        apps.clear()
+        gc.collect()
+        await asyncio.sleep(0.2)
+
+    loop.run_until_complete(dispose())
