@@ -241,9 +241,15 @@ class MeetingController(QObject):
             self._session = session
             try:
                 await session.join(name, self._published_tracks(), self._media_state())
-            except JoinError as exc:
+            except (JoinError, TimeoutError, ConnectionError) as exc:
                 if self.state is not State.RECONNECTING or attempt == RECONNECT_ATTEMPTS:
-                    self._set_state(State.FAILED, str(exc))
+                    reason = (
+                        str(exc)
+                        if isinstance(exc, JoinError)
+                        else self.tr("the meeting host stopped answering while we joined")
+                    )
+                    await session.leave()
+                    self._set_state(State.FAILED, reason)
                     await self._close_local_media()
                     return
                 await asyncio.sleep(1.0 + attempt)

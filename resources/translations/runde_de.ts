@@ -55,37 +55,42 @@
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="157" />
+        <location filename="../../client/ui/controller.py" line="159" />
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="173" />
+        <location filename="../../client/ui/controller.py" line="175" />
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="182" />
+        <location filename="../../client/ui/controller.py" line="188" />
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="203" />
+        <location filename="../../client/ui/controller.py" line="209" />
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="211" />
+        <location filename="../../client/ui/controller.py" line="217" />
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="222" />
+        <location filename="../../client/ui/controller.py" line="228" />
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="365" />
+        <location filename="../../client/ui/controller.py" line="249" />
+        <source>the meeting host stopped answering while we joined</source>
+        <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="380" />
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -152,7 +157,7 @@
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="78" />
-        <location filename="../../client/ui/meeting_view.py" line="227" />
+        <location filename="../../client/ui/meeting_view.py" line="231" />
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
@@ -187,12 +192,12 @@
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="227" />
+        <location filename="../../client/ui/meeting_view.py" line="231" />
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="268" />
+        <location filename="../../client/ui/meeting_view.py" line="272" />
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -211,6 +216,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     <name>PreJoinView</name>
     <message>
         <location filename="../../client/ui/prejoin_view.py" line="39" />
+        <location filename="../../client/ui/prejoin_view.py" line="190" />
         <source>You</source>
         <translation>Sie</translation>
     </message>
@@ -235,112 +241,112 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>So sehen andere Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="64" />
+        <location filename="../../client/ui/prejoin_view.py" line="65" />
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="66" />
+        <location filename="../../client/ui/prejoin_view.py" line="67" />
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="68" />
+        <location filename="../../client/ui/prejoin_view.py" line="69" />
         <source>Speaker</source>
         <translation>Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="72" />
+        <location filename="../../client/ui/prejoin_view.py" line="73" />
         <source>&amp;Join now</source>
         <translation>Jetzt &amp;beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="74" />
+        <location filename="../../client/ui/prejoin_view.py" line="75" />
         <source>Join the meeting now</source>
         <translation>Der Besprechung jetzt beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="76" />
+        <location filename="../../client/ui/prejoin_view.py" line="77" />
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="77" />
+        <location filename="../../client/ui/prejoin_view.py" line="78" />
         <source>Back to the start</source>
         <translation>Zurück zum Start</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="82" />
+        <location filename="../../client/ui/prejoin_view.py" line="83" />
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="85" />
+        <location filename="../../client/ui/prejoin_view.py" line="86" />
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="86" />
+        <location filename="../../client/ui/prejoin_view.py" line="87" />
         <source>&amp;Camera:</source>
         <translation>&amp;Kamera:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="87" />
+        <location filename="../../client/ui/prejoin_view.py" line="88" />
         <source>&amp;Microphone:</source>
         <translation>&amp;Mikrofon:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="88" />
+        <location filename="../../client/ui/prejoin_view.py" line="89" />
         <source>Micro&amp;phone level:</source>
         <translation>Mikro&amp;fonpegel:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="89" />
+        <location filename="../../client/ui/prejoin_view.py" line="90" />
         <source>&amp;Speaker:</source>
         <translation>&amp;Lautsprecher:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="134" />
+        <location filename="../../client/ui/prejoin_view.py" line="135" />
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="162" />
+        <location filename="../../client/ui/prejoin_view.py" line="163" />
         <source>Microphone on</source>
         <translation>Mikrofon an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="162" />
+        <location filename="../../client/ui/prejoin_view.py" line="163" />
         <source>Microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="164" />
+        <location filename="../../client/ui/prejoin_view.py" line="165" />
         <source>Microphone (Ctrl+D)</source>
         <translation>Mikrofon (Strg+D)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="165" />
+        <location filename="../../client/ui/prejoin_view.py" line="166" />
         <source>Turn the microphone on or off (Ctrl+D)</source>
         <translation>Mikrofon ein- oder ausschalten (Strg+D)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="167" />
+        <location filename="../../client/ui/prejoin_view.py" line="168" />
         <source>Camera on</source>
         <translation>Kamera an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="167" />
+        <location filename="../../client/ui/prejoin_view.py" line="168" />
         <source>Camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="168" />
+        <location filename="../../client/ui/prejoin_view.py" line="169" />
         <source>Camera (Ctrl+E)</source>
         <translation>Kamera (Strg+E)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="169" />
+        <location filename="../../client/ui/prejoin_view.py" line="170" />
         <source>Turn the camera on or off (Ctrl+E)</source>
         <translation>Kamera ein- oder ausschalten (Strg+E)</translation>
     </message>
@@ -561,17 +567,17 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="121" />
+        <location filename="../../client/ui/video_tile.py" line="128" />
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="123" />
+        <location filename="../../client/ui/video_tile.py" line="130" />
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="125" />
+        <location filename="../../client/ui/video_tile.py" line="132" />
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>
