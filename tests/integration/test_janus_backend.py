@@ -23,6 +23,7 @@ from tests.bench.janus_server import (
     start_janus,
 )
 from tests.bench.netns import CLIENT_ADDRESS, Namespace, NamespaceError, check_can_create
+from tests.helpers import finish
 
 pytestmark = pytest.mark.janus
 
@@ -85,15 +86,6 @@ def _participant(namespace: Namespace, name: str, room: int, *extra: str) -> sub
     )
 
 
-def _finish(process: subprocess.Popen[str], timeout: float = 40.0) -> tuple[int, str]:
-    try:
-        _, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        _, err = process.communicate()
-    return process.returncode, err
-
-
 def test_participants_decode_each_other_and_see_a_leaver_go(
     janus: tuple[Namespace, JanusServer], tmp_path: Path
 ) -> None:
@@ -112,7 +104,7 @@ def test_participants_decode_each_other_and_see_a_leaver_go(
         for name in (*NAMES, LEAVER)
     }
     for name, process in processes.items():
-        code, err = _finish(process)
+        code, err = finish(process)
         assert code == 0, f"{name} failed: {err[-2000:]}\nJanus:\n{server.log_tail()}"
     received = {name: json.loads(path.read_text()) for name, path in stats.items()}
     for name in NAMES:
@@ -143,6 +135,6 @@ def test_a_refused_join_names_the_problem(
     janus: tuple[Namespace, JanusServer], room: int, extra: tuple[str, ...], sentence: str
 ) -> None:
     namespace, _ = janus
-    code, err = _finish(_participant(namespace, "Clara", room, "--duration", "1", *extra))
+    code, err = finish(_participant(namespace, "Clara", room, "--duration", "1", *extra))
     assert code == 3, err
     assert f"could not join the meeting: {sentence}" in err, err
