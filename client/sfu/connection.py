@@ -29,7 +29,7 @@ from client.protocol.messages import (
     UpdateMediaState,
 )
 from client.sfu.peers import SdpError
-from client.sfu.room import Participant, Room, RoomError
+from client.sfu.room import LeaveReason, Participant, Room, RoomError
 
 logger = logging.getLogger("runde.sfu.signaling")
 
@@ -115,7 +115,7 @@ class Connection:
         join_timer = asyncio.get_running_loop().call_later(
             self.JOIN_TIMEOUT, self._close_if_not_joined
         )
-        reason = "disconnected"
+        reason: LeaveReason = "disconnected"
         try:
             async for frame in self._ws:
                 if frame.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -136,7 +136,7 @@ class Connection:
         finally:
             join_timer.cancel()
             if self._room is not None and self._participant is not None:
-                await self._room.leave(self._participant, reason)  # type: ignore[arg-type]
+                await self._room.leave(self._participant, reason)
             if not self._closing:
                 self._closing = True
                 self._stop_writer()
