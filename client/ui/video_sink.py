@@ -79,6 +79,8 @@ class VideoSink(QObject):
                 image = await loop.run_in_executor(_converter, frame_to_image, frame, size)
                 if self.first_frame_at is None:
                     self.first_frame_at = time.monotonic()
+                    # wall-clock, so a benchmark outside the process can time the join
+                    logger.info("first remote picture ready at %.3f", time.time())
                 self.frames_shown += 1
                 self.frameReady.emit(image)
         except MediaStreamError:
