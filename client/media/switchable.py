@@ -31,10 +31,6 @@ class SwitchableVideoTrack(MediaStreamTrack):
         self._start = time.monotonic()
         self._last_pts = -1
 
-    @property
-    def source(self) -> MediaStreamTrack | None:
-        return self._source
-
     def set_source(self, source: MediaStreamTrack | None) -> None:
         self._source = source
         self._changed.set()

@@ -54,8 +54,6 @@ class OutboundStream:
         self._next_seq: int | None = None
         self._history: dict[int, bytes] | None = {} if keep_history else None
         self.waiting_for_keyframe = keep_history
-        self.packets_sent = 0
-        self.packets_dropped = 0
 
     def prepare(self, data: bytes) -> bytes:
         """Give a serialised packet this subscriber's SSRC, payload type and sequence number."""
@@ -78,16 +76,13 @@ class OutboundStream:
         dtls = self._transport
         pair = dtls.transport._connection._nominated.get(1)
         if dtls._state != State.CONNECTED or pair is None:
-            self.packets_dropped += 1
             return
         socket = pair.protocol.transport
         # A subscriber whose socket backs up loses packets here, never the others' time.
         # (asyncio's datagram transports have get_write_buffer_size; typeshed omits it)
         if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
-            self.packets_dropped += 1
             return
         socket.sendto(dtls._tx_srtp.protect(data), pair.remote_addr)
-        self.packets_sent += 1
 
     def retransmit(self, seq: int) -> None:
         if self._history is None:
@@ -116,14 +111,9 @@ class TrackForwarder:
         self._outbound: list[OutboundStream] = []
         self._publisher_ssrc: int | None = None
         self._last_keyframe_request = 0.0
-        self.packets_received = 0
         self.errors = 0
         # The receiver's own handler would jitter-buffer and decode; ours forwards.
         receiver._handle_rtp_packet = self._handle_rtp_packet  # type: ignore[method-assign]
-
-    @property
-    def subscriber_count(self) -> int:
-        return len(self._outbound)
 
     def add_subscriber(self, sender: RTCRtpSender, payload_type: int) -> OutboundStream:
         outbound = OutboundStream(sender, payload_type, keep_history=self._is_keyframe is not None)
@@ -182,7 +172,6 @@ class TrackForwarder:
     def _forward(self, packet: RtpPacket) -> None:
         if packet.payload_type != self.payload_type or not self._receiver._enabled:
             return  # RTX or a codec we did not negotiate for subscribers
-        self.packets_received += 1
         self._publisher_ssrc = packet.ssrc
         if self._audio_gate is not None and not self._audio_gate(packet.extensions.audio_level):
             return

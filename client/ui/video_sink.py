@@ -55,7 +55,6 @@ class VideoSink(QObject):
         self._track = track
         self._box = QSize(640, 360)
         self._task: asyncio.Task[None] | None = None
-        self.frames_shown = 0
         self.first_frame_at: float | None = None
 
     def set_box(self, box: QSize) -> None:
@@ -81,7 +80,6 @@ class VideoSink(QObject):
                     self.first_frame_at = time.monotonic()
                     # wall-clock, so a benchmark outside the process can time the join
                     logger.info("first remote picture ready at %.3f", time.time())
-                self.frames_shown += 1
                 self.frameReady.emit(image)
         except MediaStreamError:
             pass
