@@ -7,8 +7,15 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from client.netconfig import NetworkSettings
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
+
+    from client.instance.location import InstanceLocation
+    from client.ui.main_window import MainWindow
 
 logger = logging.getLogger("runde.app")
 
@@ -20,6 +27,8 @@ class GuiOptions:
     prejoin: bool = True
     listen_host: str = "0.0.0.0"
     log_level: str = "info"
+    # The per-user instance lock this process holds, and where to take later starts' links.
+    instance: tuple[InstanceLocation, QLockFile] | None = None
 
 
 def run(options: GuiOptions) -> int:
@@ -51,6 +60,8 @@ def run(options: GuiOptions) -> int:
     controller = MeetingController(options.network, media, host)
     window = MainWindow(controller, media, settings)
     window.show()
+    if options.instance is not None:
+        _take_links_from_later_starts(options.instance[0], window)
     if options.link:
         window.open_link(options.link, prejoin=options.prejoin)
 
@@ -66,4 +77,18 @@ def run(options: GuiOptions) -> int:
 
     with loop:
         loop.run_until_complete(main())
+    if options.instance is not None:
+        options.instance[1].unlock()
     return 0
+
+
+def _take_links_from_later_starts(location: InstanceLocation, window: MainWindow) -> None:
+    from client.instance.location import LocationError
+    from client.instance.server import InstanceServer
+
+    server = InstanceServer(location, window)
+    server.openRequested.connect(window.receive_link)
+    try:
+        server.listen()
+    except LocationError as exc:
+        logger.warning("links clicked later will start another Runde: %s", exc)

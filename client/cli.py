@@ -14,18 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from client import __version__
-from client.call.backend import JoinError
-
-if TYPE_CHECKING:
-    from client.headless import ParticipantStats
-from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
-from client.netconfig import (
-    IceServerSetting,
-    NetworkSettings,
-    NetworkSettingsError,
-    apply_bind_addresses,
-)
 from client.protocol.link import LinkError, LinkForm, parse_link
+
+# Media and WebRTC load lazily: a second start that only hands its link to the running app
+# must not pay for importing them.
+if TYPE_CHECKING:
+    from PySide6.QtCore import QLockFile
+
+    from client.headless import ParticipantStats
+    from client.instance.location import InstanceLocation
+    from client.media.sources import OpenedSource
+    from client.netconfig import NetworkSettings
 
 logger = logging.getLogger("runde")
 
@@ -141,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _network_settings(args: argparse.Namespace) -> NetworkSettings:
     import os
 
+    from client.netconfig import IceServerSetting, NetworkSettings
+
     password = os.environ.get(args.turn_password_env) if args.turn_password_env else None
     servers = tuple(
         IceServerSetting(
@@ -184,7 +185,9 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
 
 
 async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: float) -> int:
+    from client.call.backend import JoinError
     from client.headless import HeadlessParticipant, write_stats
+    from client.media.sources import SourceError, open_audio_source, open_video_source
 
     try:
         link = parse_link(args.link)
@@ -256,6 +259,63 @@ def check_link_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _run_gui(args: argparse.Namespace) -> int:
+    """Start the app, or hand the link to the Runde this user already runs."""
+    from client.instance.handoff import claim, hand_over
+    from client.instance.location import LocationError, instance_location
+    from client.instance.messages import HandoffError, OpenRequest
+
+    if args.link is not None:
+        try:
+            parse_link(args.link)
+        except LinkError as exc:
+            return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
+    instance: tuple[InstanceLocation, QLockFile] | None = None
+    try:
+        location = instance_location()
+        lock = claim(location)
+    except LocationError as exc:
+        print(f"runde: running without single-instance link handoff: {exc}", file=sys.stderr)
+    else:
+        if lock is None:
+            request = OpenRequest(link=args.link, prejoin=not args.no_prejoin)
+            try:
+                reply = hand_over(location, request)
+            except HandoffError as exc:
+                return _fail(EXIT_JOIN_FAILED, f"Runde is already running but: {exc}")
+            if not reply.ok:
+                return _fail(EXIT_USAGE, f"the running Runde refused the link: {reply.error}")
+            return EXIT_OK
+        instance = (location, lock)
+    network = _checked_network_settings(args)
+    if network is None:
+        return EXIT_USAGE
+    from client.app import GuiOptions, run
+
+    return run(
+        GuiOptions(
+            network=network,
+            link=args.link,
+            prejoin=not args.no_prejoin,
+            listen_host=args.listen,
+            log_level=args.log_level,
+            instance=instance,
+        )
+    )
+
+
+def _checked_network_settings(args: argparse.Namespace) -> NetworkSettings | None:
+    from client.netconfig import NetworkSettingsError, apply_bind_addresses
+
+    try:
+        network = _network_settings(args)
+    except NetworkSettingsError as exc:
+        _fail(EXIT_USAGE, str(exc))
+        return None
+    apply_bind_addresses(network.bind_addresses)
+    return network
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started_at = time.monotonic()
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -264,23 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(EXIT_USAGE, problem)
     parser = build_parser()
     args = parser.parse_args(arguments)
-    try:
-        network = _network_settings(args)
-    except NetworkSettingsError as exc:
-        return _fail(EXIT_USAGE, str(exc))
-    apply_bind_addresses(network.bind_addresses)
     if args.command is None:
-        from client.app import GuiOptions, run
-
-        return run(
-            GuiOptions(
-                network=network,
-                link=args.link,
-                prejoin=not args.no_prejoin,
-                listen_host=args.listen,
-                log_level=args.log_level,
-            )
-        )
+        return _run_gui(args)
+    network = _checked_network_settings(args)
+    if network is None:
+        return EXIT_USAGE
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -119,6 +119,9 @@ def parse_link(text: str) -> MeetingLink:
         raise LinkError("the link is not text")
     if len(text) > MAX_LINK_LENGTH:
         raise LinkError(f"the link is longer than {MAX_LINK_LENGTH} characters")
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        # Python hands argv bytes that are not UTF-8 over as these escapes.
+        raise LinkError("the link is not valid UTF-8 text")
     if not text.isprintable() or any(ch.isspace() for ch in text):
         raise LinkError("the link contains spaces, line breaks or control characters")
     if not text.isascii():

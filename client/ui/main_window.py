@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from enum import Enum, auto
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
+from client.protocol.link import LinkError, parse_link
 from client.settings import SettingsStore
 from client.ui.controller import LocalMedia, MeetingController, State
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.meeting_view import MeetingView
 from client.ui.prejoin_view import PreJoinView
 from client.ui.start_view import StartView
+
+logger = logging.getLogger("runde.ui")
 
 
 class Intent(Enum):
@@ -35,6 +39,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._intent = Intent.JOIN
         self._pending_link = ""
+        self._link_after_leaving: tuple[str, bool] | None = None
         self.setWindowTitle(self.tr("Runde"))
         self.resize(1100, 700)
 
@@ -103,11 +108,47 @@ class MainWindow(QMainWindow):
         """Show the pre-join for ``link`` (or join right away with ``prejoin=False``)."""
         self._intent = Intent.JOIN
         self._pending_link = link
+        logger.info("opening %s (pre-join: %s)", _for_log(link), prejoin)
         name = self.settings.load().display_name
         if not prejoin and name:
             self._enter(name)
             return
         self._show_prejoin(self.tr("Join the meeting: check your camera and microphone."))
+
+    @property
+    def pending_link(self) -> str:
+        """The link the pre-join (or the join under way) is for."""
+        return self._pending_link
+
+    def receive_link(self, link: str, prejoin: bool) -> None:
+        """A later start handed us ``link`` (or just asked to be shown): come forward, open it.
+
+        In a meeting, the user decides whether to leave it for the other one.
+        """
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if not link:
+            return
+        if self.controller.state is State.IDLE:
+            self.open_link(link, prejoin)
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Switch meetings?"),
+            self.tr("You are in a meeting. Leave it and open the other meeting?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        question.setObjectName("switch_meeting_question")
+        question.setDefaultButton(QMessageBox.StandardButton.No)
+        question.accepted.connect(lambda: self._leave_then_open(link, prejoin))
+        question.open()
+
+    def _leave_then_open(self, link: str, prejoin: bool) -> None:
+        self._link_after_leaving = (link, prejoin)
+        self.controller.leave()
 
     def _show_prejoin(self, heading: str) -> None:
         stored = self.settings.load()
@@ -152,6 +193,10 @@ class MainWindow(QMainWindow):
             self.meeting_view.set_status(texts[state])
         elif state == State.FAILED.value:
             self.show_start(self.tr("Could not join the meeting: %1").replace("%1", reason))
+        elif state == State.IDLE.value and self._link_after_leaving is not None:
+            link, prejoin = self._link_after_leaving
+            self._link_after_leaving = None
+            self.open_link(link, prejoin)
         elif state == State.IDLE.value:
             self.show_start(reason)
 
@@ -198,3 +243,11 @@ class MainWindow(QMainWindow):
         else:
             self.controller.spawn(self.controller.close_preview())
         super().closeEvent(event)
+
+
+def _for_log(link: str) -> str:
+    """Names the meeting in the log without its secret."""
+    try:
+        return parse_link(link).redacted()
+    except LinkError:
+        return "a link that is not valid"

@@ -1,10 +1,11 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="65" />
-        <location filename="../../client/ui/dialogs.py" line="69" />
+        <location filename="../../client/ui/dialogs.py" line="65"/>
+        <location filename="../../client/ui/dialogs.py" line="69"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
@@ -12,42 +13,52 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="38" />
+        <location filename="../../client/ui/main_window.py" line="43"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="82" />
+        <location filename="../../client/ui/main_window.py" line="87"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="83" />
+        <location filename="../../client/ui/main_window.py" line="88"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="100" />
+        <location filename="../../client/ui/main_window.py" line="105"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="110" />
+        <location filename="../../client/ui/main_window.py" line="116"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="147" />
+        <location filename="../../client/ui/main_window.py" line="139"/>
+        <source>Switch meetings?</source>
+        <translation>Besprechung wechseln?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="140"/>
+        <source>You are in a meeting. Leave it and open the other meeting?</source>
+        <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="188"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="149" />
+        <location filename="../../client/ui/main_window.py" line="190"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="154" />
+        <location filename="../../client/ui/main_window.py" line="195"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
@@ -55,42 +66,42 @@
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="159" />
+        <location filename="../../client/ui/controller.py" line="159"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="175" />
+        <location filename="../../client/ui/controller.py" line="175"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="188" />
+        <location filename="../../client/ui/controller.py" line="188"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="209" />
+        <location filename="../../client/ui/controller.py" line="209"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="217" />
+        <location filename="../../client/ui/controller.py" line="217"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="228" />
+        <location filename="../../client/ui/controller.py" line="228"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="249" />
+        <location filename="../../client/ui/controller.py" line="249"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="380" />
+        <location filename="../../client/ui/controller.py" line="380"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -98,112 +109,112 @@
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="45" />
+        <location filename="../../client/ui/meeting_view.py" line="45"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="50" />
+        <location filename="../../client/ui/meeting_view.py" line="50"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="51" />
+        <location filename="../../client/ui/meeting_view.py" line="51"/>
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="52" />
+        <location filename="../../client/ui/meeting_view.py" line="52"/>
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="54" />
+        <location filename="../../client/ui/meeting_view.py" line="54"/>
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="55" />
+        <location filename="../../client/ui/meeting_view.py" line="55"/>
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="58" />
+        <location filename="../../client/ui/meeting_view.py" line="58"/>
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="64" />
-        <source>Participants' video</source>
+        <location filename="../../client/ui/meeting_view.py" line="64"/>
+        <source>Participants&apos; video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="70" />
-        <location filename="../../client/ui/meeting_view.py" line="80" />
+        <location filename="../../client/ui/meeting_view.py" line="70"/>
+        <location filename="../../client/ui/meeting_view.py" line="80"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="74" />
-        <location filename="../../client/ui/meeting_view.py" line="152" />
+        <location filename="../../client/ui/meeting_view.py" line="74"/>
+        <location filename="../../client/ui/meeting_view.py" line="152"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="76" />
-        <location filename="../../client/ui/meeting_view.py" line="153" />
+        <location filename="../../client/ui/meeting_view.py" line="76"/>
+        <location filename="../../client/ui/meeting_view.py" line="153"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="78" />
-        <location filename="../../client/ui/meeting_view.py" line="231" />
+        <location filename="../../client/ui/meeting_view.py" line="78"/>
+        <location filename="../../client/ui/meeting_view.py" line="231"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="83" />
+        <location filename="../../client/ui/meeting_view.py" line="83"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="86" />
+        <location filename="../../client/ui/meeting_view.py" line="86"/>
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="88" />
+        <location filename="../../client/ui/meeting_view.py" line="88"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="159" />
+        <location filename="../../client/ui/meeting_view.py" line="159"/>
         <source>%1 on</source>
         <translation>%1 an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="161" />
+        <location filename="../../client/ui/meeting_view.py" line="161"/>
         <source>%1 off</source>
         <translation>%1 aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="176" />
+        <location filename="../../client/ui/meeting_view.py" line="176"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="231" />
+        <location filename="../../client/ui/meeting_view.py" line="231"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="272" />
+        <location filename="../../client/ui/meeting_view.py" line="272"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
 %1
 
-The link contains the meeting's key: share it only with the people you invite.</source>
+The link contains the meeting&apos;s key: share it only with the people you invite.</source>
         <translation>Sie sind zu einer Runde-Besprechung eingeladen.
 
 Treten Sie mit der Runde-App bei:
@@ -215,138 +226,138 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>PreJoinView</name>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="39" />
-        <location filename="../../client/ui/prejoin_view.py" line="190" />
+        <location filename="../../client/ui/prejoin_view.py" line="39"/>
+        <location filename="../../client/ui/prejoin_view.py" line="190"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="40" />
+        <location filename="../../client/ui/prejoin_view.py" line="40"/>
         <source>Camera preview</source>
         <translation>Kameravorschau</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="47" />
+        <location filename="../../client/ui/prejoin_view.py" line="47"/>
         <source>Microphone level</source>
         <translation>Mikrofonpegel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="50" />
+        <location filename="../../client/ui/prejoin_view.py" line="50"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="52" />
+        <location filename="../../client/ui/prejoin_view.py" line="52"/>
         <source>How others see you</source>
         <translation>So sehen andere Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="65" />
+        <location filename="../../client/ui/prejoin_view.py" line="65"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="67" />
+        <location filename="../../client/ui/prejoin_view.py" line="67"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="69" />
+        <location filename="../../client/ui/prejoin_view.py" line="69"/>
         <source>Speaker</source>
         <translation>Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="73" />
+        <location filename="../../client/ui/prejoin_view.py" line="73"/>
         <source>&amp;Join now</source>
         <translation>Jetzt &amp;beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="75" />
+        <location filename="../../client/ui/prejoin_view.py" line="75"/>
         <source>Join the meeting now</source>
         <translation>Der Besprechung jetzt beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="77" />
+        <location filename="../../client/ui/prejoin_view.py" line="77"/>
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="78" />
+        <location filename="../../client/ui/prejoin_view.py" line="78"/>
         <source>Back to the start</source>
         <translation>Zurück zum Start</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="83" />
+        <location filename="../../client/ui/prejoin_view.py" line="83"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="86" />
+        <location filename="../../client/ui/prejoin_view.py" line="86"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="87" />
+        <location filename="../../client/ui/prejoin_view.py" line="87"/>
         <source>&amp;Camera:</source>
         <translation>&amp;Kamera:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="88" />
+        <location filename="../../client/ui/prejoin_view.py" line="88"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Mikrofon:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="89" />
+        <location filename="../../client/ui/prejoin_view.py" line="89"/>
         <source>Micro&amp;phone level:</source>
         <translation>Mikro&amp;fonpegel:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="90" />
+        <location filename="../../client/ui/prejoin_view.py" line="90"/>
         <source>&amp;Speaker:</source>
         <translation>&amp;Lautsprecher:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="135" />
+        <location filename="../../client/ui/prejoin_view.py" line="135"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="163" />
+        <location filename="../../client/ui/prejoin_view.py" line="163"/>
         <source>Microphone on</source>
         <translation>Mikrofon an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="163" />
+        <location filename="../../client/ui/prejoin_view.py" line="163"/>
         <source>Microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="165" />
+        <location filename="../../client/ui/prejoin_view.py" line="165"/>
         <source>Microphone (Ctrl+D)</source>
         <translation>Mikrofon (Strg+D)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="166" />
+        <location filename="../../client/ui/prejoin_view.py" line="166"/>
         <source>Turn the microphone on or off (Ctrl+D)</source>
         <translation>Mikrofon ein- oder ausschalten (Strg+D)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="168" />
+        <location filename="../../client/ui/prejoin_view.py" line="168"/>
         <source>Camera on</source>
         <translation>Kamera an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="168" />
+        <location filename="../../client/ui/prejoin_view.py" line="168"/>
         <source>Camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="169" />
+        <location filename="../../client/ui/prejoin_view.py" line="169"/>
         <source>Camera (Ctrl+E)</source>
         <translation>Kamera (Strg+E)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="170" />
+        <location filename="../../client/ui/prejoin_view.py" line="170"/>
         <source>Turn the camera on or off (Ctrl+E)</source>
         <translation>Kamera ein- oder ausschalten (Strg+E)</translation>
     </message>
@@ -354,47 +365,47 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="90" />
+        <location filename="../../client/ui/dialogs.py" line="90"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="93" />
+        <location filename="../../client/ui/dialogs.py" line="93"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="95" />
+        <location filename="../../client/ui/dialogs.py" line="95"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="101" />
+        <location filename="../../client/ui/dialogs.py" line="101"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="102" />
+        <location filename="../../client/ui/dialogs.py" line="102"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="106" />
+        <location filename="../../client/ui/dialogs.py" line="106"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="107" />
+        <location filename="../../client/ui/dialogs.py" line="107"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="108" />
+        <location filename="../../client/ui/dialogs.py" line="108"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="109" />
+        <location filename="../../client/ui/dialogs.py" line="109"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
@@ -402,52 +413,52 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="28" />
+        <location filename="../../client/ui/dialogs.py" line="28"/>
         <source>Start a meeting</source>
         <translation>Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="29" />
+        <location filename="../../client/ui/dialogs.py" line="29"/>
         <source>Microphone on/off</source>
         <translation>Mikrofon an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="30" />
+        <location filename="../../client/ui/dialogs.py" line="30"/>
         <source>Camera on/off</source>
         <translation>Kamera an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="31" />
+        <location filename="../../client/ui/dialogs.py" line="31"/>
         <source>Grid or speaker layout</source>
         <translation>Kachel- oder Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="32" />
+        <location filename="../../client/ui/dialogs.py" line="32"/>
         <source>Pin the focused tile</source>
         <translation>Die ausgewählte Kachel anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="33" />
+        <location filename="../../client/ui/dialogs.py" line="33"/>
         <source>Show or hide the participant list</source>
         <translation>Teilnehmendenliste ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="34" />
+        <location filename="../../client/ui/dialogs.py" line="34"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="35" />
+        <location filename="../../client/ui/dialogs.py" line="35"/>
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="36" />
+        <location filename="../../client/ui/dialogs.py" line="36"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="37" />
+        <location filename="../../client/ui/dialogs.py" line="37"/>
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -455,18 +466,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="44" />
-        <location filename="../../client/ui/dialogs.py" line="47" />
+        <location filename="../../client/ui/dialogs.py" line="44"/>
+        <location filename="../../client/ui/dialogs.py" line="47"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48" />
+        <location filename="../../client/ui/dialogs.py" line="48"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48" />
+        <location filename="../../client/ui/dialogs.py" line="48"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
@@ -474,67 +485,67 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>StartView</name>
     <message>
-        <location filename="../../client/ui/start_view.py" line="29" />
+        <location filename="../../client/ui/start_view.py" line="29"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="35" />
+        <location filename="../../client/ui/start_view.py" line="35"/>
         <source>Meetings on your own infrastructure.</source>
         <translation>Besprechungen auf Ihrer eigenen Infrastruktur.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="38" />
+        <location filename="../../client/ui/start_view.py" line="38"/>
         <source>&amp;Start meeting</source>
         <translation>Besprechung &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="39" />
+        <location filename="../../client/ui/start_view.py" line="39"/>
         <source>Start a new meeting</source>
         <translation>Eine neue Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="40" />
+        <location filename="../../client/ui/start_view.py" line="40"/>
         <source>Host a meeting from this computer (Ctrl+N)</source>
         <translation>Eine Besprechung von diesem Computer aus leiten (Strg+N)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="46" />
+        <location filename="../../client/ui/start_view.py" line="46"/>
         <source>Paste a meeting link</source>
         <translation>Besprechungslink einfügen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="47" />
+        <location filename="../../client/ui/start_view.py" line="47"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="49" />
+        <location filename="../../client/ui/start_view.py" line="49"/>
         <source>Meeting &amp;link:</source>
         <translation>Besprechungs&amp;link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="51" />
+        <location filename="../../client/ui/start_view.py" line="51"/>
         <source>&amp;Join</source>
         <translation>&amp;Beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="52" />
+        <location filename="../../client/ui/start_view.py" line="52"/>
         <source>Join the meeting behind the link</source>
         <translation>Der Besprechung hinter dem Link beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="55" />
+        <location filename="../../client/ui/start_view.py" line="55"/>
         <source>Se&amp;ttings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="56" />
+        <location filename="../../client/ui/start_view.py" line="56"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="61" />
+        <location filename="../../client/ui/start_view.py" line="61"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
@@ -542,42 +553,42 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="67" />
+        <location filename="../../client/ui/video_tile.py" line="67"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="69" />
+        <location filename="../../client/ui/video_tile.py" line="69"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="71" />
+        <location filename="../../client/ui/video_tile.py" line="71"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="73" />
+        <location filename="../../client/ui/video_tile.py" line="73"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="75" />
+        <location filename="../../client/ui/video_tile.py" line="75"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="128" />
+        <location filename="../../client/ui/video_tile.py" line="128"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="130" />
+        <location filename="../../client/ui/video_tile.py" line="130"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="132" />
+        <location filename="../../client/ui/video_tile.py" line="132"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>
