@@ -60,6 +60,7 @@ def run(options: GuiOptions) -> int:
     controller = MeetingController(options.network, media, host)
     window = MainWindow(controller, media, settings)
     window.show()
+    loop.run_in_executor(None, media.warm_up)
     if options.instance is not None:
         _take_links_from_later_starts(options.instance[0], window)
     if options.link:
