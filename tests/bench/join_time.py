@@ -1,7 +1,7 @@
 """Join time of the app: `python -m tests.bench.join_time [--runs 5]`.
 
 Cold: from starting `runde --no-prejoin --link LINK` (offscreen Qt, a fresh settings folder
-with a name in it) to the first remote picture ready for its tile. Warm: the app already runs
+with a name in it) to the first remote picture painted in its tile. Warm: the app already runs
 (started without a link, idle on its start view); from starting the same command, which hands
 the link to the running app and exits, to that app's first remote picture. Both against a
 headless host on 127.0.0.1 with one headless participant sending video. Prints a table.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.helpers import LOOPBACK, finish, runde_command, start_host, start_participant
 
-_READY = re.compile(r"first remote picture ready at (\d+\.\d+)")
+_READY = re.compile(r"first remote picture painted at (\d+\.\d+)")
 _LISTENING = re.compile(r"taking links from later starts")
 
 
