@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import av
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
+from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
@@ -29,9 +31,25 @@ def fit_size(source: QSize, box: QSize) -> QSize:
     return QSize(width, height)
 
 
+_reformatters = threading.local()
+
+
+def _reformatter() -> VideoReformatter:
+    # PyAV caches a converter on the frame itself, and two threads converting the same frame
+    # at once (the camera's self view here, its encoder in aiortc) crash in swscale. Each
+    # thread converts with its own instead.
+    reformatter: VideoReformatter | None = getattr(_reformatters, "reformatter", None)
+    if reformatter is None:
+        reformatter = _reformatters.reformatter = VideoReformatter()
+    return reformatter
+
+
 def frame_to_image(frame: av.VideoFrame, size: QSize) -> QImage:
     """swscale straight to the tile size as BGRA: the cheapest CPU path measured here."""
-    plane = frame.reformat(width=size.width(), height=size.height(), format="bgra").planes[0]
+    converted = _reformatter().reformat(
+        frame, width=size.width(), height=size.height(), format="bgra", threads=1
+    )
+    plane = converted.planes[0]
     pixels = bytes(plane)  # rows may be padded: plane.line_size is the stride
     image = QImage(
         pixels, size.width(), size.height(), plane.line_size, QImage.Format.Format_ARGB32

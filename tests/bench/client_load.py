@@ -156,7 +156,7 @@ def main() -> int:
                 ),
                 env=_app_environment(folder, pulse.client_env, args.display),
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=(scratch / "app-stderr.txt").open("wb"),
             )
             _wait(
                 f"the app shows {TILES} remote tiles with pictures",
@@ -175,6 +175,13 @@ def main() -> int:
                 rss.append(process.memory_info().rss / 1e6)
                 time.sleep(1.0)
             elapsed = time.monotonic() - started
+            if app.poll() is not None:
+                stderr = (scratch / "app-stderr.txt").read_text(errors="replace")
+                crash = stderr.find("Fatal Python error")
+                stderr = (
+                    stderr[max(0, crash - 2000) : crash + 1500] if crash >= 0 else stderr[-3000:]
+                )
+                raise RuntimeError(f"the app exited with {app.returncode}:\n{stderr}")
             cpu = (sum(process.cpu_times()[:4]) - cpu_before) / elapsed * 100
             sent_fps = (_app_video_frames(generator) - sent_before) / elapsed
             load = os.getloadavg()[0]
