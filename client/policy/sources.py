@@ -52,9 +52,8 @@ def _validated(data: object, source: str) -> Policy:
 
 
 def _failed(source: str, problem: str) -> Policy:
-    policy = Policy.failed(source, problem)
-    logger.error("%s", policy.problem_sentence)
-    return policy
+    # Not logged here: the app writes it to its log file and the command prints it, each once.
+    return Policy.failed(source, problem)
 
 
 def load_file(path: Path) -> Policy:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
 import pytest
@@ -108,18 +107,16 @@ def test_policy_ice_servers_and_proxy_join_the_users_network_settings() -> None:
     ],
 )
 def test_a_malformed_policy_locks_everything_and_says_why(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: object, named: str
+    tmp_path: Path, content: object, named: str
 ) -> None:
     path = write(tmp_path, content)
-    with caplog.at_level(logging.ERROR, logger="runde.policy"):
-        policy = load_file(path)
+    policy = load_file(path)
     assert policy.problem is not None and named in policy.problem
     assert not policy.hosting_allowed and not policy.screen_sharing_allowed
     assert not policy.joining_allowed and policy.allowed_link_hosts == ()
     assert policy.locked.camera_on is False and policy.locked.microphone_on is False
     for refusal in (policy.hosting_refusal(), policy.link_refusal("meet.example.org")):
         assert refusal is not None and str(path) in refusal and named in refusal
-    assert str(path) in caplog.text and named in caplog.text
 
 
 def test_an_unreadable_policy_file_fails_closed(tmp_path: Path) -> None:
