@@ -111,6 +111,13 @@ class MainWindow(QMainWindow):
         self.controller.spawn(self.controller.close_preview())
 
     def begin_hosting(self) -> None:
+        # The button is disabled then; this also covers every other way in.
+        if not self.policy.hosting_allowed:
+            self.show_start(
+                self.start_view.policy_label.text()
+                or self.tr("Your administrator has turned off hosting meetings.")
+            )
+            return
         self._intent = Intent.HOST
         self._show_prejoin(self.tr("Start a meeting: check your camera and microphone."))
 

@@ -28,52 +28,57 @@
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="115"/>
+        <location filename="../../client/ui/main_window.py" line="118"/>
+        <source>Your administrator has turned off hosting meetings.</source>
+        <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="122"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="130"/>
+        <location filename="../../client/ui/main_window.py" line="137"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="153"/>
+        <location filename="../../client/ui/main_window.py" line="160"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="154"/>
+        <location filename="../../client/ui/main_window.py" line="161"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="181"/>
+        <location filename="../../client/ui/main_window.py" line="188"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="241"/>
+        <location filename="../../client/ui/main_window.py" line="248"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="243"/>
+        <location filename="../../client/ui/main_window.py" line="250"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="248"/>
+        <location filename="../../client/ui/main_window.py" line="255"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="307"/>
+        <location filename="../../client/ui/main_window.py" line="314"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="320"/>
+        <location filename="../../client/ui/main_window.py" line="327"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>

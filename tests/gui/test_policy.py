@@ -11,10 +11,10 @@ import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
 import keyring.backends.fail
 import pytest
 import qasync
+from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 
 from client.desktop_media import DesktopMedia
@@ -95,6 +95,10 @@ def test_hosting_turned_off_disables_start_meeting_with_the_reason(
     assert "turned off hosting" in start.policy_label.text()
     # Joining is not affected.
     assert start.join_button.isEnabled() and start.link_edit.isEnabled()
+    # Hosting started another way than the button is refused with the same reason.
+    app.window.begin_hosting()
+    assert app.window.stack.currentWidget() is start
+    assert "turned off hosting" in start.error_label.text()
 
 
 def test_a_malformed_policy_shows_a_banner_and_refuses_everything(
@@ -227,6 +231,48 @@ def test_without_a_keyring_a_typed_turn_password_is_not_stored_and_the_user_is_t
     assert [(s.urls, s.username, s.credential) for s in ice] == [
         ("turn:127.0.0.1:3478", "ute", secret)
     ]
+    dialog.deleteLater()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A file-free keyring in this process standing in for the OS password store, which
+    needs a desktop session this machine does not have."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def test_a_typed_turn_password_goes_to_the_keyring_only(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    secret = "Typed-Turn-Secret-43"
+    memory = MemoryKeyring()
+    app = policy_app(Policy.unrestricted(), SecretStore(memory))
+    dialog = SettingsDialog(app.settings.load(), app.window)
+    assert dialog.secrets_note.text() == ""
+    dialog.turn_server_edit.setText("turns:127.0.0.1:5349")
+    dialog.turn_user_edit.setText("ute")
+    dialog.turn_password_edit.setText(secret)
+    app.window.save_settings(dialog.changes(), dialog.turn_password())
+    assert memory.items == {("Runde", "turn:ute@turns:127.0.0.1:5349"): secret}
+    assert app.window.statusBar().currentMessage() == ""
+    assert secret not in (tmp_path / "runde.ini").read_text()
+    # Saving again without retyping keeps using the stored password.
+    app.window.save_settings(dialog.changes(), "")
+    ice = app.controller._network.rtc_configuration().iceServers
+    assert [(s.urls, s.credential) for s in ice] == [("turns:127.0.0.1:5349", secret)]
     dialog.deleteLater()
 
 
