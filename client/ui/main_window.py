@@ -155,6 +155,10 @@ class MainWindow(QMainWindow):
         if self.controller.state is State.IDLE:
             self.open_link(link, prejoin)
             return
+        refusal = self._link_refusal(link)
+        if refusal:  # never leave a meeting for a link the policy refuses
+            self.statusBar().showMessage(refusal, 15000)
+            return
         question = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Switch meetings?"),

@@ -28,6 +28,7 @@ from client.ui.dialogs import SettingsDialog
 from client.ui.main_window import MainWindow
 from tests.audio import PulseServer
 from tests.gui.conftest import NETWORK, RED_CAMERA, App
+from tests.gui.test_app import start_meeting
 from tests.helpers import LOOPBACK, HostProcess, runde_command, start_host, wait_for
 
 LOCKED = "Set by your administrator"
@@ -157,6 +158,23 @@ def test_an_allowed_link_host_joins(
     async def scenario() -> None:
         app.window.open_link(headless_host.link, prejoin=False)
         await app.until(lambda: app.controller.state.value == "joined", 15, "joined")
+
+    app.run(scenario())
+
+
+def test_a_refused_link_handed_over_in_a_meeting_keeps_the_meeting(
+    policy_app: Callable[..., App], tmp_path: Path, headless_host: HostProcess
+) -> None:
+    app = policy_app(write_policy(tmp_path, {"allowed_link_hosts": ["meet.example.org"]}))
+
+    async def scenario() -> None:
+        # The app's own meeting is not a link it was given: the host list does not apply.
+        await start_meeting(app)
+        app.window.receive_link(headless_host.link, prejoin=True)
+        await asyncio.sleep(0.3)
+        assert app.controller.state.value == "joined"
+        assert app.window.stack.currentWidget() is app.window.meeting_view
+        assert "this link goes to 127.0.0.1" in app.window.statusBar().currentMessage()
 
     app.run(scenario())
 
