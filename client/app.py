@@ -6,11 +6,12 @@ import asyncio
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from client.loop_monitor import LoopMonitor
 from client.netconfig import NetworkSettings
+from client.policy import Policy
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QLockFile
@@ -30,6 +31,7 @@ class GuiOptions:
     log_level: str = "info"
     # The per-user instance lock this process holds, and where to take later starts' links.
     instance: tuple[InstanceLocation, QLockFile] | None = None
+    policy: Policy = field(default_factory=Policy.unrestricted)
 
 
 def run(options: GuiOptions) -> int:
@@ -41,6 +43,7 @@ def run(options: GuiOptions) -> int:
     from client import i18n, logs
     from client.desktop_media import DesktopMedia
     from client.hosting import EmbeddedHost
+    from client.secrets import SecretStore, user_turn_server
     from client.settings import APPLICATION, ORGANIZATION, SettingsStore
     from client.ui.controller import MeetingController
     from client.ui.main_window import MainWindow
@@ -51,15 +54,23 @@ def run(options: GuiOptions) -> int:
     app.setApplicationDisplayName("Runde")
     log_file = logs.configure(options.log_level)
     settings = SettingsStore()
-    i18n.install(app, settings.load().language)
+    policy = options.policy
+    i18n.install(app, policy.locked.language or settings.load().language)
     logger.info("Runde starts; log file %s", log_file)
+    if policy.problem_sentence:
+        logger.error("%s", policy.problem_sentence)
+    secrets = SecretStore()
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     host = EmbeddedHost(options.network, options.listen_host)
     media = DesktopMedia(settings)
     controller = MeetingController(options.network, media, host)
-    window = MainWindow(controller, media, settings)
+    stored = settings.load()
+    controller.set_own_ice_server(
+        user_turn_server(stored.turn_server, stored.turn_username, secrets)
+    )
+    window = MainWindow(controller, media, settings, policy=policy, secrets=secrets)
     window.show()
     loop.run_in_executor(None, media.warm_up)
     if options.instance is not None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from client.instance.location import InstanceLocation
     from client.media.sources import OpenedSource
     from client.netconfig import NetworkSettings
+    from client.policy import Policy
 
 logger = logging.getLogger("runde")
 
@@ -34,6 +35,7 @@ EXIT_USAGE = 2
 EXIT_JOIN_FAILED = 3
 EXIT_SOURCE_FAILED = 4
 EXIT_CONNECTION_LOST = 5
+EXIT_POLICY = 6  # refused by the administrator policy, or the policy cannot be read
 
 
 def _add_network_options(parser: argparse.ArgumentParser) -> None:
@@ -189,7 +191,9 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
     return EXIT_OK
 
 
-async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: float) -> int:
+async def _join(
+    args: argparse.Namespace, network: NetworkSettings, started_at: float, policy: Policy
+) -> int:
     import asyncio
 
     from client.call.backend import JoinError
@@ -200,6 +204,9 @@ async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: 
         link = parse_link(args.link)
     except LinkError as exc:
         return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
+    refusal = policy.link_refusal(link.host)
+    if refusal is not None:
+        return _fail(EXIT_POLICY, refusal)
     sources: list[OpenedSource] = []
     try:
         for source in (open_audio_source(args.audio), open_video_source(args.video)):
@@ -300,15 +307,19 @@ def _run_gui(args: argparse.Namespace) -> int:
     if network is None:
         return EXIT_USAGE
     from client.app import GuiOptions, run
+    from client.policy import load_policy
+
+    policy = load_policy()
 
     return run(
         GuiOptions(
-            network=network,
+            network=policy.network(network),
             link=args.link,
             prejoin=not args.no_prejoin,
             listen_host=args.listen,
             log_level=args.log_level,
             instance=instance,
+            policy=policy,
         )
     )
 
@@ -348,6 +359,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     import asyncio
 
+    from client.policy import load_policy
+
+    policy = load_policy()
+    refusal = policy.problem_sentence or (
+        policy.hosting_refusal() if args.command == "host" else None
+    )
+    if refusal is not None:
+        return _fail(EXIT_POLICY, refusal)
+    network = policy.network(network)
     if args.command == "host":
         return asyncio.run(_host(args, network))
-    return asyncio.run(_join(args, network, started_at))
+    return asyncio.run(_join(args, network, started_at, policy))

@@ -40,6 +40,8 @@ class NetworkSettings:
 
     bind_addresses: tuple[str, ...] = ()
     ice_servers: tuple[IceServerSetting, ...] = ()
+    # http(s)://HOST:PORT the signaling connection goes through (administrator policy)
+    signaling_proxy: str | None = None
 
     def __post_init__(self) -> None:
         for address in self.bind_addresses:

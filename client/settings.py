@@ -23,6 +23,9 @@ class UserSettings:
     video_height: int = 720
     video_fps: int = 30
     language: str = ""  # empty = follow the system locale
+    # the user's own TURN server; its password lives in the OS keyring (client.secrets)
+    turn_server: str = ""
+    turn_username: str = ""
 
 
 def _coerce(value: Any, default: Any) -> Any:

@@ -71,7 +71,7 @@ class SfuBackend(MeetingBackend):
         self._left = False
 
     async def join(self, display_name: str, media: MediaState) -> JoinResult:
-        signaling = await SignalingClient.connect(self._link)
+        signaling = await SignalingClient.connect(self._link, proxy=self._network.signaling_proxy)
         try:
             await signaling.send(
                 CoreRequest(

@@ -36,7 +36,11 @@ class SignalingClient:
 
     @classmethod
     async def connect(
-        cls, link: MeetingLink, heartbeat: float = 10.0, connect_timeout: float = 10.0
+        cls,
+        link: MeetingLink,
+        heartbeat: float = 10.0,
+        connect_timeout: float = 10.0,
+        proxy: str | None = None,
     ) -> SignalingClient:
         where = f"{link.host}:{link.port}"
         session = aiohttp.ClientSession(
@@ -52,6 +56,7 @@ class SignalingClient:
                 heartbeat=heartbeat,
                 max_msg_size=256 * 1024,
                 autoping=True,
+                proxy=proxy,
             )
         except aiohttp.ServerFingerprintMismatch:
             await session.close()
@@ -68,7 +73,8 @@ class SignalingClient:
         except (aiohttp.ClientConnectorError, OSError) as exc:
             await session.close()
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise JoinError(f"cannot reach the meeting host {where}: {reason}") from None
+            via = f" through the proxy {proxy}" if proxy else ""
+            raise JoinError(f"cannot reach the meeting host {where}{via}: {reason}") from None
         except (TimeoutError, aiohttp.ServerTimeoutError):
             await session.close()
             raise JoinError(

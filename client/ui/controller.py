@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -21,7 +22,7 @@ from client.call.session import MeetingSession
 from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
 from client.media.switchable import SwitchableVideoTrack
-from client.netconfig import NetworkSettings
+from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType, MediaState
 from client.ui.video_sink import VideoSink, fit_size, frame_to_image
@@ -107,6 +108,7 @@ class MeetingController(QObject):
     ) -> None:
         super().__init__(parent)
         self._network = network
+        self._base_network = network
         self._media = media
         self._host = host
         self.hosting = False
@@ -131,6 +133,12 @@ class MeetingController(QObject):
         self._own_image_lock = threading.Lock()
 
     # ---- commands from the UI ---------------------------------------------------------
+
+    def set_own_ice_server(self, server: IceServerSetting | None) -> None:
+        """The user's own STUN/TURN server from the settings, used from the next join on."""
+        extra = (server,) if server is not None else ()
+        base = self._base_network
+        self._network = replace(base, ice_servers=(*base.ice_servers, *extra))
 
     def start_meeting(self, name: str) -> None:
         self.spawn(self._start_meeting(name))

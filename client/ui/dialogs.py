@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.policy import LockedSettings
 from client.settings import UserSettings
 
 
@@ -85,8 +86,17 @@ RESOLUTIONS = [(1280, 720), (960, 540), (640, 360)]
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: UserSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: UserSettings,
+        parent: QWidget | None = None,
+        *,
+        locked: LockedSettings | None = None,
+        secrets_available: bool = True,
+    ) -> None:
         super().__init__(parent)
+        locked = locked or LockedSettings()
+        self._locked = locked
         self.setWindowTitle(self.tr("Settings"))
         self.name_edit = QLineEdit(settings.display_name)
         self.name_edit.setMaxLength(64)
@@ -102,12 +112,44 @@ class SettingsDialog(QDialog):
         for label, code in ((self.tr("System language"), ""), ("Deutsch", "de"), ("English", "en")):
             self.language_box.addItem(label, code)
         self.language_box.setCurrentIndex(max(self.language_box.findData(settings.language), 0))
+        if locked.language is not None:
+            self.language_box.setCurrentIndex(max(self.language_box.findData(locked.language), 0))
+        self.turn_server_edit = QLineEdit(settings.turn_server)
+        self.turn_server_edit.setAccessibleName(self.tr("TURN server"))
+        self.turn_server_edit.setPlaceholderText("turns:turn.example.org:443")
+        self.turn_user_edit = QLineEdit(settings.turn_username)
+        self.turn_user_edit.setAccessibleName(self.tr("TURN user name"))
+        self.turn_password_edit = QLineEdit()
+        self.turn_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.turn_password_edit.setAccessibleName(self.tr("TURN password"))
+        self.turn_password_edit.setPlaceholderText(self.tr("unchanged"))
+        administrator = self.tr("Set by your administrator")
+        for control, is_locked in (
+            (self.name_edit, locked.name_from_account),
+            (self.language_box, locked.language is not None),
+        ):
+            if is_locked:
+                control.setEnabled(False)
+                control.setToolTip(administrator)
+                control.setAccessibleDescription(administrator)
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("Camera &resolution:"), self.resolution_box)
         form.addRow(self.tr("&Language:"), self.language_box)
+        form.addRow(self.tr("&TURN server:"), self.turn_server_edit)
+        form.addRow(self.tr("TURN &user:"), self.turn_user_edit)
+        form.addRow(self.tr("TURN &password:"), self.turn_password_edit)
         note = QLabel(self.tr("A new language applies after Runde restarts."))
         note.setWordWrap(True)
+        self.secrets_note = QLabel()
+        self.secrets_note.setWordWrap(True)
+        if not secrets_available:
+            self.secrets_note.setText(
+                self.tr(
+                    "This computer has no password store Runde can use: a TURN password "
+                    "is not saved and must be typed again after Runde restarts."
+                )
+            )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -116,13 +158,26 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addWidget(self.secrets_note)
         layout.addWidget(buttons)
 
     def changes(self) -> dict[str, object]:
         width, height = self.resolution_box.currentData()
-        return {
+        changes: dict[str, object] = {
             "display_name": self.name_edit.text().strip(),
             "video_width": width,
             "video_height": height,
             "language": self.language_box.currentData(),
+            "turn_server": self.turn_server_edit.text().strip(),
+            "turn_username": self.turn_user_edit.text().strip(),
         }
+        # What the administrator fixed is not the user's choice: keep their own for later.
+        if self._locked.name_from_account:
+            del changes["display_name"]
+        if self._locked.language is not None:
+            del changes["language"]
+        return changes
+
+    def turn_password(self) -> str:
+        """The newly typed TURN password ("" when unchanged); it goes to the keyring only."""
+        return self.turn_password_edit.text()

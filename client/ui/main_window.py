@@ -9,7 +9,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
+from client.netconfig import IceServerSetting, NetworkSettingsError
+from client.policy import Policy
+from client.policy.account import account_full_name
 from client.protocol.link import LinkError, parse_link
+from client.secrets import SecretStore, turn_secret_name
 from client.settings import SettingsStore
 from client.ui.controller import LocalMedia, MeetingController, State
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
@@ -32,11 +36,16 @@ class MainWindow(QMainWindow):
         media: LocalMedia,
         settings: SettingsStore,
         hosting_allowed: bool = True,
+        policy: Policy | None = None,
+        secrets: SecretStore | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
         self.media = media
         self.settings = settings
+        # Screen sharing must check policy.screen_sharing_allowed (see docs/policy.md).
+        self.policy = policy or Policy.unrestricted()
+        self.secrets = secrets or SecretStore()
         self._intent = Intent.JOIN
         self._pending_link = ""
         self._link_after_leaving: tuple[str, bool] | None = None
@@ -44,6 +53,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 700)
 
         self.start_view = StartView(hosting_allowed)
+        self.start_view.apply_policy(self.policy)
         self.prejoin_view = PreJoinView()
         self.meeting_view = MeetingView()
         self.stack = QStackedWidget()
@@ -101,15 +111,26 @@ class MainWindow(QMainWindow):
         self.controller.spawn(self.controller.close_preview())
 
     def begin_hosting(self) -> None:
+        # The button is disabled then; this also covers every other way in.
+        if not self.policy.hosting_allowed:
+            self.show_start(
+                self.start_view.policy_label.text()
+                or self.tr("Your administrator has turned off hosting meetings.")
+            )
+            return
         self._intent = Intent.HOST
         self._show_prejoin(self.tr("Start a meeting: check your camera and microphone."))
 
     def open_link(self, link: str, prejoin: bool = True) -> None:
         """Show the pre-join for ``link`` (or join right away with ``prejoin=False``)."""
+        refusal = self._link_refusal(link)
+        if refusal:
+            self.show_start(refusal)
+            return
         self._intent = Intent.JOIN
         self._pending_link = link
         logger.info("opening %s (pre-join: %s)", _for_log(link), prejoin)
-        name = self.settings.load().display_name
+        name = self._display_name()
         if not prejoin and name:
             self._enter(name)
             return
@@ -134,6 +155,10 @@ class MainWindow(QMainWindow):
         if self.controller.state is State.IDLE:
             self.open_link(link, prejoin)
             return
+        refusal = self._link_refusal(link)
+        if refusal:  # never leave a meeting for a link the policy refuses
+            self.statusBar().showMessage(refusal, 15000)
+            return
         question = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Switch meetings?"),
@@ -150,29 +175,68 @@ class MainWindow(QMainWindow):
         self._link_after_leaving = (link, prejoin)
         self.controller.leave()
 
+    def _link_refusal(self, link: str) -> str:
+        """Why the policy forbids joining ``link``; "" when it may be joined.
+
+        A link that does not parse is left to the controller, which names what is wrong.
+        """
+        if self.policy.problem is not None:
+            return self.start_view.policy_label.text()
+        try:
+            host = parse_link(link).host
+        except LinkError:
+            return ""
+        if self.policy.host_allowed(host):
+            return ""
+        return (
+            self.tr("Your administrator allows meeting links only to %1; this link goes to %2.")
+            .replace("%1", ", ".join(self.policy.allowed_link_hosts or ()) or "-")
+            .replace("%2", host)
+        )
+
+    def _display_name(self) -> str:
+        if self.policy.locked.name_from_account:
+            return account_full_name()
+        return self.settings.load().display_name
+
     def _show_prejoin(self, heading: str) -> None:
         stored = self.settings.load()
+        locked = self.policy.locked
+        microphone_on = (
+            stored.microphone_on if locked.microphone_on is None else locked.microphone_on
+        )
+        camera_on = stored.camera_on if locked.camera_on is None else locked.camera_on
         self.prejoin_view.prepare(
             heading,
-            stored.display_name,
+            self._display_name(),
             self.media.cameras(),
             self.media.microphones(),
             self.media.speakers(),
             (stored.camera, stored.microphone, stored.speaker),
         )
-        self.prejoin_view.set_microphone(stored.microphone_on)
-        self.prejoin_view.set_camera(stored.camera_on)
-        self.controller.set_microphone(stored.microphone_on)
-        self.controller.set_camera(stored.camera_on)
+        self.prejoin_view.set_microphone(microphone_on)
+        self.prejoin_view.set_camera(camera_on)
+        self.prejoin_view.lock(
+            locked.camera_on,
+            locked.microphone_on,
+            self._display_name() if locked.name_from_account else None,
+        )
+        self.controller.set_microphone(microphone_on)
+        self.controller.set_camera(camera_on)
         self.stack.setCurrentWidget(self.prejoin_view)
         self.controller.open_preview()
 
     def _enter(self, name: str) -> None:
-        self.settings.update(
-            display_name=name,
-            microphone_on=self.controller.microphone_on,
-            camera_on=self.controller.camera_on,
-        )
+        # Remember the user's own choices, not what the administrator fixed.
+        locked = self.policy.locked
+        remembered: dict[str, object] = {}
+        if not locked.name_from_account:
+            remembered["display_name"] = name
+        if locked.microphone_on is None:
+            remembered["microphone_on"] = self.controller.microphone_on
+        if locked.camera_on is None:
+            remembered["camera_on"] = self.controller.camera_on
+        self.settings.update(**remembered)
         self.meeting_view.reset(name)
         self.meeting_view.set_local_media(self.controller.microphone_on, self.controller.camera_on)
         self.stack.setCurrentWidget(self.meeting_view)
@@ -233,9 +297,40 @@ class MainWindow(QMainWindow):
         DiagnosticsDialog(self.controller.audio_report, self).exec()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings.load(), self)
+        dialog = SettingsDialog(
+            self.settings.load(),
+            self,
+            locked=self.policy.locked,
+            secrets_available=self.secrets.available,
+        )
         if dialog.exec():
-            self.settings.update(**dialog.changes())
+            self.save_settings(dialog.changes(), dialog.turn_password())
+
+    def save_settings(self, changes: dict[str, object], turn_password: str = "") -> None:
+        """Settings go to QSettings; a TURN password only to the OS password store."""
+        stored = self.settings.update(**changes)
+        password = turn_password or None
+        if stored.turn_server and stored.turn_username:
+            name = turn_secret_name(stored.turn_server, stored.turn_username)
+            if password and self.secrets.store(name, password) is not None:
+                self.statusBar().showMessage(
+                    self.tr(
+                        "The TURN password was not saved: this computer has no password store "
+                        "Runde can use. It is used until Runde closes."
+                    )
+                )
+            password = password or self.secrets.load(name)
+        server = None
+        if stored.turn_server:
+            try:
+                server = IceServerSetting(
+                    stored.turn_server, stored.turn_username or None, password
+                )
+            except NetworkSettingsError as exc:
+                self.statusBar().showMessage(
+                    self.tr("Your TURN server is not used: %1").replace("%1", str(exc))
+                )
+        self.controller.set_own_ice_server(server)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.state is not State.IDLE:

@@ -140,6 +140,26 @@ class PreJoinView(QWidget):
         self._update_join_button()
         (self.name_edit if not name else self.join_button).setFocus()
 
+    def lock(self, camera_on: bool | None, microphone_on: bool | None, name: str | None) -> None:
+        """Show the administrator's fixed choices as set and unchangeable; None unlocks."""
+        locked = self.tr("Set by your administrator")
+        for control, value in (
+            (self.camera_button, camera_on),
+            (self.microphone_button, microphone_on),
+            (self.name_edit, name),
+        ):
+            control.setEnabled(value is None)
+            control.setAccessibleDescription(locked if value is not None else "")
+            if value is not None:
+                control.setToolTip(locked)
+        if camera_on is not None:
+            self.set_camera(camera_on)
+        if microphone_on is not None:
+            self.set_microphone(microphone_on)
+        if name is not None:
+            self.name_edit.setText(name)
+        self._label_toggles()
+
     def set_level(self, dbfs: float) -> None:
         self.level_meter.setValue(int(max(0.0, min(60.0, dbfs + 60.0))))
 
@@ -163,11 +183,13 @@ class PreJoinView(QWidget):
             self.tr("Microphone on") if mic_on else self.tr("Microphone off")
         )
         self.microphone_button.setAccessibleName(self.tr("Microphone (Ctrl+D)"))
-        self.microphone_button.setToolTip(self.tr("Turn the microphone on or off (Ctrl+D)"))
+        if self.microphone_button.isEnabled():
+            self.microphone_button.setToolTip(self.tr("Turn the microphone on or off (Ctrl+D)"))
         self.microphone_button.setShortcut("Ctrl+D")
         self.camera_button.setText(self.tr("Camera on") if cam_on else self.tr("Camera off"))
         self.camera_button.setAccessibleName(self.tr("Camera (Ctrl+E)"))
-        self.camera_button.setToolTip(self.tr("Turn the camera on or off (Ctrl+E)"))
+        if self.camera_button.isEnabled():
+            self.camera_button.setToolTip(self.tr("Turn the camera on or off (Ctrl+E)"))
         self.camera_button.setShortcut("Ctrl+E")
         self.preview.set_media(mic_on, cam_on)
 

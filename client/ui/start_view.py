@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.policy import Policy
+
 
 class StartView(QWidget):
     """Signals:
@@ -56,6 +58,12 @@ class StartView(QWidget):
         self.settings_button.setAccessibleName(self.tr("Settings"))
         self.settings_button.clicked.connect(self.settingsRequested)
 
+        # What the administrator's policy turned off, and why: visible, not only in tooltips.
+        self.policy_label = QLabel()
+        self.policy_label.setWordWrap(True)
+        self.policy_label.setAccessibleName(self.tr("Administrator policy"))
+        self.policy_label.setVisible(False)
+
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName(self.tr("Message"))
@@ -67,6 +75,7 @@ class StartView(QWidget):
         join_row.addWidget(self.join_button)
 
         column = QVBoxLayout(self)
+        column.addWidget(self.policy_label)
         column.addStretch(1)
         column.addWidget(title)
         column.addWidget(subtitle)
@@ -79,6 +88,40 @@ class StartView(QWidget):
         self.setTabOrder(self.start_button, self.link_edit)
         self.setTabOrder(self.link_edit, self.join_button)
         self.setTabOrder(self.join_button, self.settings_button)
+
+    def apply_policy(self, policy: Policy) -> None:
+        """Turn off what the policy forbids, each with the reason in words."""
+        notes = []
+        locked = self.tr("Set by your administrator")
+        if policy.problem is not None:
+            self.policy_label.setStyleSheet(
+                "background: #fde7e9; color: #8c1d18; padding: 8px; border: 1px solid #b3261e"
+            )
+            notes.append(
+                self.tr(
+                    "The administrator policy in %1 cannot be used: %2. Until it is fixed, "
+                    "Runde neither joins nor hosts meetings."
+                )
+                .replace("%1", policy.source)
+                .replace("%2", policy.problem)
+            )
+        elif not policy.hosting_allowed:
+            notes.append(self.tr("Your administrator has turned off hosting meetings."))
+        if not policy.hosting_allowed:
+            self.start_button.setEnabled(False)
+            self.start_button.setToolTip(locked)
+            self.start_button.setAccessibleDescription(locked)
+        if not policy.joining_allowed:
+            for control in (self.link_edit, self.join_button):
+                control.setEnabled(False)
+                control.setToolTip(locked)
+                control.setAccessibleDescription(locked)
+        if policy.default_server:
+            self.link_edit.setPlaceholderText(
+                self.tr("Paste a meeting link from %1").replace("%1", policy.default_server)
+            )
+        self.policy_label.setText("\n".join(notes))
+        self.policy_label.setVisible(bool(notes))
 
     def show_message(self, text: str) -> None:
         self.error_label.setText(text)

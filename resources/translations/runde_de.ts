@@ -4,8 +4,8 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="65"/>
-        <location filename="../../client/ui/dialogs.py" line="69"/>
+        <location filename="../../client/ui/dialogs.py" line="66"/>
+        <location filename="../../client/ui/dialogs.py" line="70"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
@@ -13,95 +13,115 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="43"/>
+        <location filename="../../client/ui/main_window.py" line="52"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="87"/>
+        <location filename="../../client/ui/main_window.py" line="97"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="88"/>
+        <location filename="../../client/ui/main_window.py" line="98"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="105"/>
+        <location filename="../../client/ui/main_window.py" line="118"/>
+        <source>Your administrator has turned off hosting meetings.</source>
+        <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="122"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="116"/>
+        <location filename="../../client/ui/main_window.py" line="137"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="139"/>
+        <location filename="../../client/ui/main_window.py" line="164"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="140"/>
+        <location filename="../../client/ui/main_window.py" line="165"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="188"/>
+        <location filename="../../client/ui/main_window.py" line="192"/>
+        <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
+        <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="252"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="190"/>
+        <location filename="../../client/ui/main_window.py" line="254"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="195"/>
+        <location filename="../../client/ui/main_window.py" line="259"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="318"/>
+        <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
+        <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="331"/>
+        <source>Your TURN server is not used: %1</source>
+        <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
 </context>
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="159"/>
+        <location filename="../../client/ui/controller.py" line="167"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="175"/>
+        <location filename="../../client/ui/controller.py" line="183"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="188"/>
+        <location filename="../../client/ui/controller.py" line="196"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="209"/>
+        <location filename="../../client/ui/controller.py" line="217"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="217"/>
+        <location filename="../../client/ui/controller.py" line="225"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="228"/>
+        <location filename="../../client/ui/controller.py" line="236"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="249"/>
+        <location filename="../../client/ui/controller.py" line="257"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="380"/>
+        <location filename="../../client/ui/controller.py" line="388"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -109,106 +129,106 @@
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="45"/>
+        <location filename="../../client/ui/meeting_view.py" line="47"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="50"/>
+        <location filename="../../client/ui/meeting_view.py" line="52"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="51"/>
+        <location filename="../../client/ui/meeting_view.py" line="53"/>
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="52"/>
+        <location filename="../../client/ui/meeting_view.py" line="54"/>
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="54"/>
+        <location filename="../../client/ui/meeting_view.py" line="56"/>
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="55"/>
+        <location filename="../../client/ui/meeting_view.py" line="57"/>
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="58"/>
+        <location filename="../../client/ui/meeting_view.py" line="60"/>
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="64"/>
+        <location filename="../../client/ui/meeting_view.py" line="66"/>
         <source>Participants&apos; video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="70"/>
-        <location filename="../../client/ui/meeting_view.py" line="80"/>
+        <location filename="../../client/ui/meeting_view.py" line="72"/>
+        <location filename="../../client/ui/meeting_view.py" line="82"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="74"/>
-        <location filename="../../client/ui/meeting_view.py" line="152"/>
+        <location filename="../../client/ui/meeting_view.py" line="76"/>
+        <location filename="../../client/ui/meeting_view.py" line="155"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="76"/>
-        <location filename="../../client/ui/meeting_view.py" line="153"/>
+        <location filename="../../client/ui/meeting_view.py" line="78"/>
+        <location filename="../../client/ui/meeting_view.py" line="156"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="78"/>
-        <location filename="../../client/ui/meeting_view.py" line="231"/>
+        <location filename="../../client/ui/meeting_view.py" line="80"/>
+        <location filename="../../client/ui/meeting_view.py" line="242"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="83"/>
+        <location filename="../../client/ui/meeting_view.py" line="85"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="86"/>
+        <location filename="../../client/ui/meeting_view.py" line="88"/>
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="88"/>
+        <location filename="../../client/ui/meeting_view.py" line="90"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="159"/>
+        <location filename="../../client/ui/meeting_view.py" line="162"/>
         <source>%1 on</source>
         <translation>%1 an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="161"/>
+        <location filename="../../client/ui/meeting_view.py" line="164"/>
         <source>%1 off</source>
         <translation>%1 aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="176"/>
+        <location filename="../../client/ui/meeting_view.py" line="182"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="231"/>
+        <location filename="../../client/ui/meeting_view.py" line="242"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="272"/>
+        <location filename="../../client/ui/meeting_view.py" line="283"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -227,7 +247,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     <name>PreJoinView</name>
     <message>
         <location filename="../../client/ui/prejoin_view.py" line="39"/>
-        <location filename="../../client/ui/prejoin_view.py" line="190"/>
+        <location filename="../../client/ui/prejoin_view.py" line="212"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
@@ -322,42 +342,47 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="163"/>
+        <location filename="../../client/ui/prejoin_view.py" line="145"/>
+        <source>Set by your administrator</source>
+        <translation>Von Ihrer Administration festgelegt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/prejoin_view.py" line="183"/>
         <source>Microphone on</source>
         <translation>Mikrofon an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="163"/>
+        <location filename="../../client/ui/prejoin_view.py" line="183"/>
         <source>Microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="165"/>
+        <location filename="../../client/ui/prejoin_view.py" line="185"/>
         <source>Microphone (Ctrl+D)</source>
         <translation>Mikrofon (Strg+D)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="166"/>
+        <location filename="../../client/ui/prejoin_view.py" line="187"/>
         <source>Turn the microphone on or off (Ctrl+D)</source>
         <translation>Mikrofon ein- oder ausschalten (Strg+D)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="168"/>
+        <location filename="../../client/ui/prejoin_view.py" line="189"/>
         <source>Camera on</source>
         <translation>Kamera an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="168"/>
+        <location filename="../../client/ui/prejoin_view.py" line="189"/>
         <source>Camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="169"/>
+        <location filename="../../client/ui/prejoin_view.py" line="190"/>
         <source>Camera (Ctrl+E)</source>
         <translation>Kamera (Strg+E)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="170"/>
+        <location filename="../../client/ui/prejoin_view.py" line="192"/>
         <source>Turn the camera on or off (Ctrl+E)</source>
         <translation>Kamera ein- oder ausschalten (Strg+E)</translation>
     </message>
@@ -365,100 +390,145 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="90"/>
+        <location filename="../../client/ui/dialogs.py" line="100"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="93"/>
+        <location filename="../../client/ui/dialogs.py" line="103"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="95"/>
+        <location filename="../../client/ui/dialogs.py" line="105"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="101"/>
+        <location filename="../../client/ui/dialogs.py" line="111"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="102"/>
+        <location filename="../../client/ui/dialogs.py" line="112"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="106"/>
+        <location filename="../../client/ui/dialogs.py" line="118"/>
+        <source>TURN server</source>
+        <translation>TURN-Server</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="121"/>
+        <source>TURN user name</source>
+        <translation>TURN-Benutzername</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="124"/>
+        <source>TURN password</source>
+        <translation>TURN-Passwort</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="125"/>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="126"/>
+        <source>Set by your administrator</source>
+        <translation>Von Ihrer Administration festgelegt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="136"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="107"/>
+        <location filename="../../client/ui/dialogs.py" line="137"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="108"/>
+        <location filename="../../client/ui/dialogs.py" line="138"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="109"/>
+        <location filename="../../client/ui/dialogs.py" line="139"/>
+        <source>&amp;TURN server:</source>
+        <translation>&amp;TURN-Server:</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="140"/>
+        <source>TURN &amp;user:</source>
+        <translation>TURN-&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="141"/>
+        <source>TURN &amp;password:</source>
+        <translation>TURN-&amp;Passwort:</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="142"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="149"/>
+        <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
+        <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
     </message>
 </context>
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="28"/>
+        <location filename="../../client/ui/dialogs.py" line="29"/>
         <source>Start a meeting</source>
         <translation>Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="29"/>
+        <location filename="../../client/ui/dialogs.py" line="30"/>
         <source>Microphone on/off</source>
         <translation>Mikrofon an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="30"/>
+        <location filename="../../client/ui/dialogs.py" line="31"/>
         <source>Camera on/off</source>
         <translation>Kamera an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="31"/>
+        <location filename="../../client/ui/dialogs.py" line="32"/>
         <source>Grid or speaker layout</source>
         <translation>Kachel- oder Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="32"/>
+        <location filename="../../client/ui/dialogs.py" line="33"/>
         <source>Pin the focused tile</source>
         <translation>Die ausgewählte Kachel anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="33"/>
+        <location filename="../../client/ui/dialogs.py" line="34"/>
         <source>Show or hide the participant list</source>
         <translation>Teilnehmendenliste ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="34"/>
+        <location filename="../../client/ui/dialogs.py" line="35"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="35"/>
+        <location filename="../../client/ui/dialogs.py" line="36"/>
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="36"/>
+        <location filename="../../client/ui/dialogs.py" line="37"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="37"/>
+        <location filename="../../client/ui/dialogs.py" line="38"/>
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -466,18 +536,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="44"/>
-        <location filename="../../client/ui/dialogs.py" line="47"/>
+        <location filename="../../client/ui/dialogs.py" line="45"/>
+        <location filename="../../client/ui/dialogs.py" line="48"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48"/>
+        <location filename="../../client/ui/dialogs.py" line="49"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48"/>
+        <location filename="../../client/ui/dialogs.py" line="49"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
@@ -485,110 +555,135 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>StartView</name>
     <message>
-        <location filename="../../client/ui/start_view.py" line="29"/>
+        <location filename="../../client/ui/start_view.py" line="31"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="35"/>
+        <location filename="../../client/ui/start_view.py" line="37"/>
         <source>Meetings on your own infrastructure.</source>
         <translation>Besprechungen auf Ihrer eigenen Infrastruktur.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="38"/>
+        <location filename="../../client/ui/start_view.py" line="40"/>
         <source>&amp;Start meeting</source>
         <translation>Besprechung &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="39"/>
+        <location filename="../../client/ui/start_view.py" line="41"/>
         <source>Start a new meeting</source>
         <translation>Eine neue Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="40"/>
+        <location filename="../../client/ui/start_view.py" line="42"/>
         <source>Host a meeting from this computer (Ctrl+N)</source>
         <translation>Eine Besprechung von diesem Computer aus leiten (Strg+N)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="46"/>
+        <location filename="../../client/ui/start_view.py" line="48"/>
         <source>Paste a meeting link</source>
         <translation>Besprechungslink einfügen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="47"/>
+        <location filename="../../client/ui/start_view.py" line="49"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="49"/>
+        <location filename="../../client/ui/start_view.py" line="51"/>
         <source>Meeting &amp;link:</source>
         <translation>Besprechungs&amp;link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="51"/>
+        <location filename="../../client/ui/start_view.py" line="53"/>
         <source>&amp;Join</source>
         <translation>&amp;Beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="52"/>
+        <location filename="../../client/ui/start_view.py" line="54"/>
         <source>Join the meeting behind the link</source>
         <translation>Der Besprechung hinter dem Link beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="55"/>
+        <location filename="../../client/ui/start_view.py" line="57"/>
         <source>Se&amp;ttings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="56"/>
+        <location filename="../../client/ui/start_view.py" line="58"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="61"/>
+        <location filename="../../client/ui/start_view.py" line="64"/>
+        <source>Administrator policy</source>
+        <translation>Richtlinie der Administration</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/start_view.py" line="69"/>
         <source>Message</source>
         <translation>Meldung</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/start_view.py" line="95"/>
+        <source>Set by your administrator</source>
+        <translation>Von Ihrer Administration festgelegt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/start_view.py" line="102"/>
+        <source>The administrator policy in %1 cannot be used: %2. Until it is fixed, Runde neither joins nor hosts meetings.</source>
+        <translation>Die Richtlinie der Administration in %1 ist nicht verwendbar: %2. Bis sie korrigiert ist, nimmt Runde weder an Besprechungen teil noch veranstaltet es welche.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/start_view.py" line="109"/>
+        <source>Your administrator has turned off hosting meetings.</source>
+        <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/start_view.py" line="121"/>
+        <source>Paste a meeting link from %1</source>
+        <translation>Besprechungslink von %1 einfügen</translation>
     </message>
 </context>
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="67"/>
+        <location filename="../../client/ui/video_tile.py" line="74"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="69"/>
+        <location filename="../../client/ui/video_tile.py" line="76"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="71"/>
+        <location filename="../../client/ui/video_tile.py" line="78"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="73"/>
+        <location filename="../../client/ui/video_tile.py" line="80"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="75"/>
+        <location filename="../../client/ui/video_tile.py" line="82"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="128"/>
+        <location filename="../../client/ui/video_tile.py" line="141"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="130"/>
+        <location filename="../../client/ui/video_tile.py" line="143"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="132"/>
+        <location filename="../../client/ui/video_tile.py" line="145"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>

@@ -1,0 +1,326 @@
+"""The administrator policy in the desktop app: locked controls say so, refused actions say
+why, and a malformed policy shows a banner naming the file and the problem."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import keyring.backends.fail
+import pytest
+import qasync
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import QSettings
+
+from client.desktop_media import DesktopMedia
+from client.hosting import EmbeddedHost
+from client.policy import Policy, load_file
+from client.policy.account import account_full_name
+from client.secrets import SecretStore
+from client.settings import SettingsStore
+from client.ui.controller import MeetingController
+from client.ui.dialogs import SettingsDialog
+from client.ui.main_window import MainWindow
+from tests.audio import PulseServer
+from tests.gui.conftest import NETWORK, RED_CAMERA, App
+from tests.gui.test_app import start_meeting
+from tests.helpers import LOOPBACK, HostProcess, runde_command, start_host, wait_for
+
+LOCKED = "Set by your administrator"
+
+
+@pytest.fixture
+def policy_app(
+    loop: qasync.QEventLoop, tmp_path: Path, pulse: PulseServer
+) -> Iterator[Callable[..., App]]:
+    """The real main window, as conftest's make_app builds it, with a given policy."""
+    apps: list[App] = []
+
+    def make(policy: Policy, secrets: SecretStore | None = None) -> App:
+        settings = SettingsStore(QSettings(str(tmp_path / "runde.ini"), QSettings.Format.IniFormat))
+        settings.update(
+            display_name="Ute", camera=RED_CAMERA, video_width=640, video_height=360, video_fps=15
+        )
+        media = DesktopMedia(settings)
+        host = EmbeddedHost(NETWORK, LOOPBACK)
+        controller = MeetingController(policy.network(NETWORK), media, host)
+        problems: list[str] = []
+        controller.problem.connect(problems.append)
+        window = MainWindow(controller, media, settings, policy=policy, secrets=secrets)
+        window.resize(1100, 700)
+        window.show()
+        app = App(window, controller, settings, host, loop, problems)
+        apps.append(app)
+        return app
+
+    yield make
+
+    async def dispose() -> None:
+        for app in apps:
+            app.window.close()
+            app.window.deleteLater()
+        apps.clear()
+        gc.collect()
+        await asyncio.sleep(0.2)
+
+    loop.run_until_complete(dispose())
+
+
+@pytest.fixture
+def headless_host() -> Iterator[HostProcess]:
+    process = start_host()
+    yield process
+    process.stop()
+
+
+def write_policy(tmp_path: Path, data: object) -> Policy:
+    path = tmp_path / "policy.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return load_file(path)
+
+
+def test_hosting_turned_off_disables_start_meeting_with_the_reason(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    app = policy_app(write_policy(tmp_path, {"hosting_allowed": False}))
+    start = app.window.start_view
+    assert not start.start_button.isEnabled()
+    assert start.start_button.accessibleDescription() == LOCKED
+    assert start.start_button.toolTip() == LOCKED
+    assert start.policy_label.isVisibleTo(app.window)
+    assert "turned off hosting" in start.policy_label.text()
+    # Joining is not affected.
+    assert start.join_button.isEnabled() and start.link_edit.isEnabled()
+    # Hosting started another way than the button is refused with the same reason.
+    app.window.begin_hosting()
+    assert app.window.stack.currentWidget() is start
+    assert "turned off hosting" in start.error_label.text()
+
+
+def test_a_malformed_policy_shows_a_banner_and_refuses_everything(
+    policy_app: Callable[..., App], tmp_path: Path, headless_host: HostProcess
+) -> None:
+    app = policy_app(write_policy(tmp_path, {"hosting_allowed": True, "typo_key": 1}))
+    start = app.window.start_view
+
+    async def scenario() -> None:
+        banner = start.policy_label
+        assert banner.isVisibleTo(app.window)
+        assert str(tmp_path / "policy.json") in banner.text()
+        assert "typo_key is not a policy key" in banner.text()
+        for control in (start.start_button, start.join_button, start.link_edit):
+            assert not control.isEnabled() and control.accessibleDescription() == LOCKED
+        # A link handed over on the command line is refused too, with the same sentence.
+        app.window.open_link(headless_host.link, prejoin=False)
+        await asyncio.sleep(0.5)
+        assert app.controller.state.value == "idle"
+        assert app.window.stack.currentWidget() is start
+        assert "typo_key" in start.error_label.text()
+
+    app.run(scenario())
+
+
+def test_link_hosts_not_allowed_are_refused_in_the_join_field(
+    policy_app: Callable[..., App], tmp_path: Path, headless_host: HostProcess
+) -> None:
+    app = policy_app(
+        write_policy(
+            tmp_path, {"allowed_link_hosts": ["*.example.org"], "default_server": "meet.ex.de"}
+        )
+    )
+    start = app.window.start_view
+
+    async def scenario() -> None:
+        assert "meet.ex.de" in start.link_edit.placeholderText()
+        start.link_edit.setText(headless_host.link)
+        start.join_button.click()
+        await asyncio.sleep(0.3)
+        assert app.window.stack.currentWidget() is start
+        message = start.error_label.text()
+        assert "this link goes to 127.0.0.1" in message
+        assert "*.example.org, meet.ex.de" in message
+        assert start.link_edit.text() == headless_host.link  # the pasted link is kept
+        assert app.controller.state.value == "idle"
+
+    app.run(scenario())
+
+
+def test_an_allowed_link_host_joins(
+    policy_app: Callable[..., App], tmp_path: Path, headless_host: HostProcess
+) -> None:
+    app = policy_app(write_policy(tmp_path, {"allowed_link_hosts": ["127.0.0.1"]}))
+
+    async def scenario() -> None:
+        app.window.open_link(headless_host.link, prejoin=False)
+        await app.until(lambda: app.controller.state.value == "joined", 15, "joined")
+
+    app.run(scenario())
+
+
+def test_a_refused_link_handed_over_in_a_meeting_keeps_the_meeting(
+    policy_app: Callable[..., App], tmp_path: Path, headless_host: HostProcess
+) -> None:
+    app = policy_app(write_policy(tmp_path, {"allowed_link_hosts": ["meet.example.org"]}))
+
+    async def scenario() -> None:
+        # The app's own meeting is not a link it was given: the host list does not apply.
+        await start_meeting(app)
+        app.window.receive_link(headless_host.link, prejoin=True)
+        await asyncio.sleep(0.3)
+        assert app.controller.state.value == "joined"
+        assert app.window.stack.currentWidget() is app.window.meeting_view
+        assert "this link goes to 127.0.0.1" in app.window.statusBar().currentMessage()
+
+    app.run(scenario())
+
+
+def test_locked_camera_microphone_and_name_in_the_prejoin(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    app = policy_app(
+        write_policy(
+            tmp_path,
+            {
+                "camera_on_at_join": False,
+                "microphone_on_at_join": True,
+                "display_name_source": "account",
+            },
+        )
+    )
+    app.settings.update(camera_on=True, microphone_on=False)
+    prejoin = app.window.prejoin_view
+
+    async def scenario() -> None:
+        app.window.open_link("https://127.0.0.1:9/r/room#k=" + "a" * 32 + "&fp=" + "b" * 43)
+        await app.until(lambda: app.window.stack.currentWidget() is prejoin, 5, "pre-join")
+        for control in (prejoin.camera_button, prejoin.microphone_button, prejoin.name_edit):
+            assert not control.isEnabled()
+            assert control.accessibleDescription() == LOCKED and control.toolTip() == LOCKED
+        assert not prejoin.camera_button.isChecked() and prejoin.microphone_button.isChecked()
+        assert not app.controller.camera_on and app.controller.microphone_on
+        assert prejoin.name_edit.text() == account_full_name()
+        prejoin.camera_button.click()  # a disabled control cannot be changed
+        assert not app.controller.camera_on
+        prejoin.back_button.click()
+        # The user's own choices stay stored for when the lock is lifted.
+        stored = app.settings.load()
+        assert stored.camera_on and not stored.microphone_on and stored.display_name == "Ute"
+
+    app.run(scenario())
+
+
+def test_locked_language_and_name_in_the_settings_dialog(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    policy = write_policy(tmp_path, {"language": "de", "display_name_source": "account"})
+    app = policy_app(policy)
+    dialog = SettingsDialog(app.settings.load(), app.window, locked=policy.locked)
+    assert not dialog.language_box.isEnabled() and dialog.language_box.currentData() == "de"
+    assert dialog.language_box.accessibleDescription() == LOCKED
+    assert not dialog.name_edit.isEnabled() and dialog.name_edit.toolTip() == LOCKED
+    assert dialog.resolution_box.isEnabled()
+    changes = dialog.changes()
+    assert "language" not in changes and "display_name" not in changes
+    dialog.deleteLater()
+
+
+def test_without_a_keyring_a_typed_turn_password_is_not_stored_and_the_user_is_told(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    secret = "Typed-Turn-Secret-42"
+    app = policy_app(Policy.unrestricted(), SecretStore(keyring.backends.fail.Keyring()))
+    dialog = SettingsDialog(app.settings.load(), app.window, secrets_available=False)
+    assert "no password store" in dialog.secrets_note.text()
+    dialog.turn_server_edit.setText("turn:127.0.0.1:3478")
+    dialog.turn_user_edit.setText("ute")
+    dialog.turn_password_edit.setText(secret)
+    app.window.save_settings(dialog.changes(), dialog.turn_password())
+    assert "TURN password was not saved" in app.window.statusBar().currentMessage()
+    stored = app.settings.load()
+    assert stored.turn_server == "turn:127.0.0.1:3478" and stored.turn_username == "ute"
+    assert secret not in (tmp_path / "runde.ini").read_text()
+    # Used for this session only: the controller's next join has it.
+    ice = app.controller._network.rtc_configuration().iceServers
+    assert [(s.urls, s.username, s.credential) for s in ice] == [
+        ("turn:127.0.0.1:3478", "ute", secret)
+    ]
+    dialog.deleteLater()
+
+
+class MemoryKeyring(KeyringBackend):
+    """A file-free keyring in this process standing in for the OS password store, which
+    needs a desktop session this machine does not have."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def test_a_typed_turn_password_goes_to_the_keyring_only(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    secret = "Typed-Turn-Secret-43"
+    memory = MemoryKeyring()
+    app = policy_app(Policy.unrestricted(), SecretStore(memory))
+    dialog = SettingsDialog(app.settings.load(), app.window)
+    assert dialog.secrets_note.text() == ""
+    dialog.turn_server_edit.setText("turns:127.0.0.1:5349")
+    dialog.turn_user_edit.setText("ute")
+    dialog.turn_password_edit.setText(secret)
+    app.window.save_settings(dialog.changes(), dialog.turn_password())
+    assert memory.items == {("Runde", "turn:ute@turns:127.0.0.1:5349"): secret}
+    assert app.window.statusBar().currentMessage() == ""
+    assert secret not in (tmp_path / "runde.ini").read_text()
+    # Saving again without retyping keeps using the stored password.
+    app.window.save_settings(dialog.changes(), "")
+    ice = app.controller._network.rtc_configuration().iceServers
+    assert [(s.urls, s.credential) for s in ice] == [("turns:127.0.0.1:5349", secret)]
+    dialog.deleteLater()
+
+
+def test_the_app_logs_a_malformed_policy(tmp_path: Path) -> None:
+    """The real `runde` app started offscreen with a broken policy file writes the problem
+    into its log file (the banner it shows is checked in-process above)."""
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"proxy": 3128}')
+    env = {
+        **os.environ,
+        "RUNDE_POLICY_FILE": str(policy),
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    process = subprocess.Popen(
+        runde_command("--log-level", "info"),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = tmp_path / "data" / "Runde" / "Runde" / "logs" / "runde.log"
+    try:
+        assert wait_for(lambda: log.exists() and "cannot be used" in log.read_text(), 30), (
+            log.read_text() if log.exists() else "no log"
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=15)
+    text = log.read_text()
+    assert str(policy) in text and "proxy" in text and "neither joins nor hosts" in text
