@@ -72,9 +72,16 @@ def deb() -> Path:
     return path
 
 
+def _install(deb: Path) -> None:
+    result = subprocess.run(["dpkg", "-i", str(deb)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"dpkg -i failed:\n{result.stdout}\n{result.stderr}"
+
+
 @pytest.fixture(scope="session")
 def deb_session(deb: Path) -> Iterator[Path]:
-    """The built package; whatever a test left installed is purged when the session ends."""
+    """The package just built, installed over whatever was there; purged when the session ends."""
+    require_root()
+    _install(deb)
     yield deb
     if package_installed():
         subprocess.run(["dpkg", "--purge", PACKAGE], capture_output=True, check=False)
@@ -83,12 +90,8 @@ def deb_session(deb: Path) -> Iterator[Path]:
 @pytest.fixture
 def installed(deb_session: Path) -> Path:
     """The package installed with dpkg -i (again, if an earlier test purged it)."""
-    require_root()
     if not package_installed():
-        result = subprocess.run(
-            ["dpkg", "-i", str(deb_session)], capture_output=True, text=True, timeout=300
-        )
-        assert result.returncode == 0, f"dpkg -i failed:\n{result.stdout}\n{result.stderr}"
+        _install(deb_session)
     return deb_session
 
 

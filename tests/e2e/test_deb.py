@@ -23,7 +23,8 @@ from client.protocol.link import parse_link
 from tests.e2e.conftest import PACKAGE, Display, require_tools
 from tests.helpers import LOOPBACK, start_host, wait_for
 
-pytestmark = pytest.mark.e2e
+# building the freeze takes a minute, more on a busy machine
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
 
 APP_ID = "org.runde.Runde"
 INSTALLED_PROGRAM = "/opt/runde/runde"
@@ -85,11 +86,17 @@ def _log_text(home: Path) -> str:
     return "".join(path.read_text(errors="replace") for path in home.rglob("runde.log"))
 
 
-def _installed_app_processes() -> list[psutil.Process]:
+def _installed_app_processes(home: Path) -> list[psutil.Process]:
+    """The installed Runde processes of the test's user (the one with this home)."""
     found = []
     for process in psutil.process_iter(["exe"]):
-        if process.info["exe"] == INSTALLED_PROGRAM:
-            found.append(process)
+        if process.info["exe"] != INSTALLED_PROGRAM:
+            continue
+        try:
+            if process.environ().get("HOME") == str(home):
+                found.append(process)
+        except psutil.NoSuchProcess:
+            continue
     return found
 
 
@@ -186,7 +193,7 @@ def test_meeting_links_open_the_prejoin_of_one_running_app(
             f"the running app did not open the second meeting; log:\n{_log_text(home)[-3000:]}"
         )
         assert app.poll() is None, "the first Runde ended"
-        assert [p.pid for p in _installed_app_processes()] == [app.pid]
+        assert [p.pid for p in _installed_app_processes(home)] == [app.pid]
 
         log = _log_text(home)
         for link in (first_host.link, second_host.link):
