@@ -17,22 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        raise SystemExit("Xvfb did not start")
-    return server, f":{number}"
+from tests.e2e.xvfb import start_xvfb, stop_xvfb
 
 
 def window_shown(pid: int, env: dict[str, str]) -> bool:
@@ -50,13 +35,18 @@ def one_run(program: str, display: str, home: Path, timeout: float = 60.0) -> fl
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "XDG_", "WAYLAND_"))}
     env.update(HOME=str(home), DISPLAY=display, XDG_RUNTIME_DIR=str(runtime))
     started = time.monotonic()
-    app = subprocess.Popen([program], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    errors = home / "stderr.txt"
+    with errors.open("wb") as sink:
+        app = subprocess.Popen([program], env=env, stdout=subprocess.DEVNULL, stderr=sink)
     try:
         while time.monotonic() - started < timeout:
             if window_shown(app.pid, env):
                 return time.monotonic() - started
             if app.poll() is not None:
-                raise SystemExit(f"{program} ended with {app.returncode} before showing a window")
+                raise SystemExit(
+                    f"{program} ended with {app.returncode} before showing a window:\n"
+                    + errors.read_text(errors="replace")[-3000:]
+                )
             time.sleep(0.01)
         raise SystemExit(f"no window within {timeout} s")
     finally:
@@ -76,8 +66,7 @@ def main() -> int:
                 one_run(args.program, display, Path(scratch) / f"run{n}") for n in range(args.runs)
             ]
     finally:
-        server.terminate()
-        server.wait(10)
+        stop_xvfb(server)
     print("| runs | start to window: median s | min s | max s | first run s |")
     print("|---|---|---|---|---|")
     print(

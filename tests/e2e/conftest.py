@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.audio import missing
+from tests.e2e.xvfb import XvfbError, start_xvfb, stop_xvfb
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = "runde"
@@ -102,21 +103,11 @@ class Display:
 
 @pytest.fixture
 def xvfb() -> Iterator[Display]:
-    """A real X server without a screen; -displayfd picks a free display number."""
+    """A real X server without a screen, on a display of its own."""
     require_tools("Xvfb", hint="apt-get install xvfb")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        server.kill()
-        pytest.fail("Xvfb did not report a display number")
-    yield Display(f":{number}")
-    server.terminate()
-    server.wait(10)
+    try:
+        server, name = start_xvfb()
+    except XvfbError as exc:
+        pytest.fail(str(exc))
+    yield Display(name)
+    stop_xvfb(server)
