@@ -127,6 +127,9 @@ def test_package_installs_the_frozen_app_with_its_system_libraries(installed: Pa
         f"/usr/share/metainfo/{APP_ID}.metainfo.xml",
         f"/usr/share/icons/hicolor/scalable/apps/{APP_ID}.svg",
         f"/usr/share/icons/hicolor/48x48/apps/{APP_ID}.png",
+        # package data of `client`: the guest page and the German translation
+        "/opt/runde/_internal/client/sfu/guest_page.html",
+        "/opt/runde/_internal/client/ui/i18n/runde_de.qm",
     ):
         assert path in files, f"the package does not ship {path}"
     unwanted = [path for path in files if "Qt6Quick" in path or "Qt6Qml" in path]
