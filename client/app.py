@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from client.loop_monitor import LoopMonitor
 from client.netconfig import NetworkSettings
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def run(options: GuiOptions) -> int:
     controller = MeetingController(options.network, media, host)
     window = MainWindow(controller, media, settings)
     window.show()
+    loop.run_in_executor(None, media.warm_up)
     if options.instance is not None:
         _take_links_from_later_starts(options.instance[0], window)
     if options.link:
@@ -69,8 +71,14 @@ def run(options: GuiOptions) -> int:
     app.lastWindowClosed.connect(closed.set)
     app.setQuitOnLastWindowClosed(False)
 
+    monitor = LoopMonitor()
+    monitor.start()
+    reporter = asyncio.ensure_future(_report_performance(monitor, window))
+
     async def main() -> None:
         await closed.wait()
+        reporter.cancel()
+        await monitor.stop()
         # Let the leave started by the window's close finish, then end what we host.
         await asyncio.gather(*controller.tasks, return_exceptions=True)
         await host.stop()
@@ -80,6 +88,23 @@ def run(options: GuiOptions) -> int:
     if options.instance is not None:
         options.instance[1].unlock()
     return 0
+
+
+async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
+    """A log line per period on responsiveness and pictures shown, for support and benchmarks."""
+    period = float(os.environ.get("RUNDE_PERF_REPORT_SECONDS", "60"))
+    painted = 0
+    while True:
+        await asyncio.sleep(period)
+        tiles = [t for t in window.meeting_view.tiles.values() if not t.is_self]
+        total = sum(tile.pictures_painted for tile in tiles)
+        logger.info(
+            "responsiveness: %s; %d remote tiles, %.1f pictures painted per second",
+            monitor.take_window(),
+            len(tiles),
+            max(0, total - painted) / period,  # tiles that left take their counts
+        )
+        painted = total
 
 
 def _take_links_from_later_starts(location: InstanceLocation, window: MainWindow) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import logging
 import signal
@@ -19,6 +18,8 @@ from client.protocol.link import LinkError, LinkForm, parse_link
 # Media and WebRTC load lazily: a second start that only hands its link to the running app
 # must not pay for importing them.
 if TYPE_CHECKING:
+    import asyncio
+
     from PySide6.QtCore import QLockFile
 
     from client.headless import ParticipantStats
@@ -160,6 +161,8 @@ def _fail(code: int, text: str) -> int:
 
 
 def _install_stop_signals(stop: asyncio.Event) -> None:
+    import asyncio
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         # Windows has no loop signal handlers: Ctrl+C raises KeyboardInterrupt instead.
@@ -168,6 +171,8 @@ def _install_stop_signals(stop: asyncio.Event) -> None:
 
 
 async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
+    import asyncio
+
     from client.headless import run_host
     from client.sfu.server import ServerSettings
 
@@ -185,6 +190,8 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
 
 
 async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: float) -> int:
+    import asyncio
+
     from client.call.backend import JoinError
     from client.headless import HeadlessParticipant, write_stats
     from client.media.sources import SourceError, open_audio_source, open_video_source
@@ -238,6 +245,8 @@ async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: 
 
 
 async def _write_periodically(path: Path, stats: ParticipantStats, every: float) -> None:
+    import asyncio
+
     from client.headless import write_stats
 
     while True:
@@ -337,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             EXIT_USAGE,
             f"'runde {args.command}' needs --headless; in the app use Start meeting or Join",
         )
+    import asyncio
+
     if args.command == "host":
         return asyncio.run(_host(args, network))
     return asyncio.run(_join(args, network, started_at))

@@ -38,6 +38,8 @@ class MeetingView(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.tiles: dict[str, VideoTile] = {}
+        # Tracks can arrive while joining, before the participant list names their owner.
+        self._waiting_sinks: dict[str, VideoSink] = {}
         self.speaker_layout = False
         self.pinned: str | None = None
 
@@ -133,6 +135,7 @@ class MeetingView(QWidget):
     # ---- updates from the controller --------------------------------------------------------
 
     def reset(self, own_name: str) -> None:
+        self._waiting_sinks.clear()
         for participant_id in list(self.tiles):
             self.remove_participant(participant_id)
         self.pinned = None
@@ -173,12 +176,16 @@ class MeetingView(QWidget):
         tile.set_media(audio, video)
         tile.activated.connect(self.pin)
         self.tiles[participant_id] = tile
+        waiting = self._waiting_sinks.pop(participant_id, None)
+        if waiting is not None:
+            self._connect_sink(tile, waiting)
         item = QListWidgetItem(self.tr("%1 (you)").replace("%1", name) if is_self else name)
         item.setData(Qt.ItemDataRole.UserRole, participant_id)
         self.participant_list.addItem(item)
         self._arrange()
 
     def remove_participant(self, participant_id: str) -> None:
+        self._waiting_sinks.pop(participant_id, None)
         tile = self.tiles.pop(participant_id, None)
         if tile is None:
             return
@@ -201,7 +208,11 @@ class MeetingView(QWidget):
     def attach_video(self, participant_id: str, sink: VideoSink) -> None:
         tile = self.tiles.get(participant_id)
         if tile is None:
+            self._waiting_sinks[participant_id] = sink
             return
+        self._connect_sink(tile, sink)
+
+    def _connect_sink(self, tile: VideoTile, sink: VideoSink) -> None:
         sink.set_box(tile.size())
         tile.boxChanged.connect(sink.set_box)
         sink.frameReady.connect(tile.set_image)

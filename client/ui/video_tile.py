@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
 from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+logger = logging.getLogger("runde.ui.video")
 
 _BACKGROUND = QColor(32, 33, 36)
 _SPEAKING = QColor(26, 115, 232)
@@ -32,6 +37,8 @@ class VideoTile(QWidget):
         self.speaking = False
         self.pinned = False
         self._image: QImage | None = None
+        self._painted: QImage | None = None
+        self.pictures_painted = 0  # distinct pictures on screen: what "fps" means to a viewer
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)
@@ -94,6 +101,12 @@ class VideoTile(QWidget):
         painter.fillRect(self.rect(), _BACKGROUND)
         image = self._image
         if image is not None and self.video_on:
+            if image is not self._painted:
+                self._painted = image
+                self.pictures_painted += 1
+                if self.pictures_painted == 1 and not self.is_self:
+                    # wall-clock, so a benchmark outside the process can time the join
+                    logger.info("first remote picture painted at %.3f", time.time())
             x = (self.width() - image.width()) // 2
             y = (self.height() - image.height()) // 2
             if x >= 0 and y >= 0:

@@ -129,6 +129,7 @@ class GeneratorProcess:
         indices: list[int],
         clip: Path,
         log: Path,
+        bind: str = CLIENT_ADDRESS,
     ) -> None:
         self.names = names
         self.log = log
@@ -151,7 +152,7 @@ class GeneratorProcess:
                     "--clip",
                     str(clip),
                     "--bind",
-                    CLIENT_ADDRESS,
+                    bind,
                 ]
             ),
             stdin=subprocess.PIPE,

@@ -1,0 +1,228 @@
+"""CPU, memory and responsiveness of the desktop app in a busy meeting.
+
+`python -m tests.bench.client_load [--seconds 30] [--warmup 15] [--profile]` starts a headless
+host on 127.0.0.1, a load generator (``tests.bench.generator``) whose 8 participants publish
+pre-encoded 640x360 VP8 at 30 fps with Opus (so they spend little CPU), and the real app
+(`runde --no-prejoin --link LINK` on an Xvfb display, window 1100x700, so every picture is
+really painted and put on the X server) sending a 1280x720/30 camera
+(a lavfi test source standing in for a webcam: generating it costs the app some CPU a real
+camera would not) and its microphone, playing to speakers (a private PulseAudio null sink).
+
+Over the window it reports the app's CPU (all threads, process time over wall time, % of one
+core), its RSS, event-loop timer lateness (the app logs it, see client/loop_monitor.py),
+pictures painted per remote tile per second, and the frame rate at which the generator
+receives the app's own video. Prints a markdown table, then the hottest functions with
+``--profile`` (py-spy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import psutil
+
+from tests.audio import start_pulse
+from tests.bench.media import VIDEO_FPS, build_clip
+from tests.bench.sfu import GeneratorProcess, Server, hot_functions, profile
+from tests.helpers import LOOPBACK, runde_command, start_host
+
+TILES = 8
+APP_NAME = "Bench"
+CAMERA = "lavfi:testsrc2=size=1280x720:rate=30"
+REPORT_EVERY = 5  # seconds between the app's responsiveness log lines
+_REPORT = re.compile(
+    r"^(\S+ \S+) INFO runde.app: responsiveness: "
+    r"timers late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms "
+    r"\(\d+ probes\); (\d+) remote tiles, ([\d.]+) pictures painted per second",
+    re.MULTILINE,
+)
+
+
+class _Loopback:
+    """Runs generator commands as they are: everything stays on 127.0.0.1 here."""
+
+    def command(self, args: list[str]) -> list[str]:
+        return list(args)
+
+
+def _start_xvfb(display: str) -> subprocess.Popen[bytes]:
+    xvfb = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    socket = Path("/tmp/.X11-unix") / f"X{display.lstrip(':')}"
+    _wait(f"Xvfb on {display}", socket.exists, 10.0)
+    return xvfb
+
+
+def _app_environment(folder: Path, pulse_env: dict[str, str], display: str) -> dict[str, str]:
+    config = folder / "config" / "Runde"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "Runde.conf").write_text(
+        "[user]\n"
+        f"display_name={APP_NAME}\ncamera={CAMERA}\n"
+        "video_width=1280\nvideo_height=720\nvideo_fps=30\n"
+        "camera_on=true\nmicrophone_on=true\n"
+    )
+    (folder / "run").mkdir(mode=0o700, exist_ok=True)
+    return {
+        **os.environ,
+        **pulse_env,
+        "QT_QPA_PLATFORM": "xcb",
+        "DISPLAY": display,
+        "XDG_RUNTIME_DIR": str(folder / "run"),
+        "XDG_CONFIG_HOME": str(folder / "config"),
+        "XDG_DATA_HOME": str(folder / "data"),
+        "RUNDE_PERF_REPORT_SECONDS": str(REPORT_EVERY),
+    }
+
+
+def _log(folder: Path) -> str:
+    # runde.log and the rotated runde.log.N: a busy meeting can log enough to rotate
+    return "".join(p.read_text() for p in (folder / "data").rglob("runde.log*"))
+
+
+Report = tuple[float, float, float, int, float]  # late p50, p99, max ms; tiles; pictures/s
+
+
+def _reports(folder: Path, since: float = 0.0) -> list[Report]:
+    """The app's responsiveness reports logged after ``since`` (wall clock)."""
+    found: list[tuple[float, Report]] = []
+    for stamp, a, b, c, d, e in _REPORT.findall(_log(folder)):
+        when = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
+        if when >= since:
+            found.append((when, (float(a), float(b), float(c), int(d), float(e))))
+    return [report for _, report in sorted(found)]
+
+
+def _wait(predicate_text: str, check: object, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(check) and check():
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"not within {timeout} s: {predicate_text}")
+
+
+def _app_video_frames(generator: GeneratorProcess) -> int:
+    """Frames of the app's video that the first generator participant received so far."""
+    frames = generator.frames()
+    first = next(iter(frames.values()))
+    return int(first.get(APP_NAME, {}).get("video", 0))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--warmup", type=float, default=15.0)
+    parser.add_argument("--profile", action="store_true", help="sample the app with py-spy")
+    parser.add_argument("--display", default=":91", help="the Xvfb display to start")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as scratch_name:
+        scratch = Path(scratch_name)
+        clip = scratch / "clip.bin"
+        build_clip(clip)
+        pulse = start_pulse(scratch / "pulse")
+        xvfb = _start_xvfb(args.display)
+        host = start_host(log_level="warning")
+        server = Server("runde", host.process, host.link, host.stop)  # type: ignore[arg-type]
+        generator = GeneratorProcess(
+            _Loopback(),  # type: ignore[arg-type]
+            server,
+            [f"p{i}" for i in range(TILES)],
+            list(range(TILES)),
+            clip,
+            scratch / "generator.log",
+            bind=LOOPBACK,
+        )
+        app: subprocess.Popen[bytes] | None = None
+        try:
+            generator.read(timeout=60.0)  # "joined"
+            folder = scratch / "app"
+            app = subprocess.Popen(
+                runde_command(
+                    "--log-level", "info", "--bind", LOOPBACK, "--no-prejoin", "--link", host.link
+                ),
+                env=_app_environment(folder, pulse.client_env, args.display),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            _wait(
+                f"the app shows {TILES} remote tiles with pictures",
+                lambda: any(r[3] == TILES and r[4] > 0 for r in _reports(folder)),
+                60.0,
+            )
+            time.sleep(args.warmup)
+            process = psutil.Process(app.pid)
+            window_start = time.time()
+            sent_before = _app_video_frames(generator)
+            cpu_before = sum(process.cpu_times()[:4])  # user, system and children's
+            started = time.monotonic()
+            spy = profile(app.pid, args.seconds, scratch / "profile.txt") if args.profile else None
+            rss: list[float] = []
+            while time.monotonic() - started < args.seconds:
+                rss.append(process.memory_info().rss / 1e6)
+                time.sleep(1.0)
+            elapsed = time.monotonic() - started
+            cpu = (sum(process.cpu_times()[:4]) - cpu_before) / elapsed * 100
+            sent_fps = (_app_video_frames(generator) - sent_before) / elapsed
+            load = os.getloadavg()[0]
+            if spy is not None:
+                spy.wait(timeout=args.seconds + 30)
+            # None at all means the loop stalled for the whole window: still print the rest.
+            window = _reports(folder, since=window_start + REPORT_EVERY / 2)
+        except RuntimeError:
+            tail = _log(scratch / "app").splitlines()[-25:]
+            print("the app's log ends with:\n" + "\n".join(tail), file=sys.stderr)
+            raise
+        finally:
+            if app is not None:
+                app.terminate()
+                try:
+                    app.wait(15)
+                except subprocess.TimeoutExpired:
+                    app.kill()
+            generator.close()
+            host.stop()
+            pulse.stop()
+            xvfb.terminate()
+            xvfb.wait()
+
+        print(
+            "| remote tiles | app CPU % of a core | RSS MB max | timers late p50 / p99 / max ms "
+            "| pictures painted per tile per s | app video received fps | load avg |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        if window:
+            late = (
+                f"{statistics.median(r[0] for r in window):.1f} / "
+                f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
+            )
+            painted = f"{statistics.mean(r[4] for r in window) / TILES:.1f}"
+        else:
+            late, painted = "no report: the loop stalled", "–"
+        print(
+            f"| {TILES} | {cpu:.0f} | {max(rss):.0f} | {late} "
+            f"| {painted} (of {VIDEO_FPS}) | {sent_fps:.1f} (of 30) | {load:.1f} |"
+        )
+        if args.profile and (scratch / "profile.txt").exists():
+            hot, busy = hot_functions(scratch / "profile.txt", top=15)
+            print(f"\nApp, self time, share of {busy} busy py-spy samples (all threads):")
+            for name, share in hot:
+                print(f"- {share:4.1f}% {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
