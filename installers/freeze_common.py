@@ -1,8 +1,8 @@
 """What every Runde freeze keeps and leaves out; shared by the Linux and Windows specs.
 
 The app uses QtCore, QtGui, QtWidgets and QtNetwork only. Everything else PySide6-Essentials
-ships (Quick, QML, OpenGL, SQL, designer plugins, 40 translations ...) stays out, or the
-installed app would be three times its size.
+ships (Quick, QML, OpenGL, SQL, designer plugins, 40 translations ...) stays out: about
+160 MB of the wheel's 246 MB that the app never loads.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _stem(name: str) -> str:
 
 
 def keep_qt_file(dest: str) -> bool:
-    """Whether a collected file under PySide6/Qt belongs in the freeze."""
+    """Whether a collected file belongs in the freeze (only Qt's own files are weeded)."""
     parts = PurePath(dest).parts
     stem = _stem(parts[-1])
     if stem.startswith("Qt6"):
