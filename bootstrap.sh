@@ -14,6 +14,15 @@ RUN_PACKAGES=(python3-venv libportaudio2)
 # is the sound card of the audio tests (PortAudio reaches it through ALSA's pulse plugin);
 # tinyproxy is the HTTP CONNECT proxy the policy tests send signaling through.
 TEST_PACKAGES=(janus iproute2 pulseaudio pulseaudio-utils libasound2-plugins tinyproxy-bin)
+# The installer tests build the .deb and the MSI (wixl, msiinfo), then install the .deb with
+# dpkg -i and open links under Xvfb. dpkg-shlibdeps needs, and the .deb depends on, the
+# system libraries the frozen Qt links (its X11 and Wayland platform plugins).
+TEST_PACKAGES+=(dpkg-dev binutils file desktop-file-utils appstream wixl msitools xvfb
+  xdg-utils xdotool libdbus-1-3 libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0
+  libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0
+  libwayland-egl1)
 
 missing_packages() {
   local wanted=("$@") missing=()
@@ -76,7 +85,7 @@ case "$mode" in
     ;;
   test)
     install_system_packages "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
-    setup_venv gui,test
+    setup_venv gui,test,package
     .venv/bin/ruff check client tests
     .venv/bin/ruff format --check client tests
     .venv/bin/mypy
