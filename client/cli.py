@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from client import __version__
-from client.call.backend import JoinError
+from client.call.backend import JoinError, PublishError
 
 if TYPE_CHECKING:
     from client.headless import ParticipantStats
@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="host name or address to put into the link",
     )
     host.add_argument("--link-form", choices=[f.value for f in LinkForm], default="https")
+    host.add_argument(
+        "--allow-multiple-presenters",
+        action="store_true",
+        help="let several participants share their screen at once (default: one at a time)",
+    )
     _add_network_options(host)
 
     join = commands.add_parser("join", help="join a meeting by its link")
@@ -133,6 +138,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SECONDS",
         help="also rewrite the statistics file this often while in the meeting",
+    )
+    join.add_argument(
+        "--share-screen",
+        metavar="DISPLAY",
+        default=None,
+        help="share this whole X display (e.g. :99) as a second video stream",
+    )
+    join.add_argument(
+        "--share-fps",
+        type=int,
+        default=10,
+        choices=range(5, 16),
+        metavar="5-15",
+        help="pictures a second of the shared screen (default 10)",
+    )
+    join.add_argument(
+        "--screen-snapshot",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="on exit, save the last received shared-screen picture here as PNG",
     )
     _add_network_options(join)
     return parser
@@ -172,7 +198,11 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
 
     listen = args.listen or (network.bind_addresses[0] if network.bind_addresses else "0.0.0.0")
     settings = ServerSettings(
-        listen_host=listen, port=args.port, advertised_host=args.advertise, network=network
+        listen_host=listen,
+        port=args.port,
+        advertised_host=args.advertise,
+        network=network,
+        allow_multiple_presenters=args.allow_multiple_presenters,
     )
     stop = asyncio.Event()
     _install_stop_signals(stop)
@@ -184,7 +214,13 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
 
 
 async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: float) -> int:
-    from client.headless import HeadlessParticipant, write_stats
+    from client.headless import (
+        HeadlessParticipant,
+        ShareSettings,
+        save_screen_snapshot,
+        write_stats,
+    )
+    from client.media.screen import ScreenCaptureError
 
     try:
         link = parse_link(args.link)
@@ -199,8 +235,9 @@ async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: 
         for opened in sources:
             opened.stop()
         return _fail(EXIT_SOURCE_FAILED, str(exc))
+    share = ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None
     participant = HeadlessParticipant(
-        link, args.name, network, sources, started_at, video_codec=args.video_codec
+        link, args.name, network, sources, started_at, video_codec=args.video_codec, share=share
     )
     stop = asyncio.Event()
     _install_stop_signals(stop)
@@ -210,6 +247,9 @@ async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: 
         for opened in sources:
             opened.stop()
         return _fail(EXIT_JOIN_FAILED, f"could not join the meeting: {exc}")
+    except (ScreenCaptureError, PublishError) as exc:
+        await participant.leave()
+        return _fail(EXIT_SOURCE_FAILED, f"cannot share the screen: {exc}")
     waiters: list[asyncio.Future[object]] = [
         asyncio.ensure_future(stop.wait()),
         asyncio.ensure_future(participant.ended.wait()),
@@ -226,6 +266,10 @@ async def _join(args: argparse.Namespace, network: NetworkSettings, started_at: 
     await participant.leave()
     if args.stats_json is not None:
         write_stats(args.stats_json, participant.stats)
+    if args.screen_snapshot is not None and participant.screen_snapshot is not None:
+        save_screen_snapshot(args.screen_snapshot, participant.screen_snapshot)
+    if participant.screen_error is not None:
+        print(f"runde: {participant.screen_error}", file=sys.stderr)
     end = participant.end
     if end is not None:
         print(f"runde: {end.reason}", file=sys.stderr)
