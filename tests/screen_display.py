@@ -133,7 +133,7 @@ class PatternWindow:
             override_redirect=override_redirect,
             background_pixel=screen.black_pixel,
         )
-        self.window.set_wm_name(title)
+        self.window.set_wm_name(title.encode("latin-1", "replace"))
         self.window.change_property(
             self.connection.intern_atom("_NET_WM_NAME"),
             self.connection.intern_atom("UTF8_STRING"),

@@ -3,8 +3,8 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="65" />
-        <location filename="../../client/ui/dialogs.py" line="69" />
+        <location filename="../../client/ui/dialogs.py" line="67" />
+        <location filename="../../client/ui/dialogs.py" line="71" />
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
@@ -12,42 +12,42 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="38" />
+        <location filename="../../client/ui/main_window.py" line="39" />
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="82" />
+        <location filename="../../client/ui/main_window.py" line="84" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="83" />
+        <location filename="../../client/ui/main_window.py" line="85" />
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="100" />
+        <location filename="../../client/ui/main_window.py" line="102" />
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="110" />
+        <location filename="../../client/ui/main_window.py" line="112" />
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="147" />
+        <location filename="../../client/ui/main_window.py" line="149" />
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="149" />
+        <location filename="../../client/ui/main_window.py" line="151" />
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="154" />
+        <location filename="../../client/ui/main_window.py" line="156" />
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
@@ -55,42 +55,57 @@
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="159" />
+        <location filename="../../client/ui/controller.py" line="178" />
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="175" />
+        <location filename="../../client/ui/controller.py" line="201" />
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="188" />
+        <location filename="../../client/ui/controller.py" line="214" />
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="209" />
+        <location filename="../../client/ui/controller.py" line="226" />
+        <source>Screen sharing is turned off on this computer.</source>
+        <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="238" />
+        <source>no answer from the host</source>
+        <translation>keine Antwort vom Gastgeber</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="239" />
+        <source>Your screen is not shared: %1</source>
+        <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="275" />
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="217" />
+        <location filename="../../client/ui/controller.py" line="283" />
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="228" />
+        <location filename="../../client/ui/controller.py" line="294" />
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="249" />
+        <location filename="../../client/ui/controller.py" line="315" />
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="380" />
+        <location filename="../../client/ui/controller.py" line="468" />
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -98,106 +113,143 @@
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="45" />
+        <location filename="../../client/ui/meeting_view.py" line="52" />
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="50" />
+        <location filename="../../client/ui/meeting_view.py" line="57" />
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="51" />
+        <location filename="../../client/ui/meeting_view.py" line="58" />
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="52" />
+        <location filename="../../client/ui/meeting_view.py" line="59" />
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="54" />
+        <location filename="../../client/ui/meeting_view.py" line="61" />
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="55" />
+        <location filename="../../client/ui/meeting_view.py" line="62" />
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="58" />
+        <location filename="../../client/ui/meeting_view.py" line="65" />
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="64" />
+        <location filename="../../client/ui/meeting_view.py" line="71" />
         <source>Participants' video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="70" />
-        <location filename="../../client/ui/meeting_view.py" line="80" />
+        <location filename="../../client/ui/meeting_view.py" line="77" />
+        <location filename="../../client/ui/meeting_view.py" line="87" />
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="74" />
-        <location filename="../../client/ui/meeting_view.py" line="152" />
+        <location filename="../../client/ui/meeting_view.py" line="81" />
+        <location filename="../../client/ui/meeting_view.py" line="168" />
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="76" />
-        <location filename="../../client/ui/meeting_view.py" line="153" />
+        <location filename="../../client/ui/meeting_view.py" line="83" />
+        <location filename="../../client/ui/meeting_view.py" line="169" />
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="78" />
-        <location filename="../../client/ui/meeting_view.py" line="231" />
+        <location filename="../../client/ui/meeting_view.py" line="85" />
+        <location filename="../../client/ui/meeting_view.py" line="312" />
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="83" />
+        <location filename="../../client/ui/meeting_view.py" line="90" />
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="86" />
+        <location filename="../../client/ui/meeting_view.py" line="93" />
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="88" />
+        <location filename="../../client/ui/meeting_view.py" line="96" />
+        <location filename="../../client/ui/meeting_view.py" line="222" />
+        <source>Share screen</source>
+        <translation>Bildschirm freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="99" />
+        <location filename="../../client/ui/meeting_view.py" line="266" />
+        <source>Grid view</source>
+        <translation>Rasteransicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="102" />
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="159" />
+        <location filename="../../client/ui/meeting_view.py" line="175" />
         <source>%1 on</source>
         <translation>%1 an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="161" />
+        <location filename="../../client/ui/meeting_view.py" line="177" />
         <source>%1 off</source>
         <translation>%1 aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="176" />
+        <location filename="../../client/ui/meeting_view.py" line="192" />
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="231" />
+        <location filename="../../client/ui/meeting_view.py" line="222" />
+        <source>Stop sharing</source>
+        <translation>Freigabe beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="238" />
+        <source>Screen of %1</source>
+        <translation>Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="239" />
+        <source>Shared screen of %1</source>
+        <translation>Freigegebener Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="240" />
+        <source>Double-click or press Enter for full screen</source>
+        <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="266" />
+        <source>Presentation view</source>
+        <translation>Präsentationsansicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="312" />
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="272" />
+        <location filename="../../client/ui/meeting_view.py" line="369" />
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -352,51 +404,118 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>ScreenPicker</name>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="62" />
+        <source>Share your screen</source>
+        <translation>Bildschirm freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="69" />
+        <source>Choose a screen or a window. Others see it until you stop.</source>
+        <translation>Wählen Sie einen Bildschirm oder ein Fenster. Die anderen sehen es, bis Sie die Freigabe beenden.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="72" />
+        <source>Screens and windows to share</source>
+        <translation>Bildschirme und Fenster zur Freigabe</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="87" />
+        <source>&amp;Share</source>
+        <translation>&amp;Freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="88" />
+        <source>Share the chosen screen or window</source>
+        <translation>Den gewählten Bildschirm oder das gewählte Fenster freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="90" />
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="143" />
+        <source>Whole screen: %1</source>
+        <translation>Ganzer Bildschirm: %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="90" />
+        <location filename="../../client/ui/dialogs.py" line="92" />
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="93" />
+        <location filename="../../client/ui/dialogs.py" line="95" />
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="95" />
+        <location filename="../../client/ui/dialogs.py" line="97" />
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="101" />
+        <location filename="../../client/ui/dialogs.py" line="103" />
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="102" />
+        <location filename="../../client/ui/dialogs.py" line="104" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="106" />
+        <location filename="../../client/ui/dialogs.py" line="108" />
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="107" />
+        <location filename="../../client/ui/dialogs.py" line="109" />
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="108" />
+        <location filename="../../client/ui/dialogs.py" line="110" />
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="109" />
+        <location filename="../../client/ui/dialogs.py" line="111" />
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
+    </message>
+</context>
+<context>
+    <name>SharingIndicator</name>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="29" />
+        <location filename="../../client/ui/sharing_indicator.py" line="30" />
+        <source>You are sharing your screen</source>
+        <translation>Sie geben Ihren Bildschirm frei</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="37" />
+        <source>Sharing state</source>
+        <translation>Freigabestatus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="38" />
+        <source>&amp;Stop sharing</source>
+        <translation>Freigabe &amp;beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="39" />
+        <source>Stop sharing your screen</source>
+        <translation>Die Freigabe Ihres Bildschirms beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="47" />
+        <source>You are sharing: %1</source>
+        <translation>Sie geben frei: %1</translation>
     </message>
 </context>
 <context>
@@ -423,31 +542,41 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/dialogs.py" line="32" />
+        <source>Share your screen or stop sharing</source>
+        <translation>Bildschirm freigeben oder Freigabe beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="33" />
+        <source>Shared screen large or the grid</source>
+        <translation>Freigegebener Bildschirm groß oder Raster</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="34" />
         <source>Pin the focused tile</source>
         <translation>Die ausgewählte Kachel anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="33" />
+        <location filename="../../client/ui/dialogs.py" line="35" />
         <source>Show or hide the participant list</source>
         <translation>Teilnehmendenliste ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="34" />
+        <location filename="../../client/ui/dialogs.py" line="36" />
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="35" />
+        <location filename="../../client/ui/dialogs.py" line="37" />
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="36" />
+        <location filename="../../client/ui/dialogs.py" line="38" />
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="37" />
+        <location filename="../../client/ui/dialogs.py" line="39" />
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -455,18 +584,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="44" />
-        <location filename="../../client/ui/dialogs.py" line="47" />
+        <location filename="../../client/ui/dialogs.py" line="46" />
+        <location filename="../../client/ui/dialogs.py" line="49" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48" />
+        <location filename="../../client/ui/dialogs.py" line="50" />
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48" />
+        <location filename="../../client/ui/dialogs.py" line="50" />
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
