@@ -154,16 +154,20 @@ class PatternWindow:
 
     def show(self, picture: np.ndarray) -> None:
         """Replace what the window shows; the X server repaints it from the pixmap."""
+        self.window.change_attributes(background_pixmap=self.pixmap)
+        self.show_region(0, 0, picture)
+
+    def show_region(self, x: int, y: int, picture: np.ndarray) -> None:
+        """Replace part of the picture (cheaper than :meth:`show` for small changes)."""
         height, width = picture.shape[:2]
         bgrx = np.dstack([picture, np.zeros((height, width), np.uint8)])
-        rows = max(1, 200_000 // (width * 4))  # keep each request under the X request limit
+        rows = max(1, 200_000 // (width * 4))
         for top in range(0, height, rows):
             chunk = bgrx[top : top + rows]
             self.pixmap.put_image(
-                self.gc, 0, top, width, chunk.shape[0], X.ZPixmap, 24, 0, chunk.tobytes()
+                self.gc, x, y + top, width, chunk.shape[0], X.ZPixmap, 24, 0, chunk.tobytes()
             )
-        self.window.change_attributes(background_pixmap=self.pixmap)
-        self.window.clear_area(0, 0, 0, 0)
+        self.window.clear_area(x, y, width, height)
         self.connection.sync()
 
     def close(self) -> None:
