@@ -78,6 +78,7 @@ class Host(Protocol):
 
     async def start(self) -> str: ...
     async def end(self) -> None: ...
+    def allow_multiple_presenters(self, allowed: bool) -> None: ...
 
 
 class MeetingController(QObject):
@@ -183,6 +184,11 @@ class MeetingController(QObject):
 
     def stop_sharing(self) -> None:
         self.spawn(self._stop_sharing())
+
+    def allow_multiple_presenters(self, allowed: bool) -> None:
+        """The host's choice for the meeting it hosts: several people may share at once."""
+        if self.hosting and self._host is not None:
+            self._host.allow_multiple_presenters(allowed)
 
     def open_preview(self) -> None:
         """Open camera and microphone for the pre-join view (kept open into the meeting)."""

@@ -7,6 +7,7 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +28,8 @@ SELF_ID = "self"
 class MeetingView(QWidget):
     """Signals:
     microphoneToggled(bool), cameraToggled(bool), leaveRequested(), fullscreenRequested(),
-    shareRequested(): pick something to share, stopShareRequested(): stop sharing
+    shareRequested(): pick something to share, stopShareRequested(): stop sharing,
+    multiplePresentersToggled(bool): the host lets several people share at once
     """
 
     microphoneToggled = Signal(bool)
@@ -37,6 +39,7 @@ class MeetingView(QWidget):
     shortcutsRequested = Signal()
     shareRequested = Signal()
     stopShareRequested = Signal()
+    multiplePresentersToggled = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,6 +50,7 @@ class MeetingView(QWidget):
         self.screen_tiles: dict[str, VideoTile] = {}
         self.presentation = True  # the viewer's choice: presentation or the usual layout
         self.sharing = False
+        self.hosting = False
 
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Connection state"))
@@ -77,6 +81,12 @@ class MeetingView(QWidget):
         self.participant_list.setAccessibleName(self.tr("Participants"))
         self.participant_list.setMaximumWidth(240)
         self.participant_list.setVisible(False)
+        self.presenters_box = QCheckBox(self.tr("Let several people share at once"))
+        self.presenters_box.setAccessibleName(
+            self.tr("Let several people share their screen at once")
+        )
+        self.presenters_box.setVisible(False)  # only the host decides
+        self.presenters_box.toggled.connect(self.multiplePresentersToggled)
 
         self.microphone_button = self._toggle(self.tr("Microphone"), "Ctrl+D")
         self.microphone_button.toggled.connect(self.microphoneToggled)
@@ -119,7 +129,10 @@ class MeetingView(QWidget):
 
         middle = QHBoxLayout()
         middle.addWidget(self.stage, 1)
-        middle.addWidget(self.participant_list)
+        side = QVBoxLayout()
+        side.addWidget(self.participant_list, 1)
+        side.addWidget(self.presenters_box)
+        middle.addLayout(side)
 
         column = QVBoxLayout(self)
         column.addWidget(self.status)
@@ -314,7 +327,16 @@ class MeetingView(QWidget):
         self._arrange()
 
     def toggle_participant_list(self) -> None:
-        self.participant_list.setVisible(not self.participant_list.isVisible())
+        visible = not self.participant_list.isVisible()
+        self.participant_list.setVisible(visible)
+        self.presenters_box.setVisible(visible and self.hosting)
+
+    def set_hosting(self, hosting: bool) -> None:
+        """The host's own settings for the meeting show only on the host's computer."""
+        self.hosting = hosting
+        self.presenters_box.setVisible(hosting and self.participant_list.isVisible())
+        if not hosting:
+            self.presenters_box.setChecked(False)
 
     def _arrange(self) -> None:
         while self.grid.count():

@@ -36,6 +36,8 @@ class SharingUi(QObject):
         controller.sharingChanged.connect(self._sharing_changed)
         controller.remoteScreen.connect(view.add_screen)
         controller.remoteScreenEnded.connect(view.remove_screen)
+        controller.stateChanged.connect(lambda *_: view.set_hosting(controller.hosting))
+        view.multiplePresentersToggled.connect(controller.allow_multiple_presenters)
 
     def pick(self) -> None:
         """Open the picker (without blocking the meeting); sharing starts when accepted."""

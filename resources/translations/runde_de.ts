@@ -55,57 +55,57 @@
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="178" />
+        <location filename="../../client/ui/controller.py" line="179" />
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="201" />
+        <location filename="../../client/ui/controller.py" line="207" />
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="214" />
+        <location filename="../../client/ui/controller.py" line="220" />
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="226" />
+        <location filename="../../client/ui/controller.py" line="232" />
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="238" />
+        <location filename="../../client/ui/controller.py" line="244" />
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="239" />
+        <location filename="../../client/ui/controller.py" line="245" />
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="275" />
+        <location filename="../../client/ui/controller.py" line="281" />
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="283" />
+        <location filename="../../client/ui/controller.py" line="289" />
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="294" />
+        <location filename="../../client/ui/controller.py" line="300" />
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="315" />
+        <location filename="../../client/ui/controller.py" line="321" />
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="468" />
+        <location filename="../../client/ui/controller.py" line="474" />
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -113,143 +113,153 @@
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="52" />
+        <location filename="../../client/ui/meeting_view.py" line="56" />
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="57" />
+        <location filename="../../client/ui/meeting_view.py" line="61" />
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="58" />
+        <location filename="../../client/ui/meeting_view.py" line="62" />
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="59" />
+        <location filename="../../client/ui/meeting_view.py" line="63" />
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="61" />
+        <location filename="../../client/ui/meeting_view.py" line="65" />
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="62" />
+        <location filename="../../client/ui/meeting_view.py" line="66" />
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="65" />
+        <location filename="../../client/ui/meeting_view.py" line="69" />
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="71" />
+        <location filename="../../client/ui/meeting_view.py" line="75" />
         <source>Participants' video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="77" />
-        <location filename="../../client/ui/meeting_view.py" line="87" />
+        <location filename="../../client/ui/meeting_view.py" line="81" />
+        <location filename="../../client/ui/meeting_view.py" line="97" />
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="81" />
-        <location filename="../../client/ui/meeting_view.py" line="168" />
+        <location filename="../../client/ui/meeting_view.py" line="84" />
+        <source>Let several people share at once</source>
+        <translation>Mehreren Personen das gleichzeitige Freigeben erlauben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="86" />
+        <source>Let several people share their screen at once</source>
+        <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="91" />
+        <location filename="../../client/ui/meeting_view.py" line="181" />
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="83" />
-        <location filename="../../client/ui/meeting_view.py" line="169" />
+        <location filename="../../client/ui/meeting_view.py" line="93" />
+        <location filename="../../client/ui/meeting_view.py" line="182" />
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="85" />
-        <location filename="../../client/ui/meeting_view.py" line="312" />
+        <location filename="../../client/ui/meeting_view.py" line="95" />
+        <location filename="../../client/ui/meeting_view.py" line="325" />
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="90" />
+        <location filename="../../client/ui/meeting_view.py" line="100" />
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="93" />
+        <location filename="../../client/ui/meeting_view.py" line="103" />
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="96" />
-        <location filename="../../client/ui/meeting_view.py" line="222" />
+        <location filename="../../client/ui/meeting_view.py" line="106" />
+        <location filename="../../client/ui/meeting_view.py" line="235" />
         <source>Share screen</source>
         <translation>Bildschirm freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="99" />
-        <location filename="../../client/ui/meeting_view.py" line="266" />
+        <location filename="../../client/ui/meeting_view.py" line="109" />
+        <location filename="../../client/ui/meeting_view.py" line="279" />
         <source>Grid view</source>
         <translation>Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="102" />
+        <location filename="../../client/ui/meeting_view.py" line="112" />
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="175" />
+        <location filename="../../client/ui/meeting_view.py" line="188" />
         <source>%1 on</source>
         <translation>%1 an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="177" />
+        <location filename="../../client/ui/meeting_view.py" line="190" />
         <source>%1 off</source>
         <translation>%1 aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="192" />
+        <location filename="../../client/ui/meeting_view.py" line="205" />
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="222" />
+        <location filename="../../client/ui/meeting_view.py" line="235" />
         <source>Stop sharing</source>
         <translation>Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="238" />
+        <location filename="../../client/ui/meeting_view.py" line="251" />
         <source>Screen of %1</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="239" />
+        <location filename="../../client/ui/meeting_view.py" line="252" />
         <source>Shared screen of %1</source>
         <translation>Freigegebener Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="240" />
+        <location filename="../../client/ui/meeting_view.py" line="253" />
         <source>Double-click or press Enter for full screen</source>
         <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="266" />
+        <location filename="../../client/ui/meeting_view.py" line="279" />
         <source>Presentation view</source>
         <translation>Präsentationsansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="312" />
+        <location filename="../../client/ui/meeting_view.py" line="325" />
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="369" />
+        <location filename="../../client/ui/meeting_view.py" line="391" />
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
