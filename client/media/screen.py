@@ -12,6 +12,15 @@ class ScreenCaptureError(Exception):
     """Sharing cannot start or went on no longer; the message is one sentence for the user."""
 
 
+class UnsupportedSession(ScreenCaptureError):
+    """Sharing cannot work in this kind of session at all; ``kind`` names which for a UI
+    that words it in its own language (``wayland``, ``no_display``, ``macos``)."""
+
+    def __init__(self, kind: str, text: str) -> None:
+        super().__init__(text)
+        self.kind = kind
+
+
 class SourceKind(StrEnum):
     SCREEN = "screen"
     WINDOW = "window"
@@ -80,7 +89,8 @@ def list_sources(display: str | None = None, exclude_pid: int | None = None) -> 
         return list_windows_sources()
     reason = unsupported_reason() if display is None else None
     if reason is not None:
-        raise ScreenCaptureError(reason)
+        kind = {WAYLAND_MESSAGE: "wayland", NO_DISPLAY_MESSAGE: "no_display"}.get(reason, "macos")
+        raise UnsupportedSession(kind, reason)
     from client.media.screen_x11 import list_x11_sources
 
     return list_x11_sources(display or os.environ["DISPLAY"], exclude_pid)

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from client.media.screen import ScreenCaptureError, ShareSource, SourceKind
+from client.media.screen import (
+    ScreenCaptureError,
+    ShareSource,
+    SourceKind,
+    UnsupportedSession,
+)
 
 logger = logging.getLogger("runde.ui.picker")
 
@@ -114,7 +119,7 @@ class ScreenPicker(QDialog):
             self.list.clear()
             self.sources.clear()
             self.list.setEnabled(False)
-            self.message.setText(str(exc))
+            self.message.setText(self._explain(exc))
             self._update_button()
             return
         keys = [source.key for source in found]
@@ -137,6 +142,17 @@ class ScreenPicker(QDialog):
             self.list.setCurrentRow(0)
         self._update_button()
         self._grab_thumbnails(found)
+
+    def _explain(self, problem: ScreenCaptureError) -> str:
+        if isinstance(problem, UnsupportedSession) and problem.kind == "wayland":
+            return self.tr(
+                "Screen sharing is not available in a Wayland session yet: Runde would only "
+                "send a black picture. Sign in with an X11 session (often called 'on Xorg' on "
+                "the login screen) to share your screen."
+            )
+        if isinstance(problem, UnsupportedSession) and problem.kind == "no_display":
+            return self.tr("There is no display to share.")
+        return str(problem)
 
     def _add_item(self, source: ShareSource) -> None:
         label = (

@@ -416,37 +416,47 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ScreenPicker</name>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="62" />
+        <location filename="../../client/ui/screen_picker.py" line="67" />
         <source>Share your screen</source>
         <translation>Bildschirm freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="69" />
+        <location filename="../../client/ui/screen_picker.py" line="74" />
         <source>Choose a screen or a window. Others see it until you stop.</source>
         <translation>Wählen Sie einen Bildschirm oder ein Fenster. Die anderen sehen es, bis Sie die Freigabe beenden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="72" />
+        <location filename="../../client/ui/screen_picker.py" line="77" />
         <source>Screens and windows to share</source>
         <translation>Bildschirme und Fenster zur Freigabe</translation>
     </message>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="87" />
+        <location filename="../../client/ui/screen_picker.py" line="92" />
         <source>&amp;Share</source>
         <translation>&amp;Freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="88" />
+        <location filename="../../client/ui/screen_picker.py" line="93" />
         <source>Share the chosen screen or window</source>
         <translation>Den gewählten Bildschirm oder das gewählte Fenster freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="90" />
+        <location filename="../../client/ui/screen_picker.py" line="95" />
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/screen_picker.py" line="143" />
+        <location filename="../../client/ui/screen_picker.py" line="149" />
+        <source>Screen sharing is not available in a Wayland session yet: Runde would only send a black picture. Sign in with an X11 session (often called 'on Xorg' on the login screen) to share your screen.</source>
+        <translation>Die Bildschirmfreigabe ist in einer Wayland-Sitzung noch nicht möglich: Runde würde nur ein schwarzes Bild senden. Melden Sie sich mit einer X11-Sitzung an (auf dem Anmeldebildschirm oft „mit Xorg“ genannt), um Ihren Bildschirm freizugeben.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="154" />
+        <source>There is no display to share.</source>
+        <translation>Es gibt keine Anzeige, die freigegeben werden kann.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="159" />
         <source>Whole screen: %1</source>
         <translation>Ganzer Bildschirm: %1</translation>
     </message>

@@ -155,16 +155,19 @@ def test_a_colleagues_screen_is_presented_large_and_the_grid_comes_back(
         assert "Anna" in screen.accessibleName()
 
         # Only one presenter: the app's attempt is refused with a sentence.
-        await app.controller._share_screen(app.window.media.share_sources()[0])
-        assert any("Anna is already sharing" in p for p in app.problems), app.problems
-        assert app.controller.sharing is None
+        app.controller.share_screen(app.window.media.share_sources()[0])
+        await app.until(
+            lambda: any("Anna is already sharing" in p for p in app.problems), 5, "refusal"
+        )
+        await app.until(lambda: app.controller.sharing is None, 5, "not sharing")
+        assert view.share_button.text() == "Share screen"
 
         # The host (the app hosts this meeting) lets several people share: now it may.
         view.list_button.click()
         assert view.presenters_box.isVisible()
         view.presenters_box.click()
-        await app.controller._share_screen(app.window.media.share_sources()[0])
-        assert app.controller.sharing is not None
+        app.controller.share_screen(app.window.media.share_sources()[0])
+        await app.until(lambda: app.controller.sharing is not None, 5, "sharing")
         app_id = next(iter(set(bernd.session.participants) - {anna.session.participant_id}))
 
         def bernd_sees_two_screens() -> bool:
@@ -175,7 +178,8 @@ def test_a_colleagues_screen_is_presented_large_and_the_grid_comes_back(
             )
 
         await app.until(bernd_sees_two_screens, 10, "Bernd receives both shared screens")
-        await app.controller._stop_sharing()
+        app.controller.stop_sharing()
+        await app.until(lambda: app.controller.sharing is None, 5, "stopped")
 
         # The viewer switches back to the grid and to the presentation again.
         view.presentation_button.click()
@@ -207,7 +211,7 @@ def test_a_wayland_session_is_told_plainly(
         app.window.meeting_view.share_button.click()
         picker = app.window.sharing.picker
         assert picker is not None
-        assert picker.message.text() == WAYLAND_MESSAGE
+        assert picker.message.text() == WAYLAND_MESSAGE  # the English text, worded alike
         assert picker.list.count() == 0 and not picker.share_button.isEnabled()
         picker.reject()
 
