@@ -28,7 +28,9 @@ class SharingUi(QObject):
         self._media = media
         self._window = window
         self.picker: ScreenPicker | None = None
+        # No parent, so it stays up when the main window is minimised; it goes with it.
         self.indicator = SharingIndicator()
+        window.destroyed.connect(self.indicator.deleteLater)
         self.indicator.stopRequested.connect(controller.stop_sharing)
         view.set_screen_sharing_allowed(controller.screen_sharing_allowed)
         view.shareRequested.connect(self.pick)
