@@ -12,6 +12,7 @@ RUN_PACKAGES=(python3-venv libportaudio2)
 # Janus is the reference media server some tests and the benchmark run against; iproute2
 # makes the network namespaces those tests keep their traffic in; PulseAudio with null sinks
 # is the sound card of the audio tests (PortAudio reaches it through ALSA's pulse plugin);
+# Xvfb is the display the screen-sharing tests draw on and share;
 # tinyproxy is the HTTP CONNECT proxy the policy tests send signaling through.
 TEST_PACKAGES=(janus iproute2 pulseaudio pulseaudio-utils libasound2-plugins tinyproxy-bin)
 # The installer tests build the .deb and the MSI (wixl, msiinfo), then install the .deb with

@@ -98,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="host name or address to put into the link",
     )
     host.add_argument("--link-form", choices=[f.value for f in LinkForm], default="https")
+    host.add_argument(
+        "--allow-multiple-presenters",
+        action="store_true",
+        help="let several participants share their screen at once (default: one at a time)",
+    )
     _add_network_options(host)
 
     join = commands.add_parser("join", help="join a meeting by its link")
@@ -135,6 +140,27 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="SECONDS",
         help="also rewrite the statistics file this often while in the meeting",
+    )
+    join.add_argument(
+        "--share-screen",
+        metavar="DISPLAY",
+        default=None,
+        help="share this whole X display (e.g. :99) as a second video stream",
+    )
+    join.add_argument(
+        "--share-fps",
+        type=int,
+        default=10,
+        choices=range(5, 16),
+        metavar="5-15",
+        help="pictures a second of the shared screen (default 10)",
+    )
+    join.add_argument(
+        "--screen-snapshot",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="on exit, save the last received shared-screen picture here as PNG",
     )
     _add_network_options(join)
     return parser
@@ -180,7 +206,11 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
 
     listen = args.listen or (network.bind_addresses[0] if network.bind_addresses else "0.0.0.0")
     settings = ServerSettings(
-        listen_host=listen, port=args.port, advertised_host=args.advertise, network=network
+        listen_host=listen,
+        port=args.port,
+        advertised_host=args.advertise,
+        network=network,
+        allow_multiple_presenters=args.allow_multiple_presenters,
     )
     stop = asyncio.Event()
     _install_stop_signals(stop)
@@ -196,8 +226,14 @@ async def _join(
 ) -> int:
     import asyncio
 
-    from client.call.backend import JoinError
-    from client.headless import HeadlessParticipant, write_stats
+    from client.call.backend import JoinError, PublishError
+    from client.headless import (
+        HeadlessParticipant,
+        ShareSettings,
+        save_screen_snapshot,
+        write_stats,
+    )
+    from client.media.screen import ScreenCaptureError
     from client.media.sources import SourceError, open_audio_source, open_video_source
 
     try:
@@ -216,8 +252,9 @@ async def _join(
         for opened in sources:
             opened.stop()
         return _fail(EXIT_SOURCE_FAILED, str(exc))
+    share = ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None
     participant = HeadlessParticipant(
-        link, args.name, network, sources, started_at, video_codec=args.video_codec
+        link, args.name, network, sources, started_at, video_codec=args.video_codec, share=share
     )
     stop = asyncio.Event()
     _install_stop_signals(stop)
@@ -227,6 +264,9 @@ async def _join(
         for opened in sources:
             opened.stop()
         return _fail(EXIT_JOIN_FAILED, f"could not join the meeting: {exc}")
+    except (ScreenCaptureError, PublishError) as exc:
+        await participant.leave()
+        return _fail(EXIT_SOURCE_FAILED, f"cannot share the screen: {exc}")
     waiters: list[asyncio.Future[object]] = [
         asyncio.ensure_future(stop.wait()),
         asyncio.ensure_future(participant.ended.wait()),
@@ -243,6 +283,10 @@ async def _join(
     await participant.leave()
     if args.stats_json is not None:
         write_stats(args.stats_json, participant.stats)
+    if args.screen_snapshot is not None and participant.screen_snapshot is not None:
+        save_screen_snapshot(args.screen_snapshot, participant.screen_snapshot)
+    if participant.screen_error is not None:
+        print(f"runde: {participant.screen_error}", file=sys.stderr)
     end = participant.end
     if end is not None:
         print(f"runde: {end.reason}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable
 
 import av
@@ -14,6 +15,8 @@ from client.media.camera import CameraTrack
 from client.media.microphone import MicrophoneTrack
 from client.media.playout import AudioPlayout
 from client.media.processing import AudioProcessor
+from client.media.screen import ShareSource, list_sources
+from client.media.screen_track import ScreenTrack, grab_thumbnail
 from client.settings import SettingsStore
 
 logger = logging.getLogger("runde.media.desktop")
@@ -96,6 +99,16 @@ class DesktopMedia:
         return AudioPlayout(
             index, name=name or None, on_error=on_error, processor=self._shared_processor()
         )
+
+    def share_sources(self) -> list[ShareSource]:
+        """Screens and other applications' windows; raises ScreenCaptureError (e.g. Wayland)."""
+        return list_sources(exclude_pid=os.getpid())
+
+    def share_thumbnail(self, source: ShareSource, width: int, height: int) -> av.VideoFrame:
+        return grab_thumbnail(source, (width, height))
+
+    def open_screen(self, source: ShareSource, on_error: Callable[[str], None]) -> MediaStreamTrack:
+        return ScreenTrack(source, on_error=on_error)
 
     def set_microphone_muted(self, track: MediaStreamTrack, muted: bool) -> None:
         if isinstance(track, MicrophoneTrack):

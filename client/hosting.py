@@ -27,6 +27,11 @@ class EmbeddedHost:
         self._room, link = self._server.create_room()
         return link.to_text()
 
+    def allow_multiple_presenters(self, allowed: bool) -> None:
+        """The host's choice: several people may share their screen at once in this meeting."""
+        if self._room is not None:
+            self._room.allow_multiple_presenters = allowed
+
     async def end(self) -> None:
         """End the hosted meeting for everyone still in it."""
         if self._server is not None and self._room is not None:

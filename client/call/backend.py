@@ -22,6 +22,13 @@ class JoinError(Exception):
     """Joining failed; the message is one sentence for the user that names the problem."""
 
 
+class PublishError(Exception):
+    """The server refused a stream (e.g. someone else already shares their screen).
+
+    The message is one sentence for the user that names the problem.
+    """
+
+
 @dataclass(frozen=True)
 class JoinResult:
     participant_id: str
@@ -39,7 +46,11 @@ class MeetingBackend(ABC):
     async def publish(
         self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
     ) -> None:
-        """Start sending ``tracks`` (at most one audio and one video) as one stream."""
+        """Start sending ``tracks`` (at most one audio and one video) as one stream.
+
+        A ``SCREEN`` stream is encoded for readability (sharp text, low frame rate). Raises
+        :class:`PublishError` when the server refuses the stream.
+        """
 
     @abstractmethod
     async def unpublish(self, session_type: MediaSessionType) -> None: ...

@@ -17,7 +17,7 @@ from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.call import events
-from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
+from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
 from client.netconfig import NetworkSettings
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
 
@@ -379,6 +379,11 @@ class JanusBackend(MeetingBackend):
     async def publish(
         self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
     ) -> None:
+        if session_type is MediaSessionType.SCREEN:
+            raise PublishError(
+                "screen sharing is not available in meetings on a Janus server; "
+                "it works in meetings hosted by Runde"
+            )
         if session_type is not MediaSessionType.VIDEO:
             raise ValueError("the Janus backend publishes the camera stream only")
         if self._publication is not None:

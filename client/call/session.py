@@ -14,7 +14,7 @@ from enum import StrEnum
 from aiortc import MediaStreamTrack
 
 from client.call import events
-from client.call.backend import EventSink, JoinError, MeetingBackend
+from client.call.backend import EventSink, JoinError, MeetingBackend, PublishError
 from client.protocol.messages import MediaSessionType, MediaState
 
 logger = logging.getLogger("runde.call.session")
@@ -48,6 +48,7 @@ class MeetingSession:
         self.participants: dict[str, RemoteParticipant] = {}
         self.media = MediaState(audio=True, video=True)
         self.end_reason: str | None = None
+        self.screen_track: MediaStreamTrack | None = None
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -77,12 +78,44 @@ class MeetingSession:
         if tracks:
             await self._backend.publish(MediaSessionType.VIDEO, tracks)
 
+    async def share_screen(self, track: MediaStreamTrack) -> None:
+        """Send ``track`` as our shared screen, next to the camera.
+
+        Raises :class:`~client.call.backend.PublishError` when the meeting refuses it
+        (someone else is presenting); then nothing is shared and ``track`` is stopped.
+        """
+        if self.state is not SessionState.JOINED:
+            track.stop()
+            raise PublishError("join the meeting before sharing your screen")
+        if self.screen_track is not None:
+            track.stop()
+            raise PublishError("you are already sharing your screen")
+        self.screen_track = track
+        try:
+            await self._backend.publish(MediaSessionType.SCREEN, [track])
+        except BaseException:
+            self.screen_track = None
+            track.stop()
+            raise
+        logger.info("sharing the screen")
+
+    async def stop_screen_share(self) -> None:
+        track, self.screen_track = self.screen_track, None
+        if track is None:
+            return
+        await self._backend.unpublish(MediaSessionType.SCREEN)
+        track.stop()
+        logger.info("stopped sharing the screen")
+
     async def set_media(self, audio: bool, video: bool) -> None:
         self.media = MediaState(audio=audio, video=video)
         await self._backend.set_media_state(self.media)
 
     async def leave(self) -> None:
         await self._backend.leave()
+        if self.screen_track is not None:
+            self.screen_track.stop()
+            self.screen_track = None
         if self.state is not SessionState.FAILED:
             self.state = SessionState.ENDED
             self.end_reason = self.end_reason or "you left the meeting"

@@ -11,8 +11,9 @@ from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCSession
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
-from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
+from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
 from client.call.signaling import SignalingClient
+from client.media.screen_encoder import use_screen_encoder
 from client.netconfig import NetworkSettings
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import MeetingLink
@@ -116,10 +117,16 @@ class SfuBackend(MeetingBackend):
         if session_type in self._publishing:
             raise ValueError(f"already publishing {session_type.value}")
         pc = RTCPeerConnection(self._network.rtc_configuration())
+        screen = session_type is MediaSessionType.SCREEN
         for track in tracks:
             transceiver = pc.addTransceiver(track, direction="sendonly")
             if track.kind == "video":
-                transceiver.setCodecPreferences(self._video_codecs_preferred())
+                # A shared screen always goes as VP8 with settings for text.
+                transceiver.setCodecPreferences(
+                    self._video_codecs_preferred("video/vp8" if screen else self._video_codec)
+                )
+                if screen:
+                    use_screen_encoder(transceiver.sender)
         self._publishing[session_type] = pc
         answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._pending_answers[session_type] = answer
@@ -128,7 +135,8 @@ class SfuBackend(MeetingBackend):
             await self._send_media(
                 Publish(
                     action="publish", media_session_type=session_type, sdp=pc.localDescription.sdp
-                )
+                ),
+                transaction_id=_publish_transaction(session_type),
             )
             sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
@@ -139,11 +147,11 @@ class SfuBackend(MeetingBackend):
         finally:
             self._pending_answers.pop(session_type, None)
 
-    def _video_codecs_preferred(self) -> list[RTCRtpCodecCapability]:
-        """Our chosen codec first, the others (and their RTX) as fallbacks."""
+    def _video_codecs_preferred(self, preferred: str) -> list[RTCRtpCodecCapability]:
+        """The preferred codec first, the others (and their RTX) as fallbacks."""
         capabilities = RTCRtpSender.getCapabilities("video")
         codecs = capabilities.codecs if capabilities is not None else []
-        return sorted(codecs, key=lambda c: c.mimeType.lower() != self._video_codec)
+        return sorted(codecs, key=lambda c: c.mimeType.lower() != preferred)
 
     async def unpublish(self, session_type: MediaSessionType) -> None:
         pc = self._publishing.pop(session_type, None)
@@ -175,10 +183,12 @@ class SfuBackend(MeetingBackend):
         if self._signaling is not None:
             await self._signaling.close()
 
-    async def _send_media(self, payload: object) -> None:
+    async def _send_media(self, payload: object, transaction_id: str | None = None) -> None:
         if self._signaling is None:
             raise ConnectionError("not connected to the meeting")
-        await self._signaling.send(MediaRequest(namespace="media", payload=payload))  # type: ignore[arg-type]
+        await self._signaling.send(
+            MediaRequest(namespace="media", transaction_id=transaction_id, payload=payload)  # type: ignore[arg-type]
+        )
 
     async def _read_loop(self) -> None:
         assert self._signaling is not None
@@ -214,7 +224,8 @@ class SfuBackend(MeetingBackend):
                 return _ENDED_REASONS[payload.reason]
             elif isinstance(payload, Error):
                 logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
-                self._emit(events.ServerError(payload.code.value, payload.text))
+                if not self._refuse_pending_publish(message.transaction_id, payload.text):
+                    self._emit(events.ServerError(payload.code.value, payload.text))
             return None
         assert isinstance(message, MediaNotice)
         if isinstance(payload, SubscribeOffer):
@@ -231,6 +242,14 @@ class SfuBackend(MeetingBackend):
         elif isinstance(payload, MediaStateChanged):
             self._emit(events.MediaStateChanged(payload.participant_id, payload.media))
         return None
+
+    def _refuse_pending_publish(self, transaction_id: str | None, text: str) -> bool:
+        """An error answering our publish ends that publish at once, with the server's text."""
+        for session_type, pending in self._pending_answers.items():
+            if transaction_id == _publish_transaction(session_type) and not pending.done():
+                pending.set_exception(PublishError(text))
+                return True
+        return False
 
     async def _subscribe(self, offer: SubscribeOffer) -> None:
         key = (offer.target, offer.media_session_type)
@@ -264,3 +283,7 @@ class SfuBackend(MeetingBackend):
     async def _drop_subscriptions_of(self, participant_id: str) -> None:
         for key in [k for k in self._subscriptions if k[0] == participant_id]:
             await self._subscriptions.pop(key).close()
+
+
+def _publish_transaction(session_type: MediaSessionType) -> str:
+    return f"publish-{session_type.value}"

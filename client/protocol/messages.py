@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     INVALID_SDP = "invalid_sdp"
     UNKNOWN_TARGET = "unknown_target"
     ROOM_FULL = "room_full"
+    PRESENTER_BUSY = "presenter_busy"
 
 
 class _Strict(BaseModel):

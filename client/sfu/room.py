@@ -82,11 +82,16 @@ class Room:
         network: NetworkSettings,
         max_participants: int = 50,
         max_speakers: int = 3,
+        allow_multiple_presenters: bool = False,
     ) -> None:
         self.id = room_id
         self._secret = secret.encode()
         self._network = network
         self.max_participants = max_participants
+        # One shared screen at a time unless the host allows more (a room setting of the
+        # hosting process, not something a participant can ask for).
+        self.allow_multiple_presenters = allow_multiple_presenters
+        self._presenting: set[str] = set()
         self.participants: dict[str, Participant] = {}
         self._speakers = SpeakerSelector(max_speakers)
         self._lock = asyncio.Lock()
@@ -137,8 +142,22 @@ class Room:
     ) -> None:
         if session_type in participant.publications:
             raise RoomError(f"you already publish a {session_type.value} stream; unpublish first")
+        if session_type is MediaSessionType.SCREEN and not self.allow_multiple_presenters:
+            presenter = self._presenter()
+            if presenter is not None and presenter is not participant:
+                raise RoomError(
+                    f"{presenter.display_name} is already sharing their screen; only one "
+                    "person can share at a time in this meeting",
+                    ErrorCode.PRESENTER_BUSY,
+                )
         gate = self._speakers.gate_for(f"{participant.id}/{session_type.value}")
-        publication, answer = await accept_publication(sdp, self._network, gate)
+        if session_type is MediaSessionType.SCREEN:
+            # Reserved while the answer is made, so two at once cannot both pass the check.
+            self._presenting.add(participant.id)
+        try:
+            publication, answer = await accept_publication(sdp, self._network, gate)
+        finally:
+            self._presenting.discard(participant.id)
         if participant.id not in self.participants:  # left while we negotiated
             await publication.close()
             return
@@ -158,6 +177,16 @@ class Room:
         )
         for other in self._others(participant):
             await self._offer(participant, session_type, publication, other)
+
+    def _presenter(self) -> Participant | None:
+        return next(
+            (
+                p
+                for p in self.participants.values()
+                if MediaSessionType.SCREEN in p.publications or p.id in self._presenting
+            ),
+            None,
+        )
 
     async def _offer(
         self,

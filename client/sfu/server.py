@@ -33,6 +33,8 @@ class ServerSettings:
     message_rate: float = 20.0  # per second and connection, sustained
     message_burst: float = 60.0
     max_participants: int = 50
+    # Several people may share their screen at once (default: one presenter at a time).
+    allow_multiple_presenters: bool = False
 
 
 def _first_public_address() -> str:
@@ -90,7 +92,11 @@ class SfuServer:
     def create_room(self) -> tuple[Room, MeetingLink]:
         room_id, secret = new_room_id(), new_secret()
         room = Room(
-            room_id, secret, self.settings.network, max_participants=self.settings.max_participants
+            room_id,
+            secret,
+            self.settings.network,
+            max_participants=self.settings.max_participants,
+            allow_multiple_presenters=self.settings.allow_multiple_presenters,
         )
         self._rooms[room_id] = room
         link = MeetingLink(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -17,10 +18,11 @@ from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
 from client.call import events
-from client.call.backend import JoinError
+from client.call.backend import JoinError, PublishError
 from client.call.session import MeetingSession
 from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
+from client.media.screen import ShareSource
 from client.media.switchable import SwitchableVideoTrack
 from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
@@ -65,6 +67,11 @@ class LocalMedia(Protocol):
     def set_microphone_muted(self, track: MediaStreamTrack, muted: bool) -> None: ...
     def microphone_level(self, track: MediaStreamTrack) -> float: ...
     def playout_report(self, playout: Playout) -> str: ...
+    def share_sources(self) -> list[ShareSource]: ...
+    def share_thumbnail(self, source: ShareSource, width: int, height: int) -> av.VideoFrame: ...
+    def open_screen(
+        self, source: ShareSource, on_error: Callable[[str], None]
+    ) -> MediaStreamTrack: ...
 
 
 class Host(Protocol):
@@ -72,6 +79,7 @@ class Host(Protocol):
 
     async def start(self) -> str: ...
     async def end(self) -> None: ...
+    def allow_multiple_presenters(self, allowed: bool) -> None: ...
 
 
 class MeetingController(QObject):
@@ -87,6 +95,9 @@ class MeetingController(QObject):
         localMediaChanged(bool microphone_on, bool camera_on)
         problem(str message): a device or server problem; the meeting goes on
         ownImage(QImage): the camera's picture for the preview and self view
+        sharingChanged(bool sharing, str title): we started or stopped sharing our screen
+        remoteScreen(str id, VideoSink): that participant shares their screen
+        remoteScreenEnded(str id): that participant stopped sharing
     """
 
     stateChanged = Signal(str, str)
@@ -98,6 +109,9 @@ class MeetingController(QObject):
     localMediaChanged = Signal(bool, bool)
     problem = Signal(str)
     ownImage = Signal(QImage)
+    sharingChanged = Signal(bool, str)
+    remoteScreen = Signal(str, VideoSink)
+    remoteScreenEnded = Signal(str)
 
     def __init__(
         self,
@@ -105,8 +119,13 @@ class MeetingController(QObject):
         media: LocalMedia,
         host: Host | None,
         parent: QObject | None = None,
+        screen_sharing_allowed: bool = True,
     ) -> None:
         super().__init__(parent)
+        # The admin policy "disable screen sharing" turns this off; the view hides the button.
+        self.screen_sharing_allowed = screen_sharing_allowed
+        self.sharing: ShareSource | None = None
+        self._screen_sinks: dict[str, VideoSink] = {}
         self._network = network
         self._base_network = network
         self._media = media
@@ -128,6 +147,7 @@ class MeetingController(QObject):
         self.microphone_on = True
         self.camera_on = True
         self.tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.own_view_size = QSize(640, 360)
         self._last_own_image = 0.0
         self._own_image_lock = threading.Lock()
@@ -166,6 +186,18 @@ class MeetingController(QObject):
     def leave(self) -> None:
         self.spawn(self._leave(self.tr("You left the meeting.")))
 
+    def share_screen(self, source: ShareSource) -> None:
+        """Share ``source`` as a second video stream; the camera goes on beside it."""
+        self.spawn(self._share_screen(source))
+
+    def stop_sharing(self) -> None:
+        self.spawn(self._stop_sharing())
+
+    def allow_multiple_presenters(self, allowed: bool) -> None:
+        """The host's choice for the meeting it hosts: several people may share at once."""
+        if self.hosting and self._host is not None:
+            self._host.allow_multiple_presenters(allowed)
+
     def open_preview(self) -> None:
         """Open camera and microphone for the pre-join view (kept open into the meeting)."""
         self._open_local_media()
@@ -202,9 +234,49 @@ class MeetingController(QObject):
 
     # ---- implementation ---------------------------------------------------------------
 
+    async def _share_screen(self, source: ShareSource) -> None:
+        session = self._session
+        if not self.screen_sharing_allowed:
+            self.problem.emit(self.tr("Screen sharing is turned off on this computer."))
+            return
+        if session is None or self.state is not State.JOINED or self.sharing is not None:
+            return
+        track = self._media.open_screen(source, self._screen_failed)
+        self.sharing = source
+        self.sharingChanged.emit(True, source.title)
+        try:
+            await session.share_screen(track)
+        except (PublishError, ConnectionError, TimeoutError) as exc:
+            self.sharing = None
+            self.sharingChanged.emit(False, "")
+            text = str(exc) if isinstance(exc, PublishError) else self.tr("no answer from the host")
+            self.problem.emit(self.tr("Your screen is not shared: %1").replace("%1", text))
+
+    def _screen_failed(self, message: str) -> None:
+        """From the capture thread: the window closed or the display went away."""
+        self.problem.emit(message)
+        self._call_soon(self.stop_sharing)
+
+    def _call_soon(self, callback: Callable[[], None]) -> None:
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(callback)
+
+    async def _stop_sharing(self) -> None:
+        if self.sharing is None:
+            return
+        self.sharing = None
+        self.sharingChanged.emit(False, "")
+        session = self._session
+        if session is not None:
+            # a meeting that is gone shares nothing any more either
+            with contextlib.suppress(ConnectionError):
+                await session.stop_screen_share()
+
     def spawn(self, coro: Awaitable[None]) -> None:
         """Run a coroutine on the loop, keeping a reference until it is done."""
         task = asyncio.ensure_future(coro)
+        self._loop = task.get_loop()
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -323,6 +395,9 @@ class MeetingController(QObject):
             self.spawn(session.set_media(self.microphone_on, self.camera_on))
 
     async def _leave(self, reason: str) -> None:
+        if self.sharing is not None:
+            self.sharing = None
+            self.sharingChanged.emit(False, "")
         session, self._session = self._session, None
         for participant_id in list(self._participants):
             self._drop_participant(participant_id)
@@ -342,6 +417,7 @@ class MeetingController(QObject):
         sink = self._sinks.pop(participant_id, None)
         if sink is not None:
             sink.stop()
+        self._end_remote_screen(participant_id)
         if self._playout is not None:
             self._playout.remove_source(participant_id)
         self.participantLeft.emit(participant_id)
@@ -361,6 +437,9 @@ class MeetingController(QObject):
             )
         elif isinstance(event, events.RemoteTrackAdded):
             self._attach_track(event)
+        elif isinstance(event, events.RemoteStreamEnded):
+            if event.session_type is MediaSessionType.SCREEN:
+                self._end_remote_screen(event.participant_id)
         elif isinstance(event, events.ServerError):
             self.problem.emit(event.text)
         elif isinstance(event, events.MeetingEnded):
@@ -369,8 +448,20 @@ class MeetingController(QObject):
             else:
                 self.spawn(self._leave(event.reason))
 
+    def _end_remote_screen(self, participant_id: str) -> None:
+        sink = self._screen_sinks.pop(participant_id, None)
+        if sink is not None:
+            sink.stop()
+            self.remoteScreenEnded.emit(participant_id)
+
     def _attach_track(self, event: events.RemoteTrackAdded) -> None:
-        if event.session_type is not MediaSessionType.VIDEO:
+        if event.session_type is MediaSessionType.SCREEN:
+            if event.track.kind == "video":
+                self._end_remote_screen(event.participant_id)
+                sink = VideoSink(event.track, self)
+                self._screen_sinks[event.participant_id] = sink
+                sink.start()
+                self.remoteScreen.emit(event.participant_id, sink)
             return
         if event.track.kind == "video":
             sink = VideoSink(event.track, self)
@@ -383,6 +474,9 @@ class MeetingController(QObject):
             self._playout.add_source(event.participant_id, probe)
 
     async def _reconnect(self) -> None:
+        if self.sharing is not None:  # the new connection does not share until asked again
+            self.sharing = None
+            self.sharingChanged.emit(False, "")
         for participant_id in list(self._participants):
             self._drop_participant(participant_id)
         self._set_state(State.RECONNECTING, self.tr("The connection was lost; reconnecting…"))

@@ -30,6 +30,8 @@ def shortcuts() -> list[tuple[str, str]]:
         ("Ctrl+D", translate("Shortcuts", "Microphone on/off")),
         ("Ctrl+E", translate("Shortcuts", "Camera on/off")),
         ("Ctrl+L", translate("Shortcuts", "Grid or speaker layout")),
+        ("Ctrl+Shift+S", translate("Shortcuts", "Share your screen or stop sharing")),
+        ("Ctrl+Shift+G", translate("Shortcuts", "Shared screen large or the grid")),
         ("Enter", translate("Shortcuts", "Pin the focused tile")),
         ("Ctrl+P", translate("Shortcuts", "Show or hide the participant list")),
         ("F11", translate("Shortcuts", "Full screen")),

@@ -19,6 +19,7 @@ from client.ui.controller import LocalMedia, MeetingController, State
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.meeting_view import MeetingView
 from client.ui.prejoin_view import PreJoinView
+from client.ui.sharing_ui import SharingUi
 from client.ui.start_view import StartView
 
 logger = logging.getLogger("runde.ui")
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         controller.problem.connect(self._problem)
         controller.ownImage.connect(self.prejoin_view.preview.set_image)
         controller.ownImage.connect(self.meeting_view.show_own_image)
+        self.sharing = SharingUi(controller, self.meeting_view, media, self)
 
         self._level_timer = QTimer(self)
         self._level_timer.timeout.connect(self._show_level)
@@ -337,6 +339,7 @@ class MainWindow(QMainWindow):
             self.controller.leave()
         else:
             self.controller.spawn(self.controller.close_preview())
+        self.sharing.close()
         super().closeEvent(event)
 
 

@@ -7,6 +7,7 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -26,7 +27,9 @@ SELF_ID = "self"
 
 class MeetingView(QWidget):
     """Signals:
-    microphoneToggled(bool), cameraToggled(bool), leaveRequested(), fullscreenRequested()
+    microphoneToggled(bool), cameraToggled(bool), leaveRequested(), fullscreenRequested(),
+    shareRequested(): pick something to share, stopShareRequested(): stop sharing,
+    multiplePresentersToggled(bool): the host lets several people share at once
     """
 
     microphoneToggled = Signal(bool)
@@ -34,6 +37,9 @@ class MeetingView(QWidget):
     leaveRequested = Signal()
     fullscreenRequested = Signal()
     shortcutsRequested = Signal()
+    shareRequested = Signal()
+    stopShareRequested = Signal()
+    multiplePresentersToggled = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +48,11 @@ class MeetingView(QWidget):
         self._waiting_sinks: dict[str, VideoSink] = {}
         self.speaker_layout = False
         self.pinned: str | None = None
+        # Shared screens by participant id; the newest is shown large in the presentation.
+        self.screen_tiles: dict[str, VideoTile] = {}
+        self.presentation = True  # the viewer's choice: presentation or the usual layout
+        self.sharing = False
+        self.hosting = False
 
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Connection state"))
@@ -72,6 +83,12 @@ class MeetingView(QWidget):
         self.participant_list.setAccessibleName(self.tr("Participants"))
         self.participant_list.setMaximumWidth(240)
         self.participant_list.setVisible(False)
+        self.presenters_box = QCheckBox(self.tr("Let several people share at once"))
+        self.presenters_box.setAccessibleName(
+            self.tr("Let several people share their screen at once")
+        )
+        self.presenters_box.setVisible(False)  # only the host decides
+        self.presenters_box.toggled.connect(self.multiplePresentersToggled)
 
         self.microphone_button = self._toggle(self.tr("Microphone"), "Ctrl+D")
         self.microphone_button.toggled.connect(self.microphoneToggled)
@@ -87,6 +104,13 @@ class MeetingView(QWidget):
         self.shortcuts_button = self._button(
             self.tr("Shortcuts"), "F1", self.shortcutsRequested.emit
         )
+        self.share_button = self._button(
+            self.tr("Share screen"), "Ctrl+Shift+S", self._share_clicked
+        )
+        self.presentation_button = self._button(
+            self.tr("Grid view"), "Ctrl+Shift+G", self.toggle_presentation
+        )
+        self.presentation_button.setVisible(False)
         self.leave_button = self._button(self.tr("Leave"), "Ctrl+Shift+L", self.leaveRequested.emit)
         self.leave_button.setStyleSheet("background: #b3261e; color: white")
 
@@ -94,7 +118,9 @@ class MeetingView(QWidget):
         for button in (
             self.microphone_button,
             self.camera_button,
+            self.share_button,
             self.layout_button,
+            self.presentation_button,
             self.list_button,
             self.fullscreen_button,
             self.shortcuts_button,
@@ -105,7 +131,10 @@ class MeetingView(QWidget):
 
         middle = QHBoxLayout()
         middle.addWidget(self.stage, 1)
-        middle.addWidget(self.participant_list)
+        side = QVBoxLayout()
+        side.addWidget(self.participant_list, 1)
+        side.addWidget(self.presenters_box)
+        middle.addLayout(side)
 
         column = QVBoxLayout(self)
         column.addWidget(self.status)
@@ -198,7 +227,72 @@ class MeetingView(QWidget):
                 break
         if self.pinned == participant_id:
             self.pinned = None
+        self.remove_screen(participant_id)
         self._arrange()
+
+    # ---- screen sharing -----------------------------------------------------------------
+
+    def set_screen_sharing_allowed(self, allowed: bool) -> None:
+        """The admin policy can turn sharing off: then the button is not offered at all."""
+        self.share_button.setVisible(allowed)
+        self.share_button.setEnabled(allowed)
+
+    def set_sharing(self, sharing: bool) -> None:
+        self.sharing = sharing
+        text = self.tr("Stop sharing") if sharing else self.tr("Share screen")
+        self.share_button.setText(text)
+        self.share_button.setToolTip(f"{text} (Ctrl+Shift+S)")
+        self.share_button.setAccessibleName(f"{text} (Ctrl+Shift+S)")
+
+    def _share_clicked(self) -> None:
+        if self.sharing:
+            self.stopShareRequested.emit()
+        else:
+            self.shareRequested.emit()
+
+    def add_screen(self, participant_id: str, sink: VideoSink) -> None:
+        """Someone shares their screen: show it large, their camera stays in the strip."""
+        self.remove_screen(participant_id)
+        owner = self.tiles.get(participant_id)
+        name = owner.name if owner is not None else participant_id
+        tile = VideoTile(f"screen:{participant_id}", self.tr("Screen of %1").replace("%1", name))
+        tile.setAccessibleName(self.tr("Shared screen of %1").replace("%1", name))
+        tile.setToolTip(self.tr("Double-click or press Enter for full screen"))
+        tile.activated.connect(lambda _: self.fullscreenRequested.emit())
+        self.screen_tiles[participant_id] = tile
+        sink.set_box(tile.size())
+        tile.boxChanged.connect(sink.set_box)
+        sink.frameReady.connect(tile.set_image)
+        self.presentation = True  # a new presentation is shown, whatever was chosen before
+        self._update_presentation_button()
+        self._arrange()
+
+    def remove_screen(self, participant_id: str) -> None:
+        tile = self.screen_tiles.pop(participant_id, None)
+        if tile is None:
+            return
+        tile.setParent(None)
+        tile.deleteLater()
+        self._update_presentation_button()
+        self._arrange()
+
+    def toggle_presentation(self) -> None:
+        self.presentation = not self.presentation
+        self._update_presentation_button()
+        self._arrange()
+
+    def _update_presentation_button(self) -> None:
+        self.presentation_button.setVisible(bool(self.screen_tiles))
+        text = self.tr("Grid view") if self.presentation else self.tr("Presentation view")
+        self.presentation_button.setText(text)
+        self.presentation_button.setToolTip(f"{text} (Ctrl+Shift+G)")
+        self.presentation_button.setAccessibleName(f"{text} (Ctrl+Shift+G)")
+
+    def layout_mode(self) -> str:
+        """What the stage shows now: presentation, speaker or grid."""
+        if self.screen_tiles and self.presentation:
+            return "presentation"
+        return "speaker" if self.speaker_layout and len(self.tiles) > 1 else "grid"
 
     def set_participant_media(self, participant_id: str, audio: bool, video: bool) -> None:
         tile = self.tiles.get(participant_id)
@@ -244,12 +338,24 @@ class MeetingView(QWidget):
         self._arrange()
 
     def toggle_participant_list(self) -> None:
-        self.participant_list.setVisible(not self.participant_list.isVisible())
+        visible = not self.participant_list.isVisible()
+        self.participant_list.setVisible(visible)
+        self.presenters_box.setVisible(visible and self.hosting)
+
+    def set_hosting(self, hosting: bool) -> None:
+        """The host's own settings for the meeting show only on the host's computer."""
+        self.hosting = hosting
+        self.presenters_box.setVisible(hosting and self.participant_list.isVisible())
+        if not hosting:
+            self.presenters_box.setChecked(False)
 
     def _arrange(self) -> None:
         while self.grid.count():
             self.grid.takeAt(0)
-        tiles = list(self.tiles.values())
+        if self.layout_mode() == "presentation":
+            self._arrange_presentation()
+            return
+        tiles = list(self.screen_tiles.values()) + list(self.tiles.values())
         if not tiles:
             return
         if self.speaker_layout and len(tiles) > 1:
@@ -271,6 +377,19 @@ class MeetingView(QWidget):
             self.grid.addWidget(tile, index // columns, index % columns)
         self.grid.setRowStretch(0, 1)
         self.grid.setRowStretch(1, 1 if len(tiles) > columns else 0)
+
+    def _arrange_presentation(self) -> None:
+        """The newest shared screen large; other screens and the cameras in a strip below."""
+        screens = list(self.screen_tiles.values())
+        main = screens[-1]
+        strip = screens[:-1] + list(self.tiles.values())
+        self.grid.addWidget(main, 0, 0, 1, max(1, len(strip)))
+        main.setMaximumHeight(16777215)
+        for column, tile in enumerate(strip):
+            tile.setMaximumHeight(140)
+            self.grid.addWidget(tile, 1, column)
+        self.grid.setRowStretch(0, 5)
+        self.grid.setRowStretch(1, 1 if strip else 0)
 
     # ---- link -------------------------------------------------------------------------
 

@@ -4,8 +4,8 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="66"/>
-        <location filename="../../client/ui/dialogs.py" line="70"/>
+        <location filename="../../client/ui/dialogs.py" line="68"/>
+        <location filename="../../client/ui/dialogs.py" line="72"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
@@ -13,72 +13,72 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="52"/>
+        <location filename="../../client/ui/main_window.py" line="53"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="97"/>
+        <location filename="../../client/ui/main_window.py" line="99"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="98"/>
+        <location filename="../../client/ui/main_window.py" line="100"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="118"/>
+        <location filename="../../client/ui/main_window.py" line="120"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="122"/>
+        <location filename="../../client/ui/main_window.py" line="124"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="137"/>
+        <location filename="../../client/ui/main_window.py" line="139"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="164"/>
+        <location filename="../../client/ui/main_window.py" line="166"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="165"/>
+        <location filename="../../client/ui/main_window.py" line="167"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="192"/>
+        <location filename="../../client/ui/main_window.py" line="194"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="252"/>
+        <location filename="../../client/ui/main_window.py" line="254"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="254"/>
+        <location filename="../../client/ui/main_window.py" line="256"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="259"/>
+        <location filename="../../client/ui/main_window.py" line="261"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="318"/>
+        <location filename="../../client/ui/main_window.py" line="320"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="331"/>
+        <location filename="../../client/ui/main_window.py" line="333"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -86,42 +86,57 @@
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="167"/>
+        <location filename="../../client/ui/controller.py" line="187"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="183"/>
+        <location filename="../../client/ui/controller.py" line="215"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="196"/>
+        <location filename="../../client/ui/controller.py" line="228"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="217"/>
+        <location filename="../../client/ui/controller.py" line="240"/>
+        <source>Screen sharing is turned off on this computer.</source>
+        <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="252"/>
+        <source>no answer from the host</source>
+        <translation>keine Antwort vom Gastgeber</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="253"/>
+        <source>Your screen is not shared: %1</source>
+        <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="289"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="225"/>
+        <location filename="../../client/ui/controller.py" line="297"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="236"/>
+        <location filename="../../client/ui/controller.py" line="308"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="257"/>
+        <location filename="../../client/ui/controller.py" line="329"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="388"/>
+        <location filename="../../client/ui/controller.py" line="482"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -129,106 +144,153 @@
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="47"/>
+        <location filename="../../client/ui/meeting_view.py" line="58"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="52"/>
+        <location filename="../../client/ui/meeting_view.py" line="63"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="53"/>
+        <location filename="../../client/ui/meeting_view.py" line="64"/>
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="54"/>
+        <location filename="../../client/ui/meeting_view.py" line="65"/>
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="56"/>
+        <location filename="../../client/ui/meeting_view.py" line="67"/>
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="57"/>
+        <location filename="../../client/ui/meeting_view.py" line="68"/>
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="60"/>
+        <location filename="../../client/ui/meeting_view.py" line="71"/>
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="66"/>
+        <location filename="../../client/ui/meeting_view.py" line="77"/>
         <source>Participants&apos; video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="72"/>
-        <location filename="../../client/ui/meeting_view.py" line="82"/>
+        <location filename="../../client/ui/meeting_view.py" line="83"/>
+        <location filename="../../client/ui/meeting_view.py" line="99"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="76"/>
-        <location filename="../../client/ui/meeting_view.py" line="155"/>
+        <location filename="../../client/ui/meeting_view.py" line="86"/>
+        <source>Let several people share at once</source>
+        <translation>Mehreren Personen das gleichzeitige Freigeben erlauben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="88"/>
+        <source>Let several people share their screen at once</source>
+        <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="93"/>
+        <location filename="../../client/ui/meeting_view.py" line="184"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="78"/>
-        <location filename="../../client/ui/meeting_view.py" line="156"/>
+        <location filename="../../client/ui/meeting_view.py" line="95"/>
+        <location filename="../../client/ui/meeting_view.py" line="185"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="80"/>
-        <location filename="../../client/ui/meeting_view.py" line="242"/>
+        <location filename="../../client/ui/meeting_view.py" line="97"/>
+        <location filename="../../client/ui/meeting_view.py" line="336"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="85"/>
+        <location filename="../../client/ui/meeting_view.py" line="102"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="88"/>
+        <location filename="../../client/ui/meeting_view.py" line="105"/>
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="90"/>
+        <location filename="../../client/ui/meeting_view.py" line="108"/>
+        <location filename="../../client/ui/meeting_view.py" line="242"/>
+        <source>Share screen</source>
+        <translation>Bildschirm freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="111"/>
+        <location filename="../../client/ui/meeting_view.py" line="286"/>
+        <source>Grid view</source>
+        <translation>Rasteransicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="114"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="162"/>
+        <location filename="../../client/ui/meeting_view.py" line="191"/>
         <source>%1 on</source>
         <translation>%1 an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="164"/>
+        <location filename="../../client/ui/meeting_view.py" line="193"/>
         <source>%1 off</source>
         <translation>%1 aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="182"/>
+        <location filename="../../client/ui/meeting_view.py" line="211"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="242"/>
+        <source>Stop sharing</source>
+        <translation>Freigabe beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="258"/>
+        <source>Screen of %1</source>
+        <translation>Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="259"/>
+        <source>Shared screen of %1</source>
+        <translation>Freigegebener Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="260"/>
+        <source>Double-click or press Enter for full screen</source>
+        <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="286"/>
+        <source>Presentation view</source>
+        <translation>Präsentationsansicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="336"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="283"/>
+        <location filename="../../client/ui/meeting_view.py" line="402"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -388,96 +450,173 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>ScreenPicker</name>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="67"/>
+        <source>Share your screen</source>
+        <translation>Bildschirm freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="74"/>
+        <source>Choose a screen or a window. Others see it until you stop.</source>
+        <translation>Wählen Sie einen Bildschirm oder ein Fenster. Die anderen sehen es, bis Sie die Freigabe beenden.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="77"/>
+        <source>Screens and windows to share</source>
+        <translation>Bildschirme und Fenster zur Freigabe</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="92"/>
+        <source>&amp;Share</source>
+        <translation>&amp;Freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="93"/>
+        <source>Share the chosen screen or window</source>
+        <translation>Den gewählten Bildschirm oder das gewählte Fenster freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="95"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="149"/>
+        <source>Screen sharing is not available in a Wayland session yet: Runde would only send a black picture. Sign in with an X11 session (often called &apos;on Xorg&apos; on the login screen) to share your screen.</source>
+        <translation>Die Bildschirmfreigabe ist in einer Wayland-Sitzung noch nicht möglich: Runde würde nur ein schwarzes Bild senden. Melden Sie sich mit einer X11-Sitzung an (auf dem Anmeldebildschirm oft „mit Xorg“ genannt), um Ihren Bildschirm freizugeben.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="154"/>
+        <source>There is no display to share.</source>
+        <translation>Es gibt keine Anzeige, die freigegeben werden kann.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/screen_picker.py" line="159"/>
+        <source>Whole screen: %1</source>
+        <translation>Ganzer Bildschirm: %1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="100"/>
+        <location filename="../../client/ui/dialogs.py" line="102"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="103"/>
+        <location filename="../../client/ui/dialogs.py" line="105"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="105"/>
+        <location filename="../../client/ui/dialogs.py" line="107"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="111"/>
+        <location filename="../../client/ui/dialogs.py" line="113"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="112"/>
+        <location filename="../../client/ui/dialogs.py" line="114"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="118"/>
+        <location filename="../../client/ui/dialogs.py" line="120"/>
         <source>TURN server</source>
         <translation>TURN-Server</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="121"/>
+        <location filename="../../client/ui/dialogs.py" line="123"/>
         <source>TURN user name</source>
         <translation>TURN-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="124"/>
+        <location filename="../../client/ui/dialogs.py" line="126"/>
         <source>TURN password</source>
         <translation>TURN-Passwort</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="125"/>
+        <location filename="../../client/ui/dialogs.py" line="127"/>
         <source>unchanged</source>
         <translation>unverändert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="126"/>
+        <location filename="../../client/ui/dialogs.py" line="128"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="136"/>
+        <location filename="../../client/ui/dialogs.py" line="138"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="137"/>
+        <location filename="../../client/ui/dialogs.py" line="139"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="138"/>
+        <location filename="../../client/ui/dialogs.py" line="140"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="139"/>
+        <location filename="../../client/ui/dialogs.py" line="141"/>
         <source>&amp;TURN server:</source>
         <translation>&amp;TURN-Server:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="140"/>
+        <location filename="../../client/ui/dialogs.py" line="142"/>
         <source>TURN &amp;user:</source>
         <translation>TURN-&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="141"/>
+        <location filename="../../client/ui/dialogs.py" line="143"/>
         <source>TURN &amp;password:</source>
         <translation>TURN-&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="142"/>
+        <location filename="../../client/ui/dialogs.py" line="144"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="149"/>
+        <location filename="../../client/ui/dialogs.py" line="151"/>
         <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
         <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
+    </message>
+</context>
+<context>
+    <name>SharingIndicator</name>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="29"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="30"/>
+        <source>You are sharing your screen</source>
+        <translation>Sie geben Ihren Bildschirm frei</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="37"/>
+        <source>Sharing state</source>
+        <translation>Freigabestatus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="38"/>
+        <source>&amp;Stop sharing</source>
+        <translation>Freigabe &amp;beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="39"/>
+        <source>Stop sharing your screen</source>
+        <translation>Die Freigabe Ihres Bildschirms beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/sharing_indicator.py" line="47"/>
+        <source>You are sharing: %1</source>
+        <translation>Sie geben frei: %1</translation>
     </message>
 </context>
 <context>
@@ -504,31 +643,41 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/dialogs.py" line="33"/>
+        <source>Share your screen or stop sharing</source>
+        <translation>Bildschirm freigeben oder Freigabe beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="34"/>
+        <source>Shared screen large or the grid</source>
+        <translation>Freigegebener Bildschirm groß oder Raster</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="35"/>
         <source>Pin the focused tile</source>
         <translation>Die ausgewählte Kachel anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="34"/>
+        <location filename="../../client/ui/dialogs.py" line="36"/>
         <source>Show or hide the participant list</source>
         <translation>Teilnehmendenliste ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="35"/>
+        <location filename="../../client/ui/dialogs.py" line="37"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="36"/>
+        <location filename="../../client/ui/dialogs.py" line="38"/>
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="37"/>
+        <location filename="../../client/ui/dialogs.py" line="39"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="38"/>
+        <location filename="../../client/ui/dialogs.py" line="40"/>
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -536,18 +685,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="45"/>
-        <location filename="../../client/ui/dialogs.py" line="48"/>
+        <location filename="../../client/ui/dialogs.py" line="47"/>
+        <location filename="../../client/ui/dialogs.py" line="50"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="49"/>
+        <location filename="../../client/ui/dialogs.py" line="51"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="49"/>
+        <location filename="../../client/ui/dialogs.py" line="51"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
