@@ -240,7 +240,9 @@ async def _join(
         link = parse_link(args.link)
     except LinkError as exc:
         return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
-    refusal = policy.link_refusal(link.host)
+    refusal = policy.link_refusal(link.host) or (
+        policy.screen_sharing_refusal() if args.share_screen else None
+    )
     if refusal is not None:
         return _fail(EXIT_POLICY, refusal)
     sources: list[OpenedSource] = []

@@ -102,6 +102,13 @@ class Policy:
             return f"your administrator has turned off hosting meetings (policy: {self.source})"
         return None
 
+    def screen_sharing_refusal(self) -> str | None:
+        if self.problem is not None:
+            return self.problem_sentence
+        if not self.screen_sharing_allowed:
+            return f"your administrator has turned off screen sharing (policy: {self.source})"
+        return None
+
     def link_refusal(self, host: str) -> str | None:
         """Why a link to ``host`` may not be joined, or None when it may."""
         if self.problem is not None:

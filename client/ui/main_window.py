@@ -44,8 +44,9 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.media = media
         self.settings = settings
-        # Screen sharing must check policy.screen_sharing_allowed (see docs/policy.md).
         self.policy = policy or Policy.unrestricted()
+        if not self.policy.screen_sharing_allowed:
+            controller.screen_sharing_allowed = False  # before the sharing controls are made
         self.secrets = secrets or SecretStore()
         self._intent = Intent.JOIN
         self._pending_link = ""

@@ -324,3 +324,15 @@ def test_the_app_logs_a_malformed_policy(tmp_path: Path) -> None:
         process.communicate(timeout=15)
     text = log.read_text()
     assert str(policy) in text and "proxy" in text and "neither joins nor hosts" in text
+
+
+def test_screen_sharing_turned_off_hides_sharing(
+    policy_app: Callable[..., App], tmp_path: Path
+) -> None:
+    app = policy_app(write_policy(tmp_path, {"screen_sharing_allowed": False}))
+    view = app.window.meeting_view
+    assert not app.controller.screen_sharing_allowed
+    assert not view.share_button.isVisibleTo(app.window)
+    assert not view.share_button.isEnabled()
+    # Hosting and joining are not affected.
+    assert app.window.start_view.start_button.isEnabled()

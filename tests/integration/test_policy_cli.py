@@ -160,3 +160,10 @@ def test_policy_stun_server_reaches_the_peer_connections(host: HostProcess, tmp_
         code, err = finish(process)
     assert arrived, requests
     assert code == 0, err
+
+
+def test_screen_sharing_turned_off_refuses_share_screen(host: HostProcess, tmp_path: Path) -> None:
+    env = policy_env(tmp_path, {"screen_sharing_allowed": False})
+    result = run_runde(env, "join", host.link, "--headless", "--share-screen", ":99")
+    assert result.returncode == 6
+    assert "administrator has turned off screen sharing" in result.stderr
