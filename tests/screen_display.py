@@ -7,15 +7,15 @@ window's background pixmap, so the X server repaints it by itself whenever neede
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import pytest
 from Xlib import X, Xatom, display
+
+from tests import xvfb as xvfb_server
+from tests.xvfb import XDisplay, XvfbError
 
 QUADRANTS = {  # (row, column) -> BGR
     (0, 0): (0, 0, 220),  # red
@@ -25,52 +25,21 @@ QUADRANTS = {  # (row, column) -> BGR
 }
 
 
-@dataclass
-class XDisplay:
-    name: str
-    process: subprocess.Popen[bytes]
-    width: int
-    height: int
-
-
 def start_xvfb(width: int = 1920, height: int = 1080) -> XDisplay:
-    if shutil.which("Xvfb") is None:
-        message = "Xvfb is missing: apt-get install xvfb (bootstrap.sh test does)"
+    """Xvfb at a size to share; in CI a missing Xvfb fails the test instead of skipping it."""
+    try:
+        return xvfb_server.start_xvfb(width, height)
+    except XvfbError as exc:
         if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    read_end, write_end = os.pipe()
-    process = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            f"{width}x{height}x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        process.kill()
-        raise RuntimeError("Xvfb did not start")
-    return XDisplay(f":{number}", process, width, height)
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
 
 
 @pytest.fixture
 def xvfb() -> Iterator[XDisplay]:
     screen = start_xvfb()
     yield screen
-    screen.process.terminate()
-    screen.process.wait(10)
+    xvfb_server.stop_xvfb(screen)
 
 
 def pattern(width: int, height: int, label: str = "Runde") -> np.ndarray:

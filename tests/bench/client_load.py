@@ -34,6 +34,7 @@ from tests.audio import start_pulse
 from tests.bench.media import VIDEO_FPS, build_clip
 from tests.bench.sfu import GeneratorProcess, Server, hot_functions, profile
 from tests.helpers import LOOPBACK, runde_command, start_host
+from tests.xvfb import start_xvfb, stop_xvfb
 
 TILES = 8
 APP_NAME = "Bench"
@@ -52,17 +53,6 @@ class _Loopback:
 
     def command(self, args: list[str]) -> list[str]:
         return list(args)
-
-
-def _start_xvfb(display: str) -> subprocess.Popen[bytes]:
-    xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    socket = Path("/tmp/.X11-unix") / f"X{display.lstrip(':')}"
-    _wait(f"Xvfb on {display}", socket.exists, 10.0)
-    return xvfb
 
 
 def _app_environment(folder: Path, pulse_env: dict[str, str], display: str) -> dict[str, str]:
@@ -126,7 +116,6 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=15.0)
     parser.add_argument("--profile", action="store_true", help="sample the app with py-spy")
-    parser.add_argument("--display", default=":91", help="the Xvfb display to start")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch_name:
@@ -134,7 +123,7 @@ def main() -> int:
         clip = scratch / "clip.bin"
         build_clip(clip)
         pulse = start_pulse(scratch / "pulse")
-        xvfb = _start_xvfb(args.display)
+        screen = start_xvfb()
         host = start_host(log_level="warning")
         server = Server("runde", host.process, host.link, host.stop)  # type: ignore[arg-type]
         generator = GeneratorProcess(
@@ -154,7 +143,7 @@ def main() -> int:
                 runde_command(
                     "--log-level", "info", "--bind", LOOPBACK, "--no-prejoin", "--link", host.link
                 ),
-                env=_app_environment(folder, pulse.client_env, args.display),
+                env=_app_environment(folder, pulse.client_env, screen.name),
                 stdout=subprocess.DEVNULL,
                 stderr=(scratch / "app-stderr.txt").open("wb"),
             )
@@ -203,8 +192,7 @@ def main() -> int:
             generator.close()
             host.stop()
             pulse.stop()
-            xvfb.terminate()
-            xvfb.wait()
+            stop_xvfb(screen)
 
         print(
             "| remote tiles | app CPU % of a core | RSS MB max | timers late p50 / p99 / max ms "

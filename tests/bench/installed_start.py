@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.e2e.xvfb import start_xvfb, stop_xvfb
+from tests.xvfb import start_xvfb, stop_xvfb
 
 
 def window_shown(pid: int, env: dict[str, str]) -> bool:
@@ -59,14 +59,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--program", default="/usr/bin/runde")
     args = parser.parse_args()
-    server, display = start_xvfb()
+    screen = start_xvfb()
     try:
         with tempfile.TemporaryDirectory() as scratch:
             times = [
-                one_run(args.program, display, Path(scratch) / f"run{n}") for n in range(args.runs)
+                one_run(args.program, screen.name, Path(scratch) / f"run{n}")
+                for n in range(args.runs)
             ]
     finally:
-        stop_xvfb(server)
+        stop_xvfb(screen)
     print("| runs | start to window: median s | min s | max s | first run s |")
     print("|---|---|---|---|---|")
     print(

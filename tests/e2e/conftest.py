@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.audio import missing
-from tests.e2e.xvfb import XvfbError, start_xvfb, stop_xvfb
+from tests.xvfb import XvfbError, start_xvfb, stop_xvfb
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = "runde"
@@ -106,8 +106,8 @@ def xvfb() -> Iterator[Display]:
     """A real X server without a screen, on a display of its own."""
     require_tools("Xvfb", hint="apt-get install xvfb")
     try:
-        server, name = start_xvfb()
+        screen = start_xvfb()
     except XvfbError as exc:
         pytest.fail(str(exc))
-    yield Display(name)
-    stop_xvfb(server)
+    yield Display(screen.name)
+    stop_xvfb(screen)
