@@ -28,7 +28,9 @@ from client.headless import HeadlessParticipant
 from client.hosting import EmbeddedHost
 from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
+from client.policy import Policy
 from client.protocol.link import parse_link
+from client.secrets import SecretStore
 from client.settings import SettingsStore
 from client.ui.controller import MeetingController
 from client.ui.main_window import MainWindow
@@ -116,17 +118,23 @@ def make_app(
 ) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
 
-    def make(camera: str = RED_CAMERA, name: str = "Ute") -> App:
+    def make(
+        camera: str = RED_CAMERA,
+        name: str = "Ute",
+        policy: Policy | None = None,
+        secrets: SecretStore | None = None,
+    ) -> App:
         settings = SettingsStore(QSettings(str(tmp_path / "runde.ini"), QSettings.Format.IniFormat))
         settings.update(
             display_name=name, camera=camera, video_width=640, video_height=360, video_fps=15
         )
         media = DesktopMedia(settings)
         host = EmbeddedHost(NETWORK, LOOPBACK)
-        controller = MeetingController(NETWORK, media, host)
+        network = policy.network(NETWORK) if policy is not None else NETWORK
+        controller = MeetingController(network, media, host)
         problems: list[str] = []
         controller.problem.connect(problems.append)
-        window = MainWindow(controller, media, settings)
+        window = MainWindow(controller, media, settings, policy=policy, secrets=secrets)
         window.resize(1100, 700)
         window.show()
         app = App(window, controller, settings, host, loop, problems)

@@ -4,7 +4,6 @@ why, and a malformed policy shows a banner naming the file and the problem."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import os
 import subprocess
@@ -13,62 +12,27 @@ from pathlib import Path
 
 import keyring.backends.fail
 import pytest
-import qasync
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QSettings
 
-from client.desktop_media import DesktopMedia
-from client.hosting import EmbeddedHost
 from client.policy import Policy, load_file
 from client.policy.account import account_full_name
 from client.secrets import SecretStore
-from client.settings import SettingsStore
-from client.ui.controller import MeetingController
 from client.ui.dialogs import SettingsDialog
-from client.ui.main_window import MainWindow
-from tests.audio import PulseServer
-from tests.gui.conftest import NETWORK, RED_CAMERA, App
+from tests.gui.conftest import App
 from tests.gui.test_app import start_meeting
-from tests.helpers import LOOPBACK, HostProcess, runde_command, start_host, wait_for
+from tests.helpers import HostProcess, runde_command, start_host, wait_for
 
 LOCKED = "Set by your administrator"
 
 
 @pytest.fixture
-def policy_app(
-    loop: qasync.QEventLoop, tmp_path: Path, pulse: PulseServer
-) -> Iterator[Callable[..., App]]:
+def policy_app(make_app: Callable[..., App]) -> Callable[..., App]:
     """The real main window, as conftest's make_app builds it, with a given policy."""
-    apps: list[App] = []
 
     def make(policy: Policy, secrets: SecretStore | None = None) -> App:
-        settings = SettingsStore(QSettings(str(tmp_path / "runde.ini"), QSettings.Format.IniFormat))
-        settings.update(
-            display_name="Ute", camera=RED_CAMERA, video_width=640, video_height=360, video_fps=15
-        )
-        media = DesktopMedia(settings)
-        host = EmbeddedHost(NETWORK, LOOPBACK)
-        controller = MeetingController(policy.network(NETWORK), media, host)
-        problems: list[str] = []
-        controller.problem.connect(problems.append)
-        window = MainWindow(controller, media, settings, policy=policy, secrets=secrets)
-        window.resize(1100, 700)
-        window.show()
-        app = App(window, controller, settings, host, loop, problems)
-        apps.append(app)
-        return app
+        return make_app(policy=policy, secrets=secrets)
 
-    yield make
-
-    async def dispose() -> None:
-        for app in apps:
-            app.window.close()
-            app.window.deleteLater()
-        apps.clear()
-        gc.collect()
-        await asyncio.sleep(0.2)
-
-    loop.run_until_complete(dispose())
+    return make
 
 
 @pytest.fixture
