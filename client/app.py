@@ -52,6 +52,8 @@ def run(options: GuiOptions) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Runde")
+    # Ties the window to the installed desktop entry (Wayland uses it for the icon and name).
+    app.setDesktopFileName("org.runde.Runde")
     log_file = logs.configure(options.log_level)
     settings = SettingsStore()
     policy = options.policy
