@@ -2,7 +2,8 @@
 
 `python -m tests.bench.client_load [--seconds 30] [--warmup 15] [--profile]` starts a headless
 host on 127.0.0.1, a load generator (``tests.bench.generator``) whose 8 participants publish
-pre-encoded 640x360 VP8 at 30 fps with Opus (so they spend little CPU), and the real app
+pre-encoded 640x360 VP8 at 30 fps with Opus (so they spend little CPU; only the first one
+subscribes, to count the app's video), and the real app
 (`runde --no-prejoin --link LINK` on an Xvfb display, window 1100x700, so every picture is
 really painted and put on the X server) sending a 1280x720/30 camera
 (a lavfi test source standing in for a webcam: generating it costs the app some CPU a real
@@ -134,6 +135,7 @@ def main() -> int:
             clip,
             scratch / "generator.log",
             bind=LOOPBACK,
+            receivers=1,  # p0 counts the app's video; the others only publish
         )
         app: subprocess.Popen[bytes] | None = None
         try:
@@ -157,6 +159,11 @@ def main() -> int:
             window_start = time.time()
             sent_before = _app_video_frames(generator)
             cpu_before = sum(process.cpu_times()[:4])  # user, system and children's
+            others = {
+                "host": psutil.Process(host.process.pid),
+                "generator": psutil.Process(generator.process.pid),
+            }
+            others_before = {name: sum(p.cpu_times()[:2]) for name, p in others.items()}
             started = time.monotonic()
             spy = profile(app.pid, args.seconds, scratch / "profile.txt") if args.profile else None
             rss: list[float] = []
@@ -172,6 +179,10 @@ def main() -> int:
                 )
                 raise RuntimeError(f"the app exited with {app.returncode}:\n{stderr}")
             cpu = (sum(process.cpu_times()[:4]) - cpu_before) / elapsed * 100
+            others_cpu = {
+                name: (sum(p.cpu_times()[:2]) - others_before[name]) / elapsed * 100
+                for name, p in others.items()
+            }
             sent_fps = (_app_video_frames(generator) - sent_before) / elapsed
             load = os.getloadavg()[0]
             if spy is not None:
@@ -196,9 +207,10 @@ def main() -> int:
 
         print(
             "| remote tiles | app CPU % of a core | RSS MB max | timers late p50 / p99 / max ms "
-            "| pictures painted per tile per s | app video received fps | load avg |"
+            "| pictures painted per tile per s | app video received fps | host / generator CPU % "
+            "| load avg |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|")
         if window:
             late = (
                 f"{statistics.median(r[0] for r in window):.1f} / "
@@ -209,7 +221,8 @@ def main() -> int:
             late, painted = "no report: the loop stalled", "–"
         print(
             f"| {TILES} | {cpu:.0f} | {max(rss):.0f} | {late} "
-            f"| {painted} (of {VIDEO_FPS}) | {sent_fps:.1f} (of 30) | {load:.1f} |"
+            f"| {painted} (of {VIDEO_FPS}) | {sent_fps:.1f} (of 30) "
+            f"| {others_cpu['host']:.0f} / {others_cpu['generator']:.0f} | {load:.1f} |"
         )
         if args.profile and (scratch / "profile.txt").exists():
             hot, busy = hot_functions(scratch / "profile.txt", top=15)

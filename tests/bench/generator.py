@@ -139,6 +139,22 @@ def _factory(args: argparse.Namespace, network: NetworkSettings) -> BackendFacto
     return lambda sink: JanusBackend(args.target, args.room, network, sink)
 
 
+def _publish_only(factory: BackendFactory) -> BackendFactory:
+    """A participant that sends but ignores the server's offers, so it costs no receive CPU
+    (client benchmarks measure one app, not a room full of receiving generators)."""
+
+    def make(sink: EventSink) -> MeetingBackend:
+        backend = factory(sink)
+
+        async def ignore(offer: object) -> None:
+            return None
+
+        backend._subscribe = ignore  # type: ignore[attr-defined]
+        return backend
+
+    return make
+
+
 def _reply(message: dict[str, object]) -> None:
     sys.stdout.write(json.dumps(message, separators=(",", ":")) + "\n")
     sys.stdout.flush()
@@ -159,9 +175,11 @@ async def run(args: argparse.Namespace) -> int:
     install_pass_through_decoder()
     factory = _factory(args, network)
     participants = [
-        LoadParticipant(name, index, factory, clip)
-        for name, index in zip(
-            args.names.split(","), map(int, args.indices.split(",")), strict=True
+        LoadParticipant(
+            name, index, factory if n < args.receivers else _publish_only(factory), clip
+        )
+        for n, (name, index) in enumerate(
+            zip(args.names.split(","), map(int, args.indices.split(",")), strict=True)
         )
     ]
     generator = Generator(participants, probe)
@@ -195,6 +213,12 @@ def main() -> int:
     parser.add_argument("--indices", required=True, help="each participant's global index")
     parser.add_argument("--clip", type=Path, required=True)
     parser.add_argument("--bind", required=True)
+    parser.add_argument(
+        "--receivers",
+        type=int,
+        default=MAX_PARTICIPANTS,
+        help="only this many of the participants subscribe; the rest only publish",
+    )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()
     logging.basicConfig(

@@ -130,6 +130,7 @@ class GeneratorProcess:
         clip: Path,
         log: Path,
         bind: str = CLIENT_ADDRESS,
+        receivers: int | None = None,
     ) -> None:
         self.names = names
         self.log = log
@@ -153,6 +154,7 @@ class GeneratorProcess:
                     str(clip),
                     "--bind",
                     bind,
+                    *(["--receivers", str(receivers)] if receivers is not None else []),
                 ]
             ),
             stdin=subprocess.PIPE,
