@@ -269,6 +269,9 @@ async def _join(
     except (ScreenCaptureError, PublishError) as exc:
         await participant.leave()
         return _fail(EXIT_SOURCE_FAILED, f"cannot share the screen: {exc}")
+    except ConnectionError as exc:
+        await participant.leave()
+        return _fail(EXIT_CONNECTION_LOST, f"lost the connection while joining: {exc}")
     waiters: list[asyncio.Future[object]] = [
         asyncio.ensure_future(stop.wait()),
         asyncio.ensure_future(participant.ended.wait()),

@@ -89,7 +89,10 @@ class SignalingClient:
         frame = encode(request)
         # Our own requests go through the same schema the server applies.
         parse_client_message(frame)
-        await self._ws.send_str(frame)
+        try:
+            await self._ws.send_str(frame)
+        except ConnectionError as exc:
+            raise ConnectionError(f"the meeting host closed the connection ({exc})") from exc
 
     async def receive(self) -> ServerMessage | None:
         """The next valid server message, or None once the connection is closed."""

@@ -152,15 +152,14 @@ def test_the_host_can_allow_several_presenters(shown: XDisplay, tmp_path: Path) 
             for name in ("Anna", "Bernd")
         ]
         viewer = start_participant(host.link, "Clara", tmp_path / "c.json", 5.0)
-        assert finish(viewer)[0] == 0
-        for process in sharers:
-            code, err = finish(process)
-            assert code == 0, err
-        remotes = read_stats(tmp_path / "c.json")["remotes"]
-        assert remotes["Anna"]["screen_frames"] >= 10, remotes
-        assert remotes["Bernd"]["screen_frames"] >= 10, remotes
+        outcomes = [finish(viewer), *(finish(process) for process in sharers)]
     finally:
-        host.stop()
+        host_log = host.stop()
+    for code, err in outcomes:
+        assert code == 0, f"{err}\nthe host's log:\n{host_log}"
+    remotes = read_stats(tmp_path / "c.json")["remotes"]
+    assert remotes["Anna"]["screen_frames"] >= 10, remotes
+    assert remotes["Bernd"]["screen_frames"] >= 10, remotes
 
 
 def test_a_display_that_does_not_exist_is_named(host: HostProcess, tmp_path: Path) -> None:

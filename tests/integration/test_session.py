@@ -9,10 +9,12 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from client.call import events
+from client.call.signaling import SignalingClient
 from client.headless import HeadlessParticipant
 from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
+from client.protocol.messages import CoreRequest, Leave
 from tests.helpers import LOOPBACK, HostProcess
 
 NETWORK = NetworkSettings(bind_addresses=(LOOPBACK,))
@@ -125,5 +127,21 @@ def test_h264_is_negotiated_and_forwarded(host: HostProcess) -> None:
         assert video._codecs[0].mimeType == "video/H264"
         await anna.leave()
         await bernd.leave()
+
+    run(scenario)
+
+
+def test_sending_after_the_host_closed_names_the_problem(host: HostProcess) -> None:
+    """A request on a connection the host has closed is a ConnectionError with a sentence
+    (the headless command then exits 5 with it), not an aiohttp internals traceback."""
+
+    async def scenario() -> None:
+        client = await SignalingClient.connect(parse_link(host.link))
+        host.stop()
+        while await client.receive() is not None:  # the host's goodbye, then the close
+            pass
+        with pytest.raises(ConnectionError, match="the meeting host closed the connection"):
+            await client.send(CoreRequest(namespace="core", payload=Leave(action="leave")))
+        await client.close()
 
     run(scenario)
