@@ -8,7 +8,14 @@ cd "$(dirname "$0")"
 mode="${1:-run}"
 shift || true
 
-RUN_PACKAGES=(python3-venv libportaudio2)
+# Qt's X11 platform plugin loads these at run time (libxcb-cursor0 is missing from many
+# desktops); PortAudio is sounddevice's library.
+QT_RUNTIME_PACKAGES=(libdbus-1-3 libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0
+  libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
+  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0
+  libwayland-egl1)
+RUN_PACKAGES=(python3-venv libportaudio2 "${QT_RUNTIME_PACKAGES[@]}")
 # Janus is the reference media server some tests and the benchmark run against; iproute2
 # makes the network namespaces those tests keep their traffic in; PulseAudio with null sinks
 # is the sound card of the audio tests (PortAudio reaches it through ALSA's pulse plugin);
@@ -16,14 +23,9 @@ RUN_PACKAGES=(python3-venv libportaudio2)
 # tinyproxy is the HTTP CONNECT proxy the policy tests send signaling through.
 TEST_PACKAGES=(janus iproute2 pulseaudio pulseaudio-utils libasound2-plugins tinyproxy-bin)
 # The installer tests build the .deb and the MSI (wixl, msiinfo), then install the .deb with
-# dpkg -i and open links under Xvfb. dpkg-shlibdeps needs, and the .deb depends on, the
-# system libraries the frozen Qt links (its X11 and Wayland platform plugins).
+# dpkg -i and open links under Xvfb; dpkg-shlibdeps reads the Qt runtime libraries above.
 TEST_PACKAGES+=(dpkg-dev binutils file desktop-file-utils appstream wixl msitools xvfb
-  xdg-utils xdotool libdbus-1-3 libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0
-  libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
-  libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1
-  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0
-  libwayland-egl1)
+  xdg-utils xdotool)
 
 missing_packages() {
   local wanted=("$@") missing=()
