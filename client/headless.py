@@ -70,6 +70,7 @@ class RemoteCounts:
 class ParticipantStats:
     name: str
     started_at: float
+    join_started_s: float | None = None  # from process start to asking to join
     first_remote_video_s: float | None = None
     first_remote_screen_s: float | None = None
     # keyed by participant id; names are resolved when the stats are written
@@ -93,6 +94,7 @@ class ParticipantStats:
             remotes[name] = {**before, **entry}
         return {
             "name": self.name,
+            "join_started_s": self.join_started_s,
             "first_remote_video_s": self.first_remote_video_s,
             "first_remote_screen_s": self.first_remote_screen_s,
             "remotes": remotes,
@@ -143,6 +145,7 @@ class HeadlessParticipant:
         return SfuBackend(self._link, self._network, sink, video_codec=self._video_codec)
 
     async def join(self) -> None:
+        self.stats.join_started_s = round(time.monotonic() - self.stats.started_at, 3)
         await self.session.join(self.stats.name, [s.track for s in self._sources])
         for participant in self.session.participants.values():
             self.stats.names[participant.id] = participant.display_name

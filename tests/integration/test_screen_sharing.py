@@ -118,9 +118,9 @@ def test_late_joiner_sees_the_shared_screen_within_a_second(
     code, err = finish(late)
     assert code == 0, err
     stats = read_stats(tmp_path / "l.json")
-    # Measured from the process start, imports included, like the camera's late-joiner test.
+    # From asking to join to the first decoded screen picture, like the camera's test.
     assert stats["first_remote_screen_s"] is not None, stats
-    assert stats["first_remote_screen_s"] <= 1.0, stats
+    assert stats["first_remote_screen_s"] - stats["join_started_s"] <= 1.0, stats
     assert stats["remotes"]["Presenter"]["screen_frames"] >= 10, stats
     for process in (early, sharer):
         assert finish(process)[0] == 0
