@@ -12,7 +12,6 @@ from pathlib import Path
 
 import keyring.backends.fail
 import pytest
-from keyring.backend import KeyringBackend
 
 from client.policy import Policy, load_file
 from client.policy.account import account_full_name
@@ -21,6 +20,7 @@ from client.ui.dialogs import SettingsDialog
 from tests.gui.conftest import App
 from tests.gui.test_app import start_meeting
 from tests.helpers import HostProcess, runde_command, start_host, wait_for
+from tests.memory_keyring import MemoryKeyring
 
 LOCKED = "Set by your administrator"
 
@@ -214,26 +214,6 @@ def test_without_a_keyring_a_typed_turn_password_is_not_stored_and_the_user_is_t
         ("turn:127.0.0.1:3478", "ute", secret)
     ]
     dialog.deleteLater()
-
-
-class MemoryKeyring(KeyringBackend):
-    """A file-free keyring in this process standing in for the OS password store, which
-    needs a desktop session this machine does not have."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def test_a_typed_turn_password_goes_to_the_keyring_only(

@@ -9,35 +9,14 @@ from pathlib import Path
 import keyring
 import keyring.backends.fail
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 
 from client.secrets import NO_STORE, SERVICE, SecretStore, turn_secret_name, user_turn_server
 from client.settings import SettingsStore
+from tests.memory_keyring import MemoryKeyring
 
 SECRET = "Turn-Pa55word-7f3a91"
 URL = "turns:turn.example.org:443"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A file-free keyring kept in this process: it stands in for the OS password store
-    (Secret Service, Windows Credential Manager, macOS Keychain), which needs a desktop
-    session this test machine does not have. It goes through keyring's real backend API."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 @pytest.fixture
