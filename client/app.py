@@ -103,9 +103,20 @@ def run(options: GuiOptions) -> int:
     return 0
 
 
+def _report_period(text: str, default: float = 60.0) -> float:
+    """Seconds between performance log lines: the variable's value, at least one second."""
+    if not text:
+        return default
+    try:
+        return max(1.0, float(text))
+    except ValueError:
+        logger.warning("RUNDE_PERF_REPORT_SECONDS=%r is not a number; using %.0f s", text, default)
+        return default
+
+
 async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
     """A log line per period on responsiveness and pictures shown, for support and benchmarks."""
-    period = float(os.environ.get("RUNDE_PERF_REPORT_SECONDS", "60"))
+    period = _report_period(os.environ.get("RUNDE_PERF_REPORT_SECONDS", ""))
     painted = 0
     while True:
         await asyncio.sleep(period)
