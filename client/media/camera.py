@@ -5,26 +5,19 @@ from __future__ import annotations
 import errno
 import logging
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import av
-from aiortc import VideoStreamTrack
-from aiortc.mediastreams import VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamError
 
-from client.media.failure import ErrorCallback, FailureReport
-from client.media.handoff import Handoff
+from client.media.capture_track import READ_TIMEOUT_S, CaptureTrack, error_reason, fit_within
+from client.media.failure import ErrorCallback
 
 logger = logging.getLogger("runde.media.camera")
 
-FrameListener = Callable[[av.VideoFrame], None]
-
 # A device that is missing, busy or forbidden will not open with other options either.
 _FINAL_OPEN_ERRORS = {errno.ENOENT, errno.EBUSY, errno.EACCES, errno.ENODEV, errno.EPERM}
-_STOP_TIMEOUT_S = 2.0
-_READ_TIMEOUT_S = 10.0  # a camera silent this long has hung: ffmpeg gives up the read
 
 
 class CameraError(Exception):
@@ -39,7 +32,7 @@ class _Source:
     paced: bool = False  # synthetic sources decode as fast as asked: pace them to real time
 
 
-class CameraTrack(VideoStreamTrack):
+class CameraTrack(CaptureTrack):
     """Video from a camera, at most ``width`` x ``height`` and ``fps``.
 
     ``spec`` is ``/dev/videoN`` (V4L2), ``video=NAME`` (DirectShow, Windows),
@@ -49,8 +42,6 @@ class CameraTrack(VideoStreamTrack):
     them on to its own thread (a queued Qt signal does). When the camera fails, ``on_error``
     gets one sentence, the track sends no more pictures and the meeting goes on.
     """
-
-    kind = "video"
 
     def __init__(
         self,
@@ -62,65 +53,11 @@ class CameraTrack(VideoStreamTrack):
         name: str | None = None,
         on_error: ErrorCallback | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__("camera", on_error)
         self.spec = spec
         self.width, self.height, self.fps = width, height, fps
-        self.frames_captured = 0
         self._label = f"'{name}' ({spec})" if name else f"'{spec}'"
-        self._failure = FailureReport("camera", on_error)
-        self._listeners: list[FrameListener] = []
-        self._latest: Handoff[av.VideoFrame] = Handoff(maxlen=1)
-        self._stopping = threading.Event()
-        self._clock_start: float | None = None
-        self._last_pts = -1
-        self._thread = threading.Thread(target=self._run, name=f"camera {spec}", daemon=True)
-        self._thread.start()
-
-    @property
-    def error(self) -> str | None:
-        """The sentence given to ``on_error``, once the camera failed."""
-        return self._failure.message
-
-    @property
-    def frames_dropped(self) -> int:
-        """Pictures replaced by a newer one before recv() took them."""
-        return self._latest.dropped
-
-    def add_frame_listener(self, listener: FrameListener) -> None:
-        """Calls ``listener`` with each captured frame, from the capture thread."""
-        self._listeners.append(listener)
-
-    def remove_frame_listener(self, listener: FrameListener) -> None:
-        if listener in self._listeners:
-            self._listeners.remove(listener)
-
-    async def recv(self) -> av.VideoFrame:
-        """The newest picture; waits for one. After a failure it waits until stop()."""
-        if self.readyState != "live":
-            raise MediaStreamError
-        frame = await self._latest.get()
-        frame.pts = self._next_pts()
-        frame.time_base = VIDEO_TIME_BASE
-        return frame
-
-    def stop(self) -> None:
-        """Stops capture and waits (briefly) for the capture thread to end."""
-        super().stop()
-        self._stopping.set()
-        self._latest.close()
-        if threading.current_thread() is not self._thread:
-            self._thread.join(_STOP_TIMEOUT_S)
-            if self._thread.is_alive():
-                logger.warning("the camera %s did not stop in time", self._label)
-
-    def _next_pts(self) -> int:
-        # Timestamps from our clock, not the device's: they start at 0 and never go back.
-        now = time.monotonic()
-        if self._clock_start is None:
-            self._clock_start = now
-        pts = max(int((now - self._clock_start) * VIDEO_CLOCK_RATE), self._last_pts + 1)
-        self._last_pts = pts
-        return pts
+        self._start_capture(f"camera {spec}")
 
     # --- capture thread ----------------------------------------------------------------------
 
@@ -161,10 +98,10 @@ class CameraTrack(VideoStreamTrack):
         for options in source.attempts:
             try:
                 return av.open(
-                    source.url, format=source.format, options=options, timeout=_READ_TIMEOUT_S
+                    source.url, format=source.format, options=options, timeout=READ_TIMEOUT_S
                 )
             except (av.FFmpegError, OSError, ValueError) as exc:
-                reason = _reason(exc)
+                reason = error_reason(exc)
                 if getattr(exc, "errno", None) in _FINAL_OPEN_ERRORS:
                     break
                 logger.debug("camera %s refused options %s: %s", self._label, options, reason)
@@ -193,7 +130,7 @@ class CameraTrack(VideoStreamTrack):
         except av.ExitError:
             raise CameraError(
                 f"the camera {self._label} stopped delivering pictures"
-                f" (none for {_READ_TIMEOUT_S:.0f} s)"
+                f" (none for {READ_TIMEOUT_S:.0f} s)"
             ) from None
         except StopIteration:
             raise CameraError(
@@ -201,33 +138,12 @@ class CameraTrack(VideoStreamTrack):
             ) from None
         except (av.FFmpegError, OSError) as exc:
             raise CameraError(
-                f"the camera {self._label} stopped delivering pictures: {_reason(exc)}"
+                f"the camera {self._label} stopped delivering pictures: {error_reason(exc)}"
             ) from None
 
     def _fit(self, frame: av.VideoFrame) -> av.VideoFrame:
         """Scales down (never up) to fit the requested size, keeping the aspect ratio."""
         if frame.width <= self.width and frame.height <= self.height:
             return frame
-        scale = min(self.width / frame.width, self.height / frame.height)
-        width = max(2, int(frame.width * scale) // 2 * 2)
-        height = max(2, int(frame.height * scale) // 2 * 2)
+        width, height = fit_within(frame.width, frame.height, (self.width, self.height))
         return frame.reformat(width=width, height=height)
-
-    def _deliver(self, frame: av.VideoFrame) -> None:
-        self.frames_captured += 1
-        self._latest.put(frame)
-        for listener in list(self._listeners):
-            try:
-                listener(frame)
-            except Exception:
-                # A broken preview must not stop what the others see.
-                logger.exception("camera preview listener failed")
-
-    def _fail(self, message: str) -> None:
-        if not self._stopping.is_set():  # a stop is not a failure
-            self._failure.fail(message)
-
-
-def _reason(exc: BaseException) -> str:
-    strerror = getattr(exc, "strerror", None)
-    return str(strerror) if strerror else str(exc)

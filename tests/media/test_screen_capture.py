@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from aiortc.mediastreams import MediaStreamError
 
+from client.media.capture_track import fit_within
 from client.media.screen import (
     WAYLAND_MESSAGE,
     ScreenCaptureError,
@@ -19,7 +20,7 @@ from client.media.screen import (
     list_sources,
     unsupported_reason,
 )
-from client.media.screen_track import ScreenTrack, fit_within, grab_thumbnail
+from client.media.screen_track import ScreenTrack, grab_thumbnail
 from tests.screen_display import PatternWindow, XDisplay, pattern, start_xvfb, xvfb
 
 __all__ = ["xvfb"]
