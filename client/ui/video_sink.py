@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import av
@@ -14,8 +12,6 @@ from aiortc.mediastreams import MediaStreamError
 from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
-
-logger = logging.getLogger("runde.ui.video")
 
 # swscale releases the GIL: one shared worker keeps conversions off the GUI thread.
 _converter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runde-video")
@@ -80,7 +76,6 @@ class VideoSink(QObject):
         self._latest: av.VideoFrame | None = None
         self._fresh = asyncio.Event()
         self._track_ended = False
-        self.first_frame_at: float | None = None
         self.frames_skipped = 0
 
     def set_box(self, box: QSize) -> None:
@@ -120,10 +115,6 @@ class VideoSink(QObject):
                 frame, self._latest = self._latest, None
                 size = fit_size(QSize(frame.width, frame.height), self._box)
                 image = await loop.run_in_executor(_converter, frame_to_image, frame, size)
-                if self.first_frame_at is None:
-                    self.first_frame_at = time.monotonic()
-                    # wall-clock, so a benchmark outside the process can time the join
-                    logger.info("first remote picture ready at %.3f", time.time())
                 self.frameReady.emit(image)
         except asyncio.CancelledError:
             return
