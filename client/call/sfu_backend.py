@@ -70,6 +70,13 @@ class SfuBackend(MeetingBackend):
         self._pending_answers: dict[MediaSessionType, asyncio.Future[str]] = {}
         self._subscriptions: dict[tuple[str, MediaSessionType], RTCPeerConnection] = {}
         self._left = False
+        # Closing runs once; whoever comes second (leave() or the reader) waits for it.
+        self._closing: asyncio.Future[None] | None = None
+
+    @property
+    def connected(self) -> bool:
+        """True while the signaling connection to the meeting host is open."""
+        return self._signaling is not None and not self._signaling.closed
 
     async def join(self, display_name: str, media: MediaState) -> JoinResult:
         signaling = await SignalingClient.connect(self._link, proxy=self._network.signaling_proxy)
@@ -165,6 +172,7 @@ class SfuBackend(MeetingBackend):
 
     async def leave(self) -> None:
         if self._left:
+            await self._close_once()
             return
         self._left = True
         signaling = self._signaling
@@ -173,7 +181,12 @@ class SfuBackend(MeetingBackend):
                 await signaling.send(CoreRequest(namespace="core", payload=Leave(action="leave")))
         if self._reader is not None:
             self._reader.cancel()
-        await self._close_all()
+        await self._close_once()
+
+    def _close_once(self) -> asyncio.Future[None]:
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close_all())
+        return self._closing
 
     async def _close_all(self) -> None:
         pcs = list(self._publishing.values()) + list(self._subscriptions.values())
@@ -208,7 +221,8 @@ class SfuBackend(MeetingBackend):
             return
         if not self._left:
             self._left = True
-            await self._close_all()
+            # Shielded: a leave() or the loop's shutdown must not cut the closing short.
+            await asyncio.shield(self._close_once())
             self._emit(ended)
 
     async def _dispatch(self, message: ServerMessage) -> str | None:

@@ -113,6 +113,10 @@ class SignalingClient:
                 return None
 
     @property
+    def closed(self) -> bool:
+        return self._session.closed
+
+    @property
     def close_code(self) -> int | None:
         return self._ws.close_code
 

@@ -135,6 +135,9 @@ class Subscription:
     _transceivers: dict[str, RTCRtpTransceiver]
     _outbound: list[tuple[TrackForwarder, OutboundStream]] = field(default_factory=list)
 
+    def awaits_answer(self) -> bool:
+        return self.pc.signalingState == "have-local-offer"
+
     async def accept_answer(self, answer_sdp: str) -> None:
         await _apply_remote(self.pc, answer_sdp, "answer")
 

@@ -199,7 +199,14 @@ class Room:
         if key in subscriber.subscriptions:
             return
         subscription, offer = await offer_subscription(publication, self._network)
-        if subscriber.id not in self.participants or publisher.id not in self.participants:
+        # Making the offer yields to the loop: meanwhile either side may have left, the stream
+        # may have ended, or a join and a publish may both have offered the same stream.
+        if (
+            subscriber.id not in self.participants
+            or publisher.id not in self.participants
+            or publisher.publications.get(session_type) is not publication
+            or key in subscriber.subscriptions
+        ):
             await subscription.close()
             return
         subscriber.subscriptions[key] = subscription
@@ -226,6 +233,11 @@ class Room:
             raise RoomError(
                 f"there is no pending offer for {target}/{session_type.value}",
                 ErrorCode.UNKNOWN_TARGET,
+            )
+        if not subscription.awaits_answer():
+            raise RoomError(
+                f"the offer for {target}/{session_type.value} was already answered",
+                ErrorCode.INVALID_MESSAGE,
             )
         try:
             await subscription.accept_answer(sdp)

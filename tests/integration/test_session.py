@@ -9,12 +9,13 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from client.call import events
+from client.call.sfu_backend import SfuBackend
 from client.call.signaling import SignalingClient
 from client.headless import HeadlessParticipant
 from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
-from client.protocol.messages import CoreRequest, Leave
+from client.protocol.messages import CoreRequest, Leave, MediaState
 from tests.helpers import LOOPBACK, HostProcess
 
 NETWORK = NetworkSettings(bind_addresses=(LOOPBACK,))
@@ -143,5 +144,21 @@ def test_sending_after_the_host_closed_names_the_problem(host: HostProcess) -> N
         with pytest.raises(ConnectionError, match="the meeting host closed the connection"):
             await client.send(CoreRequest(namespace="core", payload=Leave(action="leave")))
         await client.close()
+
+    run(scenario)
+
+
+def test_a_second_leave_waits_until_the_connection_is_closed(host: HostProcess) -> None:
+    """The app's leave and the reader noticing a lost host can overlap; whichever returns
+    first, the connection is closed by then (else the process ends with it still open)."""
+
+    async def scenario() -> None:
+        backend = SfuBackend(parse_link(host.link), NETWORK, lambda _: None)
+        await backend.join("Anna", MediaState(audio=False, video=False))
+        assert backend.connected
+        leaves = [asyncio.ensure_future(backend.leave()) for _ in range(2)]
+        await asyncio.wait(leaves, return_when=asyncio.FIRST_COMPLETED)
+        assert not backend.connected
+        await asyncio.gather(*leaves)
 
     run(scenario)
