@@ -40,7 +40,7 @@ class InstanceServer(QObject):
             raise LocationError(
                 f"cannot listen on {self._location.server_name}: {self._server.errorString()}"
             )
-        logger.info("taking links from later starts on %s", self._location.server_name)
+        logger.info("taking links from later starts")  # the name is private on Windows
 
     def close(self) -> None:
         self._server.close()
