@@ -81,6 +81,7 @@ class DesktopMedia:
             width=chosen.video_width,
             height=chosen.video_height,
             fps=chosen.video_fps,
+            adapt_to_cpu=chosen.adapt_camera_to_cpu,
             on_error=on_error,
         )
         camera.add_frame_listener(on_frame)

@@ -22,6 +22,8 @@ class UserSettings:
     video_width: int = 1280
     video_height: int = 720
     video_fps: int = 30
+    # send a smaller camera picture while this computer cannot encode every one
+    adapt_camera_to_cpu: bool = True
     language: str = ""  # empty = follow the system locale
     # the user's own TURN server; its password lives in the OS keyring (client.secrets)
     turn_server: str = ""

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import av
+from av.video.reformatter import VideoReformatter
 
 from client.media.capture_track import READ_TIMEOUT_S, CaptureTrack, error_reason, fit_within
 from client.media.failure import ErrorCallback
+from client.media.send_scale import SendScale
 
 logger = logging.getLogger("runde.media.camera")
 
@@ -41,6 +43,8 @@ class CameraTrack(CaptureTrack):
     Listeners (local preview) and ``on_error`` are called from that thread: a UI must pass
     them on to its own thread (a queued Qt signal does). When the camera fails, ``on_error``
     gets one sentence, the track sends no more pictures and the meeting goes on.
+    With ``adapt_to_cpu`` the pictures sent shrink while the sender cannot keep up
+    (:mod:`client.media.send_scale`); listeners always get the captured size.
     """
 
     def __init__(
@@ -51,13 +55,40 @@ class CameraTrack(CaptureTrack):
         height: int = 720,
         fps: int = 30,
         name: str | None = None,
+        adapt_to_cpu: bool = False,
         on_error: ErrorCallback | None = None,
     ) -> None:
         super().__init__("camera", on_error)
         self.spec = spec
         self.width, self.height, self.fps = width, height, fps
+        self.frames_taken = 0
+        self.adapts_to_cpu = adapt_to_cpu
+        self._send_scale_rule = SendScale(width) if adapt_to_cpu else None
+        self._send_scale = 1.0  # written on the loop, read by the capture thread
+        self._scaler = VideoReformatter()  # the capture thread's own
         self._label = f"'{name}' ({spec})" if name else f"'{spec}'"
         self._start_capture(f"camera {spec}")
+
+    @property
+    def send_scale(self) -> float:
+        """The share of the captured width and height that goes out now."""
+        return self._send_scale
+
+    async def recv(self) -> av.VideoFrame:
+        frame = await super().recv()
+        self.frames_taken += 1
+        rule = self._send_scale_rule
+        if rule is not None:
+            change = rule.observe(time.monotonic(), self.frames_captured, self.frames_taken)
+            if change is not None:
+                self._send_scale = change.scale
+                logger.info(
+                    "camera %s now sends %d%% of its size: %.0f%% of pictures went unsent",
+                    self._label,
+                    round(change.scale * 100),
+                    change.skipped_share * 100,
+                )
+        return frame
 
     # --- capture thread ----------------------------------------------------------------------
 
@@ -140,6 +171,16 @@ class CameraTrack(CaptureTrack):
             raise CameraError(
                 f"the camera {self._label} stopped delivering pictures: {error_reason(exc)}"
             ) from None
+
+    def _outgoing(self, frame: av.VideoFrame) -> av.VideoFrame:
+        scale = self._send_scale
+        if scale == 1.0:
+            return frame
+        box = (int(frame.width * scale), int(frame.height * scale))
+        width, height = fit_within(frame.width, frame.height, box)
+        outgoing = self._scaler.reformat(frame, width=width, height=height)
+        outgoing.pts, outgoing.time_base = frame.pts, frame.time_base
+        return outgoing
 
     def _fit(self, frame: av.VideoFrame) -> av.VideoFrame:
         """Scales down (never up) to fit the requested size, keeping the aspect ratio."""

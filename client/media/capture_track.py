@@ -99,13 +99,17 @@ class CaptureTrack(VideoStreamTrack):
 
     def _deliver(self, frame: av.VideoFrame) -> None:
         self.frames_captured += 1
-        self._latest.put(frame)
+        self._latest.put(self._outgoing(frame))
         for listener in list(self._listeners):
             try:
                 listener(frame)
             except Exception:
                 # A broken preview must not stop what the others see.
                 logger.exception("%s preview listener failed", self._what)
+
+    def _outgoing(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """The picture the sender gets; listeners always get the captured one."""
+        return frame
 
     def _fail(self, message: str) -> None:
         if not self._stopping.is_set():  # a stop is not a failure

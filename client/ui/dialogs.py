@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -109,6 +110,9 @@ class SettingsDialog(QDialog):
             self.resolution_box.addItem(f"{width} × {height}", (width, height))
         index = self.resolution_box.findData((settings.video_width, settings.video_height))
         self.resolution_box.setCurrentIndex(max(index, 0))
+        self.adapt_box = QCheckBox(self.tr("Send a smaller picture while the computer is &busy"))
+        self.adapt_box.setAccessibleName(self.adapt_box.text().replace("&", ""))
+        self.adapt_box.setChecked(settings.adapt_camera_to_cpu)
         self.language_box = QComboBox()
         self.language_box.setAccessibleName(self.tr("Language"))
         for label, code in ((self.tr("System language"), ""), ("Deutsch", "de"), ("English", "en")):
@@ -137,6 +141,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("Camera &resolution:"), self.resolution_box)
+        form.addRow("", self.adapt_box)
         form.addRow(self.tr("&Language:"), self.language_box)
         form.addRow(self.tr("&TURN server:"), self.turn_server_edit)
         form.addRow(self.tr("TURN &user:"), self.turn_user_edit)
@@ -169,6 +174,7 @@ class SettingsDialog(QDialog):
             "display_name": self.name_edit.text().strip(),
             "video_width": width,
             "video_height": height,
+            "adapt_camera_to_cpu": self.adapt_box.isChecked(),
             "language": self.language_box.currentData(),
             "turn_server": self.turn_server_edit.text().strip(),
             "turn_username": self.turn_user_edit.text().strip(),

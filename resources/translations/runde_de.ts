@@ -4,8 +4,8 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="68"/>
-        <location filename="../../client/ui/dialogs.py" line="72"/>
+        <location filename="../../client/ui/dialogs.py" line="69"/>
+        <location filename="../../client/ui/dialogs.py" line="73"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
@@ -13,72 +13,72 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="53"/>
+        <location filename="../../client/ui/main_window.py" line="54"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="99"/>
+        <location filename="../../client/ui/main_window.py" line="100"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="100"/>
+        <location filename="../../client/ui/main_window.py" line="101"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="120"/>
+        <location filename="../../client/ui/main_window.py" line="121"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="124"/>
+        <location filename="../../client/ui/main_window.py" line="125"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="139"/>
+        <location filename="../../client/ui/main_window.py" line="140"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="166"/>
+        <location filename="../../client/ui/main_window.py" line="167"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="167"/>
+        <location filename="../../client/ui/main_window.py" line="168"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="194"/>
+        <location filename="../../client/ui/main_window.py" line="195"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="254"/>
+        <location filename="../../client/ui/main_window.py" line="255"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="256"/>
+        <location filename="../../client/ui/main_window.py" line="257"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="261"/>
+        <location filename="../../client/ui/main_window.py" line="262"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="320"/>
+        <location filename="../../client/ui/main_window.py" line="321"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="333"/>
+        <location filename="../../client/ui/main_window.py" line="334"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -500,92 +500,97 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="102"/>
+        <location filename="../../client/ui/dialogs.py" line="103"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="105"/>
+        <location filename="../../client/ui/dialogs.py" line="106"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="107"/>
+        <location filename="../../client/ui/dialogs.py" line="108"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
         <location filename="../../client/ui/dialogs.py" line="113"/>
+        <source>Send a smaller picture while the computer is &amp;busy</source>
+        <translation>&amp;Kleineres Bild senden, wenn der Computer ausgelastet ist</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="117"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="114"/>
+        <location filename="../../client/ui/dialogs.py" line="118"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="120"/>
+        <location filename="../../client/ui/dialogs.py" line="124"/>
         <source>TURN server</source>
         <translation>TURN-Server</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="123"/>
+        <location filename="../../client/ui/dialogs.py" line="127"/>
         <source>TURN user name</source>
         <translation>TURN-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="126"/>
+        <location filename="../../client/ui/dialogs.py" line="130"/>
         <source>TURN password</source>
         <translation>TURN-Passwort</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="127"/>
+        <location filename="../../client/ui/dialogs.py" line="131"/>
         <source>unchanged</source>
         <translation>unverändert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="128"/>
+        <location filename="../../client/ui/dialogs.py" line="132"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="138"/>
+        <location filename="../../client/ui/dialogs.py" line="142"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="139"/>
+        <location filename="../../client/ui/dialogs.py" line="143"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="140"/>
+        <location filename="../../client/ui/dialogs.py" line="145"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="141"/>
+        <location filename="../../client/ui/dialogs.py" line="146"/>
         <source>&amp;TURN server:</source>
         <translation>&amp;TURN-Server:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="142"/>
+        <location filename="../../client/ui/dialogs.py" line="147"/>
         <source>TURN &amp;user:</source>
         <translation>TURN-&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="143"/>
+        <location filename="../../client/ui/dialogs.py" line="148"/>
         <source>TURN &amp;password:</source>
         <translation>TURN-&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="144"/>
+        <location filename="../../client/ui/dialogs.py" line="149"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="151"/>
+        <location filename="../../client/ui/dialogs.py" line="156"/>
         <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
         <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
     </message>
@@ -622,62 +627,62 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="29"/>
+        <location filename="../../client/ui/dialogs.py" line="30"/>
         <source>Start a meeting</source>
         <translation>Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="30"/>
+        <location filename="../../client/ui/dialogs.py" line="31"/>
         <source>Microphone on/off</source>
         <translation>Mikrofon an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="31"/>
+        <location filename="../../client/ui/dialogs.py" line="32"/>
         <source>Camera on/off</source>
         <translation>Kamera an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="32"/>
+        <location filename="../../client/ui/dialogs.py" line="33"/>
         <source>Grid or speaker layout</source>
         <translation>Kachel- oder Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="33"/>
+        <location filename="../../client/ui/dialogs.py" line="34"/>
         <source>Share your screen or stop sharing</source>
         <translation>Bildschirm freigeben oder Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="34"/>
+        <location filename="../../client/ui/dialogs.py" line="35"/>
         <source>Shared screen large or the grid</source>
         <translation>Freigegebener Bildschirm groß oder Raster</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="35"/>
+        <location filename="../../client/ui/dialogs.py" line="36"/>
         <source>Pin the focused tile</source>
         <translation>Die ausgewählte Kachel anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="36"/>
+        <location filename="../../client/ui/dialogs.py" line="37"/>
         <source>Show or hide the participant list</source>
         <translation>Teilnehmendenliste ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="37"/>
+        <location filename="../../client/ui/dialogs.py" line="38"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="38"/>
+        <location filename="../../client/ui/dialogs.py" line="39"/>
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="39"/>
+        <location filename="../../client/ui/dialogs.py" line="40"/>
         <source>Audio diagnostics</source>
         <translation>Audio-Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="40"/>
+        <location filename="../../client/ui/dialogs.py" line="41"/>
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -685,18 +690,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="47"/>
-        <location filename="../../client/ui/dialogs.py" line="50"/>
+        <location filename="../../client/ui/dialogs.py" line="48"/>
+        <location filename="../../client/ui/dialogs.py" line="51"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="51"/>
+        <location filename="../../client/ui/dialogs.py" line="52"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="51"/>
+        <location filename="../../client/ui/dialogs.py" line="52"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>

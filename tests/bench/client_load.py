@@ -1,19 +1,21 @@
 """CPU, memory and responsiveness of the desktop app in a busy meeting.
 
-`python -m tests.bench.client_load [--seconds 30] [--warmup 15] [--profile]` starts a headless
-host on 127.0.0.1, a load generator (``tests.bench.generator``) whose 8 participants publish
-pre-encoded 640x360 VP8 at 30 fps with Opus (so they spend little CPU; only the first one
-subscribes, to count the app's video), and the real app
+`python -m tests.bench.client_load [--seconds 30] [--warmup 15] [--adapt both|on|off]
+[--profile]` starts a headless host on 127.0.0.1, a load generator (``tests.bench.generator``)
+whose 8 participants publish pre-encoded 640x360 VP8 at 30 fps with Opus (so they spend little
+CPU; only the first one subscribes, to count the app's video), and the real app
 (`runde --no-prejoin --link LINK` on an Xvfb display, window 1100x700, so every picture is
-really painted and put on the X server) sending a 1280x720/30 camera
-(a lavfi test source standing in for a webcam: generating it costs the app some CPU a real
-camera would not) and its microphone, playing to speakers (a private PulseAudio null sink).
+really painted and put on the X server) sending a 1280x720/30 camera (a lavfi test source
+standing in for a webcam: generating it costs the app some CPU a real camera would not) and
+its microphone, playing to speakers (a private PulseAudio null sink).
 
-Over the window it reports the app's CPU (all threads, process time over wall time, % of one
-core), its RSS, event-loop timer lateness (the app logs it, see client/loop_monitor.py),
-pictures painted per remote tile per second, and the frame rate at which the generator
-receives the app's own video. Prints a markdown table, then the hottest functions with
-``--profile`` (py-spy).
+By default the app runs twice in the same meeting, one run after the other: with its camera
+fixed at 1280x720, then sending smaller pictures while it cannot encode every one (the app's
+default, client/media/send_scale.py). Over each window it reports the app's CPU (all threads,
+process time over wall time, % of one core), its RSS, event-loop timer lateness (the app logs
+it, see client/loop_monitor.py), pictures painted per remote tile per second, the frame rate
+at which the generator receives the app's own video, and the camera sizes sent. Prints a
+markdown table, then the hottest functions with ``--profile`` (py-spy).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,7 +37,7 @@ import psutil
 from tests.audio import start_pulse
 from tests.bench.media import VIDEO_FPS, build_clip
 from tests.bench.sfu import GeneratorProcess, Server, hot_functions, profile
-from tests.helpers import LOOPBACK, runde_command, start_host
+from tests.helpers import LOOPBACK, HostProcess, runde_command, start_host
 from tests.xvfb import start_xvfb, stop_xvfb
 
 TILES = 8
@@ -56,13 +59,16 @@ class _Loopback:
         return list(args)
 
 
-def _app_environment(folder: Path, pulse_env: dict[str, str], display: str) -> dict[str, str]:
+def _app_environment(
+    folder: Path, pulse_env: dict[str, str], display: str, adapt: bool
+) -> dict[str, str]:
     config = folder / "config" / "Runde"
     config.mkdir(parents=True, exist_ok=True)
     (config / "Runde.conf").write_text(
         "[user]\n"
         f"display_name={APP_NAME}\ncamera={CAMERA}\n"
         "video_width=1280\nvideo_height=720\nvideo_fps=30\n"
+        f"adapt_camera_to_cpu={str(adapt).lower()}\n"
         "camera_on=true\nmicrophone_on=true\n"
     )
     (folder / "run").mkdir(mode=0o700, exist_ok=True)
@@ -112,12 +118,136 @@ def _app_video_frames(generator: GeneratorProcess) -> int:
     return int(first.get(APP_NAME, {}).get("video", 0))
 
 
+_SCALE = re.compile(r"INFO runde.media.camera: camera .* now sends (\d+)% of its size")
+
+
+@dataclass
+class Row:
+    adapt: bool
+    cpu: float
+    rss_max: float
+    late: str
+    painted: str
+    sent_fps: float
+    others_cpu: dict[str, float]
+    load: float
+    camera_scales: list[int]  # the sizes the camera went out at, in % of 1280x720, in order
+
+
+@dataclass
+class Meeting:
+    """What stays up between the app runs: host, generator, sound and display."""
+
+    host: HostProcess
+    generator: GeneratorProcess
+    pulse_env: dict[str, str]
+    display: str
+
+
+def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bool) -> Row:
+    app: subprocess.Popen[bytes] | None = None
+    stderr_path = folder.with_suffix(".stderr.txt")
+    try:
+        options = ["--log-level", "info", "--bind", LOOPBACK, "--no-prejoin"]
+        app = subprocess.Popen(
+            runde_command(*options, "--link", meeting.host.link),
+            env=_app_environment(folder, meeting.pulse_env, meeting.display, adapt),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr_path.open("wb"),
+        )
+        _wait(
+            f"the app shows {TILES} remote tiles with pictures",
+            lambda: any(r[3] == TILES and r[4] > 0 for r in _reports(folder)),
+            60.0,
+        )
+        time.sleep(args.warmup)
+        process = psutil.Process(app.pid)
+        window_start = time.time()
+        sent_before = _app_video_frames(meeting.generator)
+        cpu_before = sum(process.cpu_times()[:4])  # user, system and children's
+        others = {
+            "host": psutil.Process(meeting.host.process.pid),
+            "generator": psutil.Process(meeting.generator.process.pid),
+        }
+        others_before = {name: sum(p.cpu_times()[:2]) for name, p in others.items()}
+        started = time.monotonic()
+        profile_path = folder.with_suffix(".profile.txt")
+        spy = profile(app.pid, args.seconds, profile_path) if args.profile else None
+        rss: list[float] = []
+        while time.monotonic() - started < args.seconds:
+            rss.append(process.memory_info().rss / 1e6)
+            time.sleep(1.0)
+        elapsed = time.monotonic() - started
+        if app.poll() is not None:
+            stderr = stderr_path.read_text(errors="replace")
+            crash = stderr.find("Fatal Python error")
+            stderr = stderr[max(0, crash - 2000) : crash + 1500] if crash >= 0 else stderr[-3000:]
+            raise RuntimeError(f"the app exited with {app.returncode}:\n{stderr}")
+        cpu = (sum(process.cpu_times()[:4]) - cpu_before) / elapsed * 100
+        others_cpu = {
+            name: (sum(p.cpu_times()[:2]) - others_before[name]) / elapsed * 100
+            for name, p in others.items()
+        }
+        sent_fps = (_app_video_frames(meeting.generator) - sent_before) / elapsed
+        load = os.getloadavg()[0]
+        if spy is not None:
+            spy.wait(timeout=args.seconds + 30)
+        # None at all means the loop stalled for the whole window: still print the rest.
+        window = _reports(folder, since=window_start + REPORT_EVERY / 2)
+    except RuntimeError:
+        tail = _log(folder).splitlines()[-25:]
+        print("the app's log ends with:\n" + "\n".join(tail), file=sys.stderr)
+        raise
+    finally:
+        if app is not None:
+            app.terminate()
+            try:
+                app.wait(15)
+            except subprocess.TimeoutExpired:
+                app.kill()
+    if window:
+        late = (
+            f"{statistics.median(r[0] for r in window):.1f} / "
+            f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
+        )
+        painted = f"{statistics.mean(r[4] for r in window) / TILES:.1f}"
+    else:
+        late, painted = "no report: the loop stalled", "–"
+    scales = [100] + [int(x) for x in _SCALE.findall(_log(folder))]
+    return Row(adapt, cpu, max(rss), late, painted, sent_fps, others_cpu, load, scales)
+
+
+def _print_table(rows: list[Row]) -> None:
+    print(
+        "| camera adapts | app CPU % of a core | RSS MB max "
+        "| timers late p50 / p99 / max ms | pictures painted per tile per s "
+        "| app video received fps | camera size sent, % of 720p | host / generator CPU % "
+        "| load avg |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(
+            f"| {'yes' if row.adapt else 'no'} | {row.cpu:.0f} | {row.rss_max:.0f} | {row.late} "
+            f"| {row.painted} (of {VIDEO_FPS}) | {row.sent_fps:.1f} (of 30) "
+            f"| {' → '.join(str(s) for s in row.camera_scales)} "
+            f"| {row.others_cpu['host']:.0f} / {row.others_cpu['generator']:.0f} "
+            f"| {row.load:.1f} |"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--warmup", type=float, default=15.0)
+    parser.add_argument(
+        "--adapt",
+        choices=("both", "on", "off"),
+        default="both",
+        help="camera size follows the CPU (the app's default), is fixed at 720p, or one run each",
+    )
     parser.add_argument("--profile", action="store_true", help="sample the app with py-spy")
     args = parser.parse_args()
+    settings = {"both": [False, True], "on": [True], "off": [False]}[args.adapt]
 
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
@@ -137,98 +267,29 @@ def main() -> int:
             bind=LOOPBACK,
             receivers=1,  # p0 counts the app's video; the others only publish
         )
-        app: subprocess.Popen[bytes] | None = None
+        meeting = Meeting(host, generator, pulse.client_env, screen.name)
+        rows: list[Row] = []
         try:
             generator.read(timeout=60.0)  # "joined"
-            folder = scratch / "app"
-            app = subprocess.Popen(
-                runde_command(
-                    "--log-level", "info", "--bind", LOOPBACK, "--no-prejoin", "--link", host.link
-                ),
-                env=_app_environment(folder, pulse.client_env, screen.name),
-                stdout=subprocess.DEVNULL,
-                stderr=(scratch / "app-stderr.txt").open("wb"),
-            )
-            _wait(
-                f"the app shows {TILES} remote tiles with pictures",
-                lambda: any(r[3] == TILES and r[4] > 0 for r in _reports(folder)),
-                60.0,
-            )
-            time.sleep(args.warmup)
-            process = psutil.Process(app.pid)
-            window_start = time.time()
-            sent_before = _app_video_frames(generator)
-            cpu_before = sum(process.cpu_times()[:4])  # user, system and children's
-            others = {
-                "host": psutil.Process(host.process.pid),
-                "generator": psutil.Process(generator.process.pid),
-            }
-            others_before = {name: sum(p.cpu_times()[:2]) for name, p in others.items()}
-            started = time.monotonic()
-            spy = profile(app.pid, args.seconds, scratch / "profile.txt") if args.profile else None
-            rss: list[float] = []
-            while time.monotonic() - started < args.seconds:
-                rss.append(process.memory_info().rss / 1e6)
-                time.sleep(1.0)
-            elapsed = time.monotonic() - started
-            if app.poll() is not None:
-                stderr = (scratch / "app-stderr.txt").read_text(errors="replace")
-                crash = stderr.find("Fatal Python error")
-                stderr = (
-                    stderr[max(0, crash - 2000) : crash + 1500] if crash >= 0 else stderr[-3000:]
-                )
-                raise RuntimeError(f"the app exited with {app.returncode}:\n{stderr}")
-            cpu = (sum(process.cpu_times()[:4]) - cpu_before) / elapsed * 100
-            others_cpu = {
-                name: (sum(p.cpu_times()[:2]) - others_before[name]) / elapsed * 100
-                for name, p in others.items()
-            }
-            sent_fps = (_app_video_frames(generator) - sent_before) / elapsed
-            load = os.getloadavg()[0]
-            if spy is not None:
-                spy.wait(timeout=args.seconds + 30)
-            # None at all means the loop stalled for the whole window: still print the rest.
-            window = _reports(folder, since=window_start + REPORT_EVERY / 2)
-        except RuntimeError:
-            tail = _log(scratch / "app").splitlines()[-25:]
-            print("the app's log ends with:\n" + "\n".join(tail), file=sys.stderr)
-            raise
+            for adapt in settings:
+                folder = scratch / f"app-{'adapt' if adapt else 'fixed'}"
+                rows.append(_measure(meeting, args, folder, adapt))
         finally:
-            if app is not None:
-                app.terminate()
-                try:
-                    app.wait(15)
-                except subprocess.TimeoutExpired:
-                    app.kill()
             generator.close()
             host.stop()
             pulse.stop()
             stop_xvfb(screen)
-
-        print(
-            "| remote tiles | app CPU % of a core | RSS MB max | timers late p50 / p99 / max ms "
-            "| pictures painted per tile per s | app video received fps | host / generator CPU % "
-            "| load avg |"
-        )
-        print("|---|---|---|---|---|---|---|---|")
-        if window:
-            late = (
-                f"{statistics.median(r[0] for r in window):.1f} / "
-                f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
-            )
-            painted = f"{statistics.mean(r[4] for r in window) / TILES:.1f}"
-        else:
-            late, painted = "no report: the loop stalled", "–"
-        print(
-            f"| {TILES} | {cpu:.0f} | {max(rss):.0f} | {late} "
-            f"| {painted} (of {VIDEO_FPS}) | {sent_fps:.1f} (of 30) "
-            f"| {others_cpu['host']:.0f} / {others_cpu['generator']:.0f} | {load:.1f} |"
-        )
-        if args.profile and (scratch / "profile.txt").exists():
-            hot, busy = hot_functions(scratch / "profile.txt", top=15)
-            print(f"\nApp, self time, share of {busy} busy py-spy samples (all threads):")
-            for name, share in hot:
-                print(f"- {share:4.1f}% {name}")
+        _print_table(rows)
+        for row in rows:
+            profile_path = scratch / f"app-{'adapt' if row.adapt else 'fixed'}.profile.txt"
+            if args.profile and profile_path.exists():
+                hot, busy = hot_functions(profile_path, top=15)
+                print(
+                    f"\nApp (camera adapts: {'yes' if row.adapt else 'no'}), self time, "
+                    f"share of {busy} busy py-spy samples (all threads):"
+                )
+                for name, share in hot:
+                    print(f"- {share:4.1f}% {name}")
     return 0
 
 

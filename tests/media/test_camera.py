@@ -156,3 +156,49 @@ def test_a_failing_preview_does_not_stop_the_camera(caplog: pytest.LogCaptureFix
 
     run(scenario)
     assert "camera preview listener failed" in caplog.text
+
+
+def test_a_sender_that_cannot_keep_up_gets_smaller_pictures() -> None:
+    """A reader taking about 12 of 30 pictures a second, as a starved encoder would: after two
+    judged windows the sent pictures are half the size; the preview keeps the full size."""
+
+    async def scenario() -> None:
+        previews: list[tuple[int, int]] = []
+        camera = CameraTrack(
+            "lavfi:testsrc2=size=1280x720:rate=30", width=1280, height=720, adapt_to_cpu=True
+        )
+        camera.add_frame_listener(lambda frame: previews.append((frame.width, frame.height)))
+        sizes: list[tuple[int, int]] = []
+        try:
+            deadline = time.monotonic() + 12.0
+            while camera.send_scale > 0.5 or len(sizes) < 5 or sizes[-1] != (640, 360):
+                assert time.monotonic() < deadline, f"still sending {sizes[-1:]} at the end"
+                frame = await asyncio.wait_for(camera.recv(), 5)
+                sizes.append((frame.width, frame.height))
+                await asyncio.sleep(0.08)
+        finally:
+            camera.stop()
+        assert sizes[0] == (1280, 720)
+        assert (960, 540) in sizes, "one step at a time"
+        assert set(previews) == {(1280, 720)}
+        assert is_test_pattern(frame), "a scaled picture still shows the camera's picture"
+
+    run(scenario)
+
+
+def test_without_adapting_a_slow_sender_keeps_the_full_size() -> None:
+    async def scenario() -> None:
+        camera = CameraTrack("lavfi:testsrc2=size=1280x720:rate=30", width=1280, height=720)
+        sizes: set[tuple[int, int]] = set()
+        try:
+            end = time.monotonic() + 5.0
+            while time.monotonic() < end:
+                frame = await asyncio.wait_for(camera.recv(), 5)
+                sizes.add((frame.width, frame.height))
+                await asyncio.sleep(0.08)
+        finally:
+            camera.stop()
+        assert sizes == {(1280, 720)}
+        assert camera.send_scale == 1.0
+
+    run(scenario)
