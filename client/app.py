@@ -35,14 +35,14 @@ class GuiOptions:
 
 
 def run(options: GuiOptions) -> int:
-    # qasync picks its Qt binding from QT_API; it must be set before the import.
+    # qasync (imported by client.qt_loop) picks its Qt binding from QT_API: set it first.
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from client import i18n, logs
     from client.desktop_media import DesktopMedia
     from client.hosting import EmbeddedHost
+    from client.qt_loop import make_event_loop
     from client.secrets import SecretStore, user_turn_server
     from client.settings import APPLICATION, ORGANIZATION, SettingsStore
     from client.ui.controller import MeetingController
@@ -63,7 +63,7 @@ def run(options: GuiOptions) -> int:
         logger.error("%s", policy.problem_sentence)
     secrets = SecretStore()
 
-    loop = qasync.QEventLoop(app)
+    loop = make_event_loop(app)
     asyncio.set_event_loop(loop)
     host = EmbeddedHost(options.network, options.listen_host)
     media = DesktopMedia(settings)
@@ -117,18 +117,21 @@ def _report_period(text: str, default: float = 60.0) -> float:
 async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
     """A log line per period on responsiveness and pictures shown, for support and benchmarks."""
     period = _report_period(os.environ.get("RUNDE_PERF_REPORT_SECONDS", ""))
-    painted = 0
+    painted = decoded = 0
     while True:
         await asyncio.sleep(period)
         tiles = [t for t in window.meeting_view.tiles.values() if not t.is_self]
-        total = sum(tile.pictures_painted for tile in tiles)
+        painted_now = sum(tile.pictures_painted for tile in tiles)
+        decoded_now = sum(tile.source.frames_decoded for tile in tiles if tile.source)
+        # max(0, ...): tiles that left take their counts along
         logger.info(
-            "responsiveness: %s; %d remote tiles, %.1f pictures painted per second",
+            "responsiveness: %s; %d remote tiles, %.1f pictures painted per second (%.1f decoded)",
             monitor.take_window(),
             len(tiles),
-            max(0, total - painted) / period,  # tiles that left take their counts
+            max(0, painted_now - painted) / period,
+            max(0, decoded_now - decoded) / period,
         )
-        painted = total
+        painted, decoded = painted_now, decoded_now
 
 
 def _take_links_from_later_starts(location: InstanceLocation, window: MainWindow) -> None:

@@ -307,6 +307,7 @@ class MeetingView(QWidget):
         self._connect_sink(tile, sink)
 
     def _connect_sink(self, tile: VideoTile, sink: VideoSink) -> None:
+        tile.source = sink
         sink.set_box(tile.size())
         tile.boxChanged.connect(sink.set_box)
         sink.frameReady.connect(tile.set_image)

@@ -76,6 +76,7 @@ class VideoSink(QObject):
         self._latest: av.VideoFrame | None = None
         self._fresh = asyncio.Event()
         self._track_ended = False
+        self.frames_decoded = 0
         self.frames_skipped = 0
 
     def set_box(self, box: QSize) -> None:
@@ -93,6 +94,7 @@ class VideoSink(QObject):
             while True:
                 frame = await self._track.recv()
                 if isinstance(frame, av.VideoFrame):
+                    self.frames_decoded += 1
                     if self._latest is not None:
                         self.frames_skipped += 1
                     self._latest = frame

@@ -9,6 +9,8 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from client.ui.video_sink import VideoSink
+
 logger = logging.getLogger("runde.ui.video")
 
 _BACKGROUND = QColor(32, 33, 36)
@@ -39,6 +41,7 @@ class VideoTile(QWidget):
         self._image: QImage | None = None
         self._painted: QImage | None = None
         self.pictures_painted = 0  # distinct pictures on screen: what "fps" means to a viewer
+        self.source: VideoSink | None = None  # where the pictures come from, for diagnostics
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)

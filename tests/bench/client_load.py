@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,8 @@ REPORT_EVERY = 5  # seconds between the app's responsiveness log lines
 _REPORT = re.compile(
     r"^(\S+ \S+) INFO runde.app: responsiveness: "
     r"timers late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms "
-    r"\(\d+ probes\); (\d+) remote tiles, ([\d.]+) pictures painted per second",
+    r"\(\d+ probes\); (\d+) remote tiles, ([\d.]+) pictures painted per second "
+    r"\(([\d.]+) decoded\)",
     re.MULTILINE,
 )
 
@@ -89,16 +91,17 @@ def _log(folder: Path) -> str:
     return "".join(p.read_text() for p in (folder / "data").rglob("runde.log*"))
 
 
-Report = tuple[float, float, float, int, float]  # late p50, p99, max ms; tiles; pictures/s
+# late p50, p99, max ms; tiles; pictures painted and decoded per second
+Report = tuple[float, float, float, int, float, float]
 
 
 def _reports(folder: Path, since: float = 0.0) -> list[Report]:
     """The app's responsiveness reports logged after ``since`` (wall clock)."""
     found: list[tuple[float, Report]] = []
-    for stamp, a, b, c, d, e in _REPORT.findall(_log(folder)):
+    for stamp, a, b, c, d, e, f in _REPORT.findall(_log(folder)):
         when = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
         if when >= since:
-            found.append((when, (float(a), float(b), float(c), int(d), float(e))))
+            found.append((when, (float(a), float(b), float(c), int(d), float(e), float(f))))
     return [report for _, report in sorted(found)]
 
 
@@ -210,7 +213,10 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
             f"{statistics.median(r[0] for r in window):.1f} / "
             f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
         )
-        painted = f"{statistics.mean(r[4] for r in window) / TILES:.1f}"
+        painted = (
+            f"{statistics.mean(r[4] for r in window) / TILES:.1f} "
+            f"/ {statistics.mean(r[5] for r in window) / TILES:.1f}"
+        )
     else:
         late, painted = "no report: the loop stalled", "–"
     scales = [100] + [int(x) for x in _SCALE.findall(_log(folder))]
@@ -220,7 +226,7 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
 def _print_table(rows: list[Row]) -> None:
     print(
         "| camera adapts | app CPU % of a core | RSS MB max "
-        "| timers late p50 / p99 / max ms | pictures painted per tile per s "
+        "| timers late p50 / p99 / max ms | pictures painted / decoded per tile per s "
         "| app video received fps | camera size sent, % of 720p | host / generator CPU % "
         "| load avg |"
     )
@@ -246,6 +252,7 @@ def main() -> int:
         help="camera size follows the CPU (the app's default), is fixed at 720p, or one run each",
     )
     parser.add_argument("--profile", action="store_true", help="sample the app with py-spy")
+    parser.add_argument("--keep-logs", type=Path, help="copy the logs into this folder")
     args = parser.parse_args()
     settings = {"both": [False, True], "on": [True], "off": [False]}[args.adapt]
 
@@ -279,6 +286,11 @@ def main() -> int:
             host.stop()
             pulse.stop()
             stop_xvfb(screen)
+            if args.keep_logs is not None:
+                args.keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in scratch.glob("app-*/data/**/runde.log*"):
+                    shutil.copy(log, args.keep_logs / f"{log.parts[len(scratch.parts)]}-{log.name}")
+                shutil.copy(scratch / "generator.log", args.keep_logs)
         _print_table(rows)
         for row in rows:
             profile_path = scratch / f"app-{'adapt' if row.adapt else 'fixed'}.profile.txt"

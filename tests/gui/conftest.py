@@ -30,6 +30,7 @@ from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.policy import Policy
 from client.protocol.link import parse_link
+from client.qt_loop import make_event_loop
 from client.secrets import SecretStore
 from client.settings import SettingsStore
 from client.ui.controller import MeetingController
@@ -47,7 +48,7 @@ RED_CAMERA = "lavfi:color=c=red:size=640x360:rate=15"
 def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     apply_bind_addresses([LOOPBACK])
     qapp.setQuitOnLastWindowClosed(False)  # closing a test's window must not stop the loop
-    event_loop = qasync.QEventLoop(qapp, already_running=False)
+    event_loop = make_event_loop(qapp, already_running=False)
     asyncio.set_event_loop(event_loop)
     yield event_loop
     pending = [t for t in asyncio.all_tasks(event_loop) if not t.done()]

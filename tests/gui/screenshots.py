@@ -17,7 +17,6 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -28,6 +27,7 @@ from client.media import devices
 from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
+from client.qt_loop import make_event_loop
 from client.settings import SettingsStore
 from client.ui.controller import MeetingController
 from client.ui.main_window import MainWindow
@@ -77,7 +77,7 @@ def main() -> int:
         devices.rescan_audio_devices()
         apply_bind_addresses([LOOPBACK])
         app = QApplication(sys.argv[:1])
-        loop = qasync.QEventLoop(app)
+        loop = make_event_loop(app)
         asyncio.set_event_loop(loop)
         settings = SettingsStore(QSettings(f"{scratch}/runde.ini", QSettings.Format.IniFormat))
         settings.update(
