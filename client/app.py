@@ -40,6 +40,7 @@ def run(options: GuiOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
     from client import i18n, logs
+    from client.call.media_thread import MediaThread
     from client.desktop_media import DesktopMedia
     from client.hosting import EmbeddedHost
     from client.qt_loop import make_event_loop
@@ -65,9 +66,11 @@ def run(options: GuiOptions) -> int:
 
     loop = make_event_loop(app)
     asyncio.set_event_loop(loop)
-    host = EmbeddedHost(options.network, options.listen_host)
+    # Connections, remote media and the hosted SFU run beside the window, not inside it.
+    media_thread = MediaThread()
+    host = EmbeddedHost(options.network, options.listen_host, media_thread)
     media = DesktopMedia(settings)
-    controller = MeetingController(options.network, media, host)
+    controller = MeetingController(options.network, media, host, media_thread=media_thread)
     stored = settings.load()
     controller.set_own_ice_server(
         user_turn_server(stored.turn_server, stored.turn_username, secrets)
@@ -98,6 +101,7 @@ def run(options: GuiOptions) -> int:
 
     with loop:
         loop.run_until_complete(main())
+    media_thread.stop()
     if options.instance is not None:
         options.instance[1].unlock()
     return 0

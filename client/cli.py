@@ -8,9 +8,9 @@ import logging
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from client import __version__
 from client.protocol.link import LinkError, LinkForm, parse_link
@@ -181,6 +181,16 @@ def _network_settings(args: argparse.Namespace) -> NetworkSettings:
         for url in args.ice_server
     )
     return NetworkSettings(bind_addresses=tuple(args.bind), ice_servers=servers)
+
+
+def _run_media_loop(main: Coroutine[Any, Any, int]) -> int:
+    """asyncio.run, on the loop that reads UDP in batches (client/call/udp_loop.py)."""
+    import asyncio
+
+    from client.call.udp_loop import BatchReadingEventLoop
+
+    with asyncio.Runner(loop_factory=BatchReadingEventLoop) as runner:
+        return runner.run(main)
 
 
 def _fail(code: int, text: str) -> int:
@@ -406,8 +416,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             EXIT_USAGE,
             f"'runde {args.command}' needs --headless; in the app use Start meeting or Join",
         )
-    import asyncio
-
     from client.policy import load_policy
 
     policy = load_policy()
@@ -418,5 +426,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(EXIT_POLICY, refusal)
     network = policy.network(network)
     if args.command == "host":
-        return asyncio.run(_host(args, network))
-    return asyncio.run(_join(args, network, started_at, policy))
+        return _run_media_loop(_host(args, network))
+    return _run_media_loop(_join(args, network, started_at, policy))

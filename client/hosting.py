@@ -3,23 +3,51 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
+from client.call.media_thread import MediaThread
 from client.netconfig import NetworkSettings
 from client.sfu.room import Room
 from client.sfu.server import ServerSettings, SfuServer
 
 logger = logging.getLogger("runde.hosting")
 
+T = TypeVar("T")
+
 
 class EmbeddedHost:
-    """Starts the SFU on first use; each :meth:`start` opens a fresh room with a new secret."""
+    """Starts the SFU on first use; each :meth:`start` opens a fresh room with a new secret.
 
-    def __init__(self, network: NetworkSettings, listen_host: str = "0.0.0.0") -> None:
+    With a ``media_thread`` the SFU runs on that thread's loop, whichever loop awaits these
+    methods.
+    """
+
+    def __init__(
+        self,
+        network: NetworkSettings,
+        listen_host: str = "0.0.0.0",
+        media_thread: MediaThread | None = None,
+    ) -> None:
         self._settings = ServerSettings(listen_host=listen_host, network=network)
         self._server: SfuServer | None = None
         self._room: Room | None = None
+        self._thread = media_thread
 
     async def start(self) -> str:
+        return await self._there(self._start())
+
+    async def end(self) -> None:
+        """End the hosted meeting for everyone still in it."""
+        await self._there(self._end())
+
+    async def stop(self) -> None:
+        await self._there(self._stop())
+
+    async def _there(self, coro: Coroutine[Any, Any, T]) -> T:
+        return await (self._thread.run(coro) if self._thread is not None else coro)
+
+    async def _start(self) -> str:
         if self._server is None:
             server = SfuServer(self._settings)
             await server.start()
@@ -32,13 +60,12 @@ class EmbeddedHost:
         if self._room is not None:
             self._room.allow_multiple_presenters = allowed
 
-    async def end(self) -> None:
-        """End the hosted meeting for everyone still in it."""
+    async def _end(self) -> None:
         if self._server is not None and self._room is not None:
             await self._server.end_room(self._room)
             self._room = None
 
-    async def stop(self) -> None:
+    async def _stop(self) -> None:
         if self._server is not None:
             await self._server.stop()
             self._server = None

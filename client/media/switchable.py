@@ -19,7 +19,8 @@ class SwitchableVideoTrack(MediaStreamTrack):
 
     Turning the camera off closes the device (its light goes out) instead of sending black;
     the peer connection keeps this track, so turning it on again needs no renegotiation.
-    Timestamps come from one clock, so they keep rising across sources.
+    Timestamps come from one clock, so they keep rising across sources. The source may be
+    switched from any thread: the sender's loop is woken safely.
     """
 
     kind = "video"
@@ -28,14 +29,27 @@ class SwitchableVideoTrack(MediaStreamTrack):
         super().__init__()
         self._source: MediaStreamTrack | None = None
         self._changed = asyncio.Event()
+        self._reader_loop: asyncio.AbstractEventLoop | None = None
         self._start = time.monotonic()
         self._last_pts = -1
 
     def set_source(self, source: MediaStreamTrack | None) -> None:
         self._source = source
-        self._changed.set()
+        loop = self._reader_loop
+        if loop is None or loop.is_closed():
+            self._changed.set()
+            return
+        try:
+            on_reader_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_reader_loop = False
+        if on_reader_loop:
+            self._changed.set()
+        else:
+            loop.call_soon_threadsafe(self._changed.set)
 
     async def recv(self) -> av.VideoFrame:
+        self._reader_loop = asyncio.get_running_loop()
         while self.readyState == "live":
             source = self._source
             if source is None:

@@ -7,10 +7,10 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import av
 from aiortc import MediaStreamTrack
@@ -19,7 +19,8 @@ from PySide6.QtGui import QImage
 
 from client.call import events
 from client.call.backend import JoinError, PublishError
-from client.call.session import MeetingSession
+from client.call.media_thread import MediaThread
+from client.call.session import MeetingSession, RemoteParticipant
 from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
 from client.media.screen import ShareSource
@@ -30,6 +31,8 @@ from client.protocol.messages import MediaSessionType, MediaState
 from client.ui.video_sink import VideoSink, fit_size, frame_to_image
 
 logger = logging.getLogger("runde.ui.controller")
+
+T = TypeVar("T")
 
 RECONNECT_ATTEMPTS = 3
 SELF_VIEW_INTERVAL = 1 / 15  # the self view needs no more than 15 pictures a second
@@ -120,8 +123,12 @@ class MeetingController(QObject):
         host: Host | None,
         parent: QObject | None = None,
         screen_sharing_allowed: bool = True,
+        media_thread: MediaThread | None = None,
     ) -> None:
         super().__init__(parent)
+        # The session, its connections and the remote tracks live on this thread's loop
+        # (the current loop without one); widgets and commands stay on Qt's.
+        self._media_thread = media_thread
         # The admin policy "disable screen sharing" turns this off; the view hides the button.
         self.screen_sharing_allowed = screen_sharing_allowed
         self.sharing: ShareSource | None = None
@@ -245,7 +252,7 @@ class MeetingController(QObject):
         self.sharing = source
         self.sharingChanged.emit(True, source.title)
         try:
-            await session.share_screen(track)
+            await self._on_media(session.share_screen(track))
         except (PublishError, ConnectionError, TimeoutError) as exc:
             self.sharing = None
             self.sharingChanged.emit(False, "")
@@ -271,7 +278,30 @@ class MeetingController(QObject):
         if session is not None:
             # a meeting that is gone shares nothing any more either
             with contextlib.suppress(ConnectionError):
-                await session.stop_screen_share()
+                await self._on_media(session.stop_screen_share())
+
+    async def _on_media(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Await ``coro`` where the session lives."""
+        if self._media_thread is None:
+            return await coro
+        return await self._media_thread.run(coro)
+
+    def _media_call(self, callback: Callable[..., object], *args: object) -> None:
+        if self._media_thread is None:
+            callback(*args)
+        else:
+            self._media_thread.call(callback, *args)
+
+    def _media_loop(self) -> asyncio.AbstractEventLoop | None:
+        return self._media_thread.loop if self._media_thread is not None else None
+
+    def _event_from_session(self, event: events.MeetingEvent) -> None:
+        """Session events, from the media loop: handled on the GUI loop."""
+        loop = self._loop
+        if self._media_thread is None or loop is None:
+            self._on_event(event)
+        else:
+            loop.call_soon_threadsafe(self._on_event, event)
 
     def spawn(self, coro: Awaitable[None]) -> None:
         """Run a coroutine on the loop, keeping a reference until it is done."""
@@ -315,12 +345,16 @@ class MeetingController(QObject):
         if self.state is not State.RECONNECTING:
             self._set_state(State.CONNECTING)
         self._open_local_media()
+        self._loop = asyncio.get_running_loop()
+        network = self._network
         for attempt in range(RECONNECT_ATTEMPTS + 1):
-            session = MeetingSession(lambda sink: SfuBackend(link, self._network, sink))
-            session.subscribe(self._on_event)
+            session = MeetingSession(lambda sink: SfuBackend(link, network, sink))
+            session.subscribe(self._event_from_session)
             self._session = session
             try:
-                await session.join(name, self._published_tracks(), self._media_state())
+                present = await self._on_media(
+                    _enter(session, name, self._published_tracks(), self._media_state())
+                )
             except (JoinError, TimeoutError, ConnectionError) as exc:
                 if self.state is not State.RECONNECTING or attempt == RECONNECT_ATTEMPTS:
                     reason = (
@@ -328,14 +362,14 @@ class MeetingController(QObject):
                         if isinstance(exc, JoinError)
                         else self.tr("the meeting host stopped answering while we joined")
                     )
-                    await session.leave()
+                    await self._on_media(session.leave())
                     self._set_state(State.FAILED, reason)
                     await self._close_local_media()
                     return
                 await asyncio.sleep(1.0 + attempt)
                 continue
             self._set_state(State.JOINED)
-            for participant in session.participants.values():
+            for participant in present:
                 self._participants.add(participant.id)
                 self.participantJoined.emit(
                     participant.id,
@@ -385,14 +419,14 @@ class MeetingController(QObject):
         self._microphone = self._camera = None
         self._video.set_source(None)
         if self._playout is not None:
-            await self._playout.close()
-            self._playout = None
+            playout, self._playout = self._playout, None
+            await self._on_media(playout.close())
 
     def _announce_media(self) -> None:
         self.localMediaChanged.emit(self.microphone_on, self.camera_on)
         session = self._session
         if session is not None and self.state is State.JOINED:
-            self.spawn(session.set_media(self.microphone_on, self.camera_on))
+            self.spawn(self._on_media(session.set_media(self.microphone_on, self.camera_on)))
 
     async def _leave(self, reason: str) -> None:
         if self.sharing is not None:
@@ -402,7 +436,7 @@ class MeetingController(QObject):
         for participant_id in list(self._participants):
             self._drop_participant(participant_id)
         if session is not None:
-            await session.leave()
+            await self._on_media(session.leave())
         if self.hosting and self._host is not None:
             self.hosting = False
             await self._host.end()
@@ -419,7 +453,7 @@ class MeetingController(QObject):
             sink.stop()
         self._end_remote_screen(participant_id)
         if self._playout is not None:
-            self._playout.remove_source(participant_id)
+            self._media_call(self._playout.remove_source, participant_id)
         self.participantLeft.emit(participant_id)
 
     def _on_event(self, event: events.MeetingEvent) -> None:
@@ -460,18 +494,18 @@ class MeetingController(QObject):
                 self._end_remote_screen(event.participant_id)
                 sink = VideoSink(event.track, self)
                 self._screen_sinks[event.participant_id] = sink
-                sink.start()
+                sink.start(self._media_loop())
                 self.remoteScreen.emit(event.participant_id, sink)
             return
         if event.track.kind == "video":
             sink = VideoSink(event.track, self)
             self._sinks[event.participant_id] = sink
-            sink.start()
+            sink.start(self._media_loop())
             self.remoteVideo.emit(event.participant_id, sink)
         elif self._playout is not None:
             probe = LevelProbeTrack(event.track)
             self._voices[event.participant_id] = probe
-            self._playout.add_source(event.participant_id, probe)
+            self._media_call(self._playout.add_source, event.participant_id, probe)
 
     async def _reconnect(self) -> None:
         if self.sharing is not None:  # the new connection does not share until asked again
@@ -481,3 +515,11 @@ class MeetingController(QObject):
             self._drop_participant(participant_id)
         self._set_state(State.RECONNECTING, self.tr("The connection was lost; reconnecting…"))
         await self._join(self._link, self._name)
+
+
+async def _enter(
+    session: MeetingSession, name: str, tracks: list[MediaStreamTrack], media: MediaState
+) -> list[RemoteParticipant]:
+    """Join, and list who is there while still on the session's loop."""
+    await session.join(name, tracks, media)
+    return list(session.participants.values())

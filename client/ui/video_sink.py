@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -72,7 +73,7 @@ class VideoSink(QObject):
         super().__init__(parent)
         self._track = track
         self._box = QSize(640, 360)
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Future[None] | concurrent.futures.Future[None] | None = None
         self._latest: av.VideoFrame | None = None
         self._fresh = asyncio.Event()
         self._track_ended = False
@@ -82,10 +83,18 @@ class VideoSink(QObject):
     def set_box(self, box: QSize) -> None:
         self._box = QSize(box)
 
-    def start(self) -> None:
-        self._task = asyncio.ensure_future(self._run())
+    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Read on ``loop`` (where the track's connection lives), or on the current one.
+
+        The pictures reach the tile through the queued ``frameReady`` signal either way.
+        """
+        if loop is None or loop is asyncio.get_running_loop():
+            self._task = asyncio.ensure_future(self._run())
+        else:
+            self._task = asyncio.run_coroutine_threadsafe(self._run(), loop)
 
     def stop(self) -> None:
+        """From any thread."""
         if self._task is not None:
             self._task.cancel()
 

@@ -23,6 +23,7 @@ import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from client.call.media_thread import MediaThread
 from client.desktop_media import DesktopMedia
 from client.headless import HeadlessParticipant
 from client.hosting import EmbeddedHost
@@ -118,6 +119,7 @@ def make_app(
     loop: qasync.QEventLoop, tmp_path: Path, pulse: PulseServer
 ) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
+    threads: list[MediaThread] = []
 
     def make(
         camera: str = RED_CAMERA,
@@ -130,9 +132,11 @@ def make_app(
             display_name=name, camera=camera, video_width=640, video_height=360, video_fps=15
         )
         media = DesktopMedia(settings)
-        host = EmbeddedHost(NETWORK, LOOPBACK)
+        media_thread = MediaThread()  # as in the app: connections beside the window's loop
+        threads.append(media_thread)
+        host = EmbeddedHost(NETWORK, LOOPBACK, media_thread)
         network = policy.network(NETWORK) if policy is not None else NETWORK
-        controller = MeetingController(network, media, host)
+        controller = MeetingController(network, media, host, media_thread=media_thread)
         problems: list[str] = []
         controller.problem.connect(problems.append)
         window = MainWindow(controller, media, settings, policy=policy, secrets=secrets)
@@ -155,3 +159,5 @@ def make_app(
         await asyncio.sleep(0.2)
 
     loop.run_until_complete(dispose())
+    for media_thread in threads:
+        media_thread.stop()
