@@ -118,7 +118,8 @@ class AudioPlayout:
     def stats(self) -> PlayoutStats:
         latency = float(self._stream.latency) * 1000 if self._stream is not None else 0.0
         return PlayoutStats(
-            sources=tuple(s.buffer.stats(key) for key, s in self._sources.items()),
+            # a copy first: sources come and go on the media loop while the window asks
+            sources=tuple(s.buffer.stats(key) for key, s in list(self._sources.items())),
             frames_played=self._frames_played,
             output_underflows=self._output_underflows,
             latency_ms=round(latency, 1),
