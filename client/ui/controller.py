@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import threading
 import time
@@ -295,13 +296,19 @@ class MeetingController(QObject):
     def _media_loop(self) -> asyncio.AbstractEventLoop | None:
         return self._media_thread.loop if self._media_thread is not None else None
 
-    def _event_from_session(self, event: events.MeetingEvent) -> None:
+    def _event_from_session(self, session: MeetingSession, event: events.MeetingEvent) -> None:
         """Session events, from the media loop: handled on the GUI loop."""
         loop = self._loop
         if self._media_thread is None or loop is None:
-            self._on_event(event)
+            self._on_session_event(session, event)
         else:
-            loop.call_soon_threadsafe(self._on_event, event)
+            loop.call_soon_threadsafe(self._on_session_event, session, event)
+
+    def _on_session_event(self, session: MeetingSession, event: events.MeetingEvent) -> None:
+        # Events cross threads, so some arrive after their meeting was left or replaced
+        # (a reconnect); those say nothing about the meeting shown now.
+        if session is self._session:
+            self._on_event(event)
 
     def spawn(self, coro: Awaitable[None]) -> None:
         """Run a coroutine on the loop, keeping a reference until it is done."""
@@ -349,7 +356,7 @@ class MeetingController(QObject):
         network = self._network
         for attempt in range(RECONNECT_ATTEMPTS + 1):
             session = MeetingSession(lambda sink: SfuBackend(link, network, sink))
-            session.subscribe(self._event_from_session)
+            session.subscribe(functools.partial(self._event_from_session, session))
             self._session = session
             try:
                 present = await self._on_media(

@@ -8,6 +8,8 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtGui import QColor
 
+from client.call import events
+from client.protocol.messages import MediaState, ParticipantInfo
 from client.ui.meeting_view import SELF_ID
 from client.ui.video_tile import VideoTile
 from tests.audio import PulseServer, dominant_frequency
@@ -159,5 +161,32 @@ def test_missing_camera_is_named_and_the_meeting_goes_on(make_app: Callable[...,
 
         await app.until(anna_hears_the_app, 10, "Anna hears the app")
         await app.until(lambda: shows(app, "Anna", BLUE), 5, "the app still shows Anna")
+
+    app.run(scenario())
+
+
+def test_events_of_a_meeting_already_left_change_nothing(make_app: Callable[..., App]) -> None:
+    """Session events cross from the media thread, so one can arrive after its meeting was
+    left or replaced by a reconnect; only the current meeting's events reach the window."""
+    app = make_app()
+    joined: list[str] = []
+    app.controller.participantJoined.connect(lambda pid, *_: joined.append(pid))
+    anna = ParticipantInfo(
+        id="anna1", display_name="Anna", media=MediaState(audio=True, video=True)
+    )
+
+    async def scenario() -> None:
+        await start_meeting(app)
+        current = app.controller._session
+        assert current is not None
+        app.controller._event_from_session(current, events.ParticipantJoined(anna))
+        await app.until(lambda: joined == ["anna1"], 2, "the current meeting's event")
+        app.controller.leave()
+        await app.until(lambda: app.controller.state.value == "idle", 5, "left")
+        app.controller._event_from_session(current, events.ParticipantJoined(anna))
+        app.controller._event_from_session(current, events.MeetingEnded("the host ended it"))
+        await asyncio.sleep(0.3)
+        assert joined == ["anna1"]
+        assert app.controller.state.value == "idle"
 
     app.run(scenario())
