@@ -94,7 +94,7 @@ class VideoSink(QObject):
             self._task = asyncio.run_coroutine_threadsafe(self._run(), loop)
 
     def stop(self) -> None:
-        """From any thread."""
+        """From the thread that started it (the reading itself may run on another loop)."""
         if self._task is not None:
             self._task.cancel()
 
