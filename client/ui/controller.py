@@ -231,6 +231,12 @@ class MeetingController(QObject):
             return -100.0
         return self._media.microphone_level(self._microphone)
 
+    def camera_send_scale(self) -> float | None:
+        """The share of the camera's size that goes out (None: no camera is open)."""
+        if self._camera is None:
+            return None
+        return float(getattr(self._camera, "send_scale", 1.0))
+
     def audio_report(self) -> str:
         if self._playout is None:
             return self.tr("No sound output is open.")

@@ -1,4 +1,4 @@
-"""Small dialogs: keyboard shortcuts, audio diagnostics and settings."""
+"""Small dialogs: keyboard shortcuts, diagnostics and settings."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def shortcuts() -> list[tuple[str, str]]:
         ("Ctrl+P", translate("Shortcuts", "Show or hide the participant list")),
         ("F11", translate("Shortcuts", "Full screen")),
         ("Ctrl+Shift+L", translate("Shortcuts", "Leave the meeting")),
-        ("Ctrl+Shift+D", translate("Shortcuts", "Audio diagnostics")),
+        ("Ctrl+Shift+D", translate("Shortcuts", "Diagnostics")),
         ("F1", translate("Shortcuts", "This list")),
     ]
 
@@ -62,15 +62,16 @@ class ShortcutsDialog(QDialog):
 
 
 class DiagnosticsDialog(QDialog):
-    """Live audio figures: jitter buffer fill, underruns, late frames."""
+    """Live figures, refreshed every second: the camera's size sent, pictures received and
+    shown per tile, and the speakers' jitter buffers (fill, underruns, late frames)."""
 
     def __init__(self, report: Callable[[], str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Audio diagnostics"))
+        self.setWindowTitle(self.tr("Diagnostics"))
         self._report = report
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
-        self.text.setAccessibleName(self.tr("Audio diagnostics"))
+        self.text.setAccessibleName(self.tr("Diagnostics"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -21,6 +21,7 @@ from client.ui.meeting_view import MeetingView
 from client.ui.prejoin_view import PreJoinView
 from client.ui.sharing_ui import SharingUi
 from client.ui.start_view import StartView
+from client.ui.video_report import VideoReport
 
 logger = logging.getLogger("runde.ui")
 
@@ -98,7 +99,7 @@ class MainWindow(QMainWindow):
     def _add_window_actions(self) -> None:
         for text, keys, slot in (
             (self.tr("Keyboard shortcuts"), "F1", self.show_shortcuts),
-            (self.tr("Audio diagnostics"), "Ctrl+Shift+D", self.show_diagnostics),
+            (self.tr("Diagnostics"), "Ctrl+Shift+D", self.show_diagnostics),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
@@ -297,7 +298,17 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self).exec()
 
     def show_diagnostics(self) -> None:
-        DiagnosticsDialog(self.controller.audio_report, self).exec()
+        self.diagnostics_dialog().exec()
+
+    def diagnostics_dialog(self) -> DiagnosticsDialog:
+        video = VideoReport()
+
+        def report() -> str:
+            tiles = [t for t in self.meeting_view.tiles.values() if not t.is_self]
+            lines = video.lines(tiles, self.controller.camera_send_scale())
+            return "\n".join(lines) + "\n\n" + self.controller.audio_report()
+
+        return DiagnosticsDialog(report, self)
 
     def open_settings(self) -> None:
         dialog = SettingsDialog(

@@ -4,81 +4,81 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="69"/>
-        <location filename="../../client/ui/dialogs.py" line="73"/>
-        <source>Audio diagnostics</source>
-        <translation>Audio-Diagnose</translation>
+        <location filename="../../client/ui/dialogs.py" line="70"/>
+        <location filename="../../client/ui/dialogs.py" line="74"/>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="54"/>
+        <location filename="../../client/ui/main_window.py" line="55"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="100"/>
+        <location filename="../../client/ui/main_window.py" line="101"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="101"/>
-        <source>Audio diagnostics</source>
-        <translation>Audio-Diagnose</translation>
+        <location filename="../../client/ui/main_window.py" line="102"/>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="121"/>
+        <location filename="../../client/ui/main_window.py" line="122"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="125"/>
+        <location filename="../../client/ui/main_window.py" line="126"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="140"/>
+        <location filename="../../client/ui/main_window.py" line="141"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="167"/>
+        <location filename="../../client/ui/main_window.py" line="168"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="168"/>
+        <location filename="../../client/ui/main_window.py" line="169"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="195"/>
+        <location filename="../../client/ui/main_window.py" line="196"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="255"/>
+        <location filename="../../client/ui/main_window.py" line="256"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="257"/>
+        <location filename="../../client/ui/main_window.py" line="258"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="262"/>
+        <location filename="../../client/ui/main_window.py" line="263"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="321"/>
+        <location filename="../../client/ui/main_window.py" line="329"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="334"/>
+        <location filename="../../client/ui/main_window.py" line="342"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -86,57 +86,57 @@
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="187"/>
+        <location filename="../../client/ui/controller.py" line="195"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="215"/>
+        <location filename="../../client/ui/controller.py" line="223"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="228"/>
+        <location filename="../../client/ui/controller.py" line="242"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="240"/>
+        <location filename="../../client/ui/controller.py" line="254"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="252"/>
+        <location filename="../../client/ui/controller.py" line="266"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="253"/>
+        <location filename="../../client/ui/controller.py" line="267"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="289"/>
+        <location filename="../../client/ui/controller.py" line="332"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="297"/>
+        <location filename="../../client/ui/controller.py" line="340"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="308"/>
+        <location filename="../../client/ui/controller.py" line="351"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="329"/>
+        <location filename="../../client/ui/controller.py" line="376"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="482"/>
+        <location filename="../../client/ui/controller.py" line="529"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -213,7 +213,7 @@
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="97"/>
-        <location filename="../../client/ui/meeting_view.py" line="336"/>
+        <location filename="../../client/ui/meeting_view.py" line="337"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
@@ -285,12 +285,12 @@
         <translation>Präsentationsansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="336"/>
+        <location filename="../../client/ui/meeting_view.py" line="337"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="402"/>
+        <location filename="../../client/ui/meeting_view.py" line="403"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -500,97 +500,97 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="103"/>
+        <location filename="../../client/ui/dialogs.py" line="104"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="106"/>
+        <location filename="../../client/ui/dialogs.py" line="107"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="108"/>
+        <location filename="../../client/ui/dialogs.py" line="109"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="113"/>
+        <location filename="../../client/ui/dialogs.py" line="114"/>
         <source>Send a smaller picture while the computer is &amp;busy</source>
         <translation>&amp;Kleineres Bild senden, wenn der Computer ausgelastet ist</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="117"/>
+        <location filename="../../client/ui/dialogs.py" line="118"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="118"/>
+        <location filename="../../client/ui/dialogs.py" line="119"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="124"/>
+        <location filename="../../client/ui/dialogs.py" line="125"/>
         <source>TURN server</source>
         <translation>TURN-Server</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="127"/>
+        <location filename="../../client/ui/dialogs.py" line="128"/>
         <source>TURN user name</source>
         <translation>TURN-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="130"/>
+        <location filename="../../client/ui/dialogs.py" line="131"/>
         <source>TURN password</source>
         <translation>TURN-Passwort</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="131"/>
+        <location filename="../../client/ui/dialogs.py" line="132"/>
         <source>unchanged</source>
         <translation>unverändert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="132"/>
+        <location filename="../../client/ui/dialogs.py" line="133"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="142"/>
+        <location filename="../../client/ui/dialogs.py" line="143"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="143"/>
+        <location filename="../../client/ui/dialogs.py" line="144"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="145"/>
+        <location filename="../../client/ui/dialogs.py" line="146"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="146"/>
+        <location filename="../../client/ui/dialogs.py" line="147"/>
         <source>&amp;TURN server:</source>
         <translation>&amp;TURN-Server:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="147"/>
+        <location filename="../../client/ui/dialogs.py" line="148"/>
         <source>TURN &amp;user:</source>
         <translation>TURN-&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="148"/>
+        <location filename="../../client/ui/dialogs.py" line="149"/>
         <source>TURN &amp;password:</source>
         <translation>TURN-&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="149"/>
+        <location filename="../../client/ui/dialogs.py" line="150"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="156"/>
+        <location filename="../../client/ui/dialogs.py" line="157"/>
         <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
         <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
     </message>
@@ -678,8 +678,8 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/dialogs.py" line="40"/>
-        <source>Audio diagnostics</source>
-        <translation>Audio-Diagnose</translation>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
     </message>
     <message>
         <location filename="../../client/ui/dialogs.py" line="41"/>
@@ -802,42 +802,42 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="74"/>
+        <location filename="../../client/ui/video_tile.py" line="89"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="76"/>
+        <location filename="../../client/ui/video_tile.py" line="91"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="78"/>
+        <location filename="../../client/ui/video_tile.py" line="93"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="80"/>
+        <location filename="../../client/ui/video_tile.py" line="95"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="82"/>
+        <location filename="../../client/ui/video_tile.py" line="97"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="141"/>
+        <location filename="../../client/ui/video_tile.py" line="164"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="143"/>
+        <location filename="../../client/ui/video_tile.py" line="166"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="145"/>
+        <location filename="../../client/ui/video_tile.py" line="168"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -188,5 +189,32 @@ def test_events_of_a_meeting_already_left_change_nothing(make_app: Callable[...,
         await asyncio.sleep(0.3)
         assert joined == ["anna1"]
         assert app.controller.state.value == "idle"
+
+    app.run(scenario())
+
+
+def test_diagnostics_show_pictures_per_tile_camera_size_and_audio(
+    make_app: Callable[..., App],
+) -> None:
+    app = make_app()
+
+    async def scenario() -> None:
+        link = await start_meeting(app)
+        anna = app.colleague(link, "Anna", BLUE, 440)
+        await anna.join()
+        await app.until(lambda: shows(app, "Anna", BLUE), 5, "Anna's tile shows her picture")
+        dialog = app.window.diagnostics_dialog()
+        assert dialog.text.accessibleName() == "Diagnostics"
+        assert "Anna: measuring" in dialog.text.toPlainText()
+        await asyncio.sleep(1.5)
+        dialog.refresh()
+        report = dialog.text.toPlainText()
+        dialog.deleteLater()
+        assert "camera: sends its full size" in report
+        received, shown = (
+            int(n) for n in re.findall(r"Anna: (\d+) pictures received, (\d+) shown", report)[0]
+        )
+        assert received > 5 and shown > 5, report  # the colour source sends 15 per second
+        assert "frames played" in report
 
     app.run(scenario())
