@@ -25,6 +25,8 @@ STOP_TIMEOUT_S = 5.0
 
 
 class MediaThread:
+    """Owns the media loop and its thread; :meth:`stop` ends both."""
+
     def __init__(self, name: str = "runde-media") -> None:
         self.loop: asyncio.AbstractEventLoop = BatchReadingEventLoop()
         self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
@@ -58,6 +60,9 @@ class MediaThread:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            loop = asyncio.get_running_loop()
+            await loop.shutdown_asyncgens()
+            await loop.shutdown_default_executor()  # the encoders' threads
 
         try:
             self.submit(cancel_all()).result(STOP_TIMEOUT_S)
