@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Coroutine
-from typing import Any, TypeVar
 
-from client.call.media_thread import MediaThread
+from client.call.media_thread import MediaThread, run_on
 from client.netconfig import NetworkSettings
 from client.sfu.room import Room
 from client.sfu.server import ServerSettings, SfuServer
 
 logger = logging.getLogger("runde.hosting")
-
-T = TypeVar("T")
 
 
 class EmbeddedHost:
@@ -35,17 +31,14 @@ class EmbeddedHost:
         self._thread = media_thread
 
     async def start(self) -> str:
-        return await self._there(self._start())
+        return await run_on(self._thread, self._start())
 
     async def end(self) -> None:
         """End the hosted meeting for everyone still in it."""
-        await self._there(self._end())
+        await run_on(self._thread, self._end())
 
     async def stop(self) -> None:
-        await self._there(self._stop())
-
-    async def _there(self, coro: Coroutine[Any, Any, T]) -> T:
-        return await (self._thread.run(coro) if self._thread is not None else coro)
+        await run_on(self._thread, self._stop())
 
     async def _start(self) -> str:
         if self._server is None:

@@ -86,7 +86,10 @@ class PatternWindow:
         x: int = 0,
         y: int = 0,
         override_redirect: bool = True,
+        pid: int | None = None,
     ) -> None:
+        """``pid`` names the process the window belongs to; by default not this test's
+        (it stands in for another application), ``os.getpid()`` for one of Runde's own."""
         self.connection = display.Display(display_name)
         screen = self.connection.screen()
         height, width = picture.shape[:2]
@@ -110,11 +113,10 @@ class PatternWindow:
             title.encode(),
         )
         self.window.change_property(
-            # not our pid: the test process stands in for another application here
             self.connection.intern_atom("_NET_WM_PID"),
             Xatom.CARDINAL,
             32,
-            [os.getpid() + 1],
+            [os.getpid() + 1 if pid is None else pid],
         )
         self.pixmap = self.window.create_pixmap(width, height, screen.root_depth)
         self.gc = self.pixmap.create_gc()

@@ -42,8 +42,6 @@ class MediaThread:
 
     async def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Await ``coro`` on the media loop from another loop; cancelling this cancels it."""
-        if asyncio.get_running_loop() is self.loop:
-            return await coro
         return await asyncio.wrap_future(self.submit(coro))
 
     def call(self, callback: Callable[..., object], *args: object) -> None:
@@ -72,3 +70,8 @@ class MediaThread:
         self._thread.join(STOP_TIMEOUT_S)
         if not self._thread.is_alive():
             self.loop.close()
+
+
+async def run_on(thread: MediaThread | None, coro: Coroutine[Any, Any, T]) -> T:
+    """Await ``coro`` on ``thread``'s loop, or right here without one."""
+    return await (thread.run(coro) if thread is not None else coro)

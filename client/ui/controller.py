@@ -20,7 +20,7 @@ from PySide6.QtGui import QImage
 
 from client.call import events
 from client.call.backend import JoinError, PublishError
-from client.call.media_thread import MediaThread
+from client.call.media_thread import MediaThread, run_on
 from client.call.session import MeetingSession, RemoteParticipant
 from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
@@ -289,9 +289,7 @@ class MeetingController(QObject):
 
     async def _on_media(self, coro: Coroutine[Any, Any, T]) -> T:
         """Await ``coro`` where the session lives."""
-        if self._media_thread is None:
-            return await coro
-        return await self._media_thread.run(coro)
+        return await run_on(self._media_thread, coro)
 
     def _media_call(self, callback: Callable[..., object], *args: object) -> None:
         if self._media_thread is None:

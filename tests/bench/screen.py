@@ -22,6 +22,7 @@ import asyncio
 import json
 import multiprocessing
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -154,23 +155,20 @@ def main() -> int:
     return 0
 
 
+def _start_sharer(
+    link: str, name: str, stats: Path, duration: float, display: str, fps: int
+) -> subprocess.Popen[str]:
+    """A participant that only shares ``display`` (no camera, no microphone)."""
+    return start_participant(
+        link, name, stats, duration, "--video", "none", "--audio", "none",
+        "--share-screen", display, "--share-fps", str(fps),
+    )  # fmt: skip
+
+
 def _cpu(
     link: str, display: str, fps: int, seconds: float, tmp: Path, xvfb: psutil.Process
 ) -> tuple[float, float]:
-    sharer = start_participant(
-        link,
-        f"Sharer{fps}",
-        tmp / f"cpu{fps}.json",
-        seconds + 6,
-        "--video",
-        "none",
-        "--audio",
-        "none",
-        "--share-screen",
-        display,
-        "--share-fps",
-        str(fps),
-    )
+    sharer = _start_sharer(link, f"Sharer{fps}", tmp / f"cpu{fps}.json", seconds + 6, display, fps)
     process = psutil.Process(sharer.pid)
     time.sleep(4.0)  # joined, ICE and DTLS done, the encoder running
     start = (process.cpu_times(), xvfb.cpu_times(), time.monotonic())
@@ -193,20 +191,7 @@ def _latency(
     animator: multiprocessing.Process,
     stop: EventLike,
 ) -> list[float]:
-    sharer = start_participant(
-        link,
-        "Presenter",
-        tmp / "lat.json",
-        seconds + 6,
-        "--video",
-        "none",
-        "--audio",
-        "none",
-        "--share-screen",
-        display,
-        "--share-fps",
-        "10",
-    )
+    sharer = _start_sharer(link, "Presenter", tmp / "lat.json", seconds + 6, display, 10)
     time.sleep(2.0)
     seen = asyncio.run(receive_latency(link, seconds))
     finish(sharer)

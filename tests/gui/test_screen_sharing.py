@@ -37,15 +37,9 @@ def display(monkeypatch: pytest.MonkeyPatch) -> Iterator[XDisplay]:
 
 
 def own_window(display: XDisplay) -> PatternWindow:
-    window = PatternWindow(display.name, pattern(400, 300), "Runde – meeting", x=1400, y=600)
-    window.window.change_property(
-        window.connection.intern_atom("_NET_WM_PID"),
-        window.connection.intern_atom("CARDINAL"),
-        32,
-        [os.getpid()],
+    return PatternWindow(
+        display.name, pattern(400, 300), "Runde – meeting", x=1400, y=600, pid=os.getpid()
     )
-    window.connection.sync()
-    return window
 
 
 def titles(app: App) -> list[str]:

@@ -42,14 +42,7 @@ def test_sizes_scale_down_keeping_the_shape_never_up() -> None:
 def test_lists_the_screen_and_other_windows_but_not_our_own(xvfb: XDisplay) -> None:
     other = PatternWindow(xvfb.name, pattern(640, 400), "Quarterly report", x=100, y=50)
     # A window of this process stands for Runde's own window: it must not be offered.
-    own = PatternWindow(xvfb.name, pattern(640, 400), "Runde", x=800, y=50)
-    own.window.change_property(
-        own.connection.intern_atom("_NET_WM_PID"),
-        own.connection.intern_atom("CARDINAL"),
-        32,
-        [os.getpid()],
-    )
-    own.connection.sync()
+    own = PatternWindow(xvfb.name, pattern(640, 400), "Runde", x=800, y=50, pid=os.getpid())
     try:
         sources = list_sources(xvfb.name, exclude_pid=os.getpid())
     finally:
