@@ -7,8 +7,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import aioice.ice
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCIceServer
+
+from client import compat
 
 logger = logging.getLogger("runde.net")
 
@@ -60,9 +61,6 @@ class NetworkSettings:
         return RTCConfiguration(iceServers=servers, bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
 
 
-_default_host_addresses = aioice.ice.get_host_addresses
-
-
 def apply_bind_addresses(addresses: Sequence[str]) -> None:
     """Make ICE in this process gather host candidates only on ``addresses``.
 
@@ -71,7 +69,7 @@ def apply_bind_addresses(addresses: Sequence[str]) -> None:
     """
     chosen = list(addresses)
     if not chosen:
-        aioice.ice.get_host_addresses = _default_host_addresses
+        compat.set_host_addresses(None)
         return
 
     def fixed_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
@@ -82,5 +80,5 @@ def apply_bind_addresses(addresses: Sequence[str]) -> None:
             or (use_ipv6 and ipaddress.ip_address(a).version == 6)
         ]
 
-    aioice.ice.get_host_addresses = fixed_addresses
+    compat.set_host_addresses(fixed_addresses)
     logger.info("ICE gathers host candidates on %s", ", ".join(chosen))

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import av
 import av.logging
 
+from client import compat
 from client.media import portaudio
 
 logger = logging.getLogger("runde.media.devices")
@@ -224,8 +225,7 @@ def rescan_audio_devices() -> bool:
     if sd is None:
         return False
     try:
-        sd._terminate()
-        sd._initialize()
+        compat.restart_portaudio(sd)
     except (OSError, sd.PortAudioError) as exc:
         logger.warning("sound devices cannot be scanned again: %s", exc)
         return False

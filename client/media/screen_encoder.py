@@ -17,6 +17,8 @@ from aiortc.codecs.vpx import Vp8Encoder, number_of_threads
 from aiortc.mediastreams import VIDEO_TIME_BASE, convert_timebase
 from av.frame import Frame
 
+from client import compat
+
 # Enough for 1080p text at 5-15 fps; a static slide costs far less (libvpx undershoots).
 SCREEN_BITRATE = 2_500_000
 
@@ -54,7 +56,7 @@ class ScreenVp8Encoder(Vp8Encoder):
             frame.pict_type = av.video.frame.PictureType.I
             self.keyframes += 1
         data = b"".join(bytes(packet) for packet in codec.encode(frame))
-        payloads = self._packetize(data, self.picture_id)
+        payloads = compat.vp8_packetize(data, self.picture_id)
         assert frame.pts is not None and frame.time_base is not None  # set by the track
         timestamp = convert_timebase(frame.pts, frame.time_base, VIDEO_TIME_BASE)
         self.picture_id = (self.picture_id + 1) % (1 << 15)
@@ -88,9 +90,6 @@ class ScreenVp8Encoder(Vp8Encoder):
 
 def use_screen_encoder(sender: RTCRtpSender, bitrate: int = SCREEN_BITRATE) -> ScreenVp8Encoder:
     """Make ``sender`` encode with :class:`ScreenVp8Encoder`; call before it starts sending."""
-    attribute = "_RTCRtpSender__encoder"
-    if not hasattr(sender, attribute):
-        raise RuntimeError("this aiortc version keeps its encoder elsewhere; update the hook")
     encoder = ScreenVp8Encoder(bitrate)
-    setattr(sender, attribute, encoder)
+    compat.set_sender_encoder(sender, encoder)
     return encoder

@@ -10,6 +10,7 @@ publisher; a new subscriber waits for a keyframe so its first picture decodes.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import struct
 import time
@@ -17,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiortc import RTCRtpReceiver, RTCRtpSender
-from aiortc.rtcdtlstransport import RTCDtlsTransport, State
+from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtp import (
     RTCP_PSFB_FIR,
     RTCP_PSFB_PLI,
@@ -28,6 +29,7 @@ from aiortc.rtp import (
     RtpPacket,
 )
 
+from client import compat
 from client.sfu.keyframes import KeyframeTest
 
 logger = logging.getLogger("runde.sfu.forward")
@@ -50,7 +52,7 @@ class OutboundStream:
         self.sender = sender
         self._payload_type = payload_type
         self._transport: RTCDtlsTransport = sender.transport
-        self._ssrc = struct.pack("!L", sender._ssrc)
+        self._ssrc = struct.pack("!L", compat.sender_ssrc(sender))
         self._next_seq: int | None = None
         self._history: dict[int, bytes] | None = {} if keep_history else None
         self.waiting_for_keyframe = keep_history
@@ -74,15 +76,15 @@ class OutboundStream:
         This is aiortc's ``_send_rtp`` without its four coroutine hops per packet.
         """
         dtls = self._transport
-        pair = dtls.transport._connection._nominated.get(1)
-        if dtls._state != State.CONNECTED or pair is None:
+        pair = compat.nominated_pair(dtls)
+        if not compat.dtls_connected(dtls) or pair is None:
             return
         socket = pair.protocol.transport
         # A subscriber whose socket backs up loses packets here, never the others' time.
         # (asyncio's datagram transports have get_write_buffer_size; typeshed omits it)
         if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
             return
-        socket.sendto(dtls._tx_srtp.protect(data), pair.remote_addr)
+        socket.sendto(compat.protect_rtp(dtls, data), pair.remote_addr)
 
     def retransmit(self, seq: int) -> None:
         if self._history is None:
@@ -113,16 +115,11 @@ class TrackForwarder:
         self._last_keyframe_request = 0.0
         self.errors = 0
         # The receiver's own handler would jitter-buffer and decode; ours forwards.
-        receiver._handle_rtp_packet = self._handle_rtp_packet  # type: ignore[method-assign]
+        compat.intercept_rtp(receiver, self._handle_rtp_packet)
 
     def add_subscriber(self, sender: RTCRtpSender, payload_type: int) -> OutboundStream:
         outbound = OutboundStream(sender, payload_type, keep_history=self._is_keyframe is not None)
-        original_rtcp = sender._handle_rtcp_packet
-
-        async def handle_rtcp(packet: Any) -> None:
-            await self._handle_subscriber_rtcp(outbound, packet, original_rtcp)
-
-        sender._handle_rtcp_packet = handle_rtcp  # type: ignore[method-assign]
+        compat.intercept_rtcp(sender, functools.partial(self._handle_subscriber_rtcp, outbound))
         self._outbound.append(outbound)
         if outbound.waiting_for_keyframe:
             self.request_keyframe(force=True)
@@ -140,7 +137,7 @@ class TrackForwarder:
         if not force and now - self._last_keyframe_request < KEYFRAME_REQUEST_INTERVAL:
             return
         self._last_keyframe_request = now
-        task = asyncio.ensure_future(self._receiver._send_rtcp_pli(self._publisher_ssrc))
+        task = asyncio.ensure_future(compat.send_pli(self._receiver, self._publisher_ssrc))
         _background.add(task)
         task.add_done_callback(_background.discard)
 
@@ -170,7 +167,7 @@ class TrackForwarder:
                 )
 
     def _forward(self, packet: RtpPacket) -> None:
-        if packet.payload_type != self.payload_type or not self._receiver._enabled:
+        if packet.payload_type != self.payload_type or not compat.receiver_enabled(self._receiver):
             return  # RTX or a codec we did not negotiate for subscribers
         self._publisher_ssrc = packet.ssrc
         if self._audio_gate is not None and not self._audio_gate(packet.extensions.audio_level):

@@ -19,6 +19,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from av import Packet
 from av.frame import Frame
 
+from client import compat
 from client.netconfig import NetworkSettings
 from client.sfu.forwarder import AudioGate, OutboundStream, TrackForwarder
 from client.sfu.keyframes import keyframe_detector
@@ -58,7 +59,7 @@ def _capabilities(kind: str, mime_types: tuple[str, ...]) -> list[RTCRtpCodecCap
 
 
 def _primary_codec(transceiver: RTCRtpTransceiver) -> tuple[str, int]:
-    for codec in transceiver._codecs:
+    for codec in compat.transceiver_codecs(transceiver):
         if codec.mimeType.lower() != f"{transceiver.kind}/rtx" and codec.payloadType is not None:
             return codec.mimeType, codec.payloadType
     raise SdpError(f"no common {transceiver.kind} codec; the SFU forwards Opus, VP8 and H.264")

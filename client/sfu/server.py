@@ -11,6 +11,7 @@ from importlib import resources
 import ifaddr
 from aiohttp import web
 
+from client import compat
 from client.netconfig import NetworkSettings
 from client.protocol.link import MeetingLink, new_room_id, new_secret
 from client.sfu.connection import Connection
@@ -81,8 +82,7 @@ class SfuServer:
             reuse_address=True,
         )
         await site.start()
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
+        sockets = compat.listening_sockets(site)
         self._port = next(
             (s.getsockname()[1] for s in sockets if s.family in (socket.AF_INET, socket.AF_INET6)),
             self.settings.port,

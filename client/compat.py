@@ -1,0 +1,348 @@
+"""Every private attribute of aiortc, aioice, pylibsrtp, aiohttp, sounddevice and asyncio that
+Runde touches, in one place.
+
+The libraries offer no public way to do what the SFU and the media loop need: forward RTP
+without decoding it (aiortc hands out decoded frames only), protect and send a packet without
+four coroutine hops, see subscribers' keyframe requests, choose a sender's encoder, gather ICE
+candidates on chosen addresses, learn the port aiohttp bound, rescan PortAudio's devices, read
+UDP in batches. Each need is one small function or class here, so a library update that
+renames or removes an attribute breaks one module, not the call sites, and
+:func:`missing_attributes` (run by ``tests/unit/test_compat.py``) names what disappeared
+before a meeting does. aiortc and aioice are pinned to the tested minor versions in
+``pyproject.toml`` for the same reason.
+
+Outside this module no code under ``client/`` reads or writes a private attribute of another
+library's object; ``tests/unit/test_compat.py`` checks that as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import importlib
+import socket
+from asyncio import selector_events
+from collections.abc import Awaitable, Callable, Coroutine
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
+
+import aioice.ice
+from aiortc.codecs.vpx import Vp8Encoder
+from aiortc.rtcdtlstransport import State
+
+if TYPE_CHECKING:
+    from aiohttp import web
+    from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+    from aiortc.codecs.base import Encoder
+    from aiortc.rtcdtlstransport import RTCDtlsTransport
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+    from aiortc.rtp import AnyRtcpPacket, RtpPacket
+
+    RtcpHandler = Callable[[AnyRtcpPacket], Awaitable[None]]
+
+
+class RtpHandler(Protocol):
+    """What aiortc calls for each RTP packet routed to a receiver."""
+
+    async def __call__(self, packet: RtpPacket, arrival_time_ms: int) -> None: ...
+
+
+class HostAddressLookup(Protocol):
+    """aioice's ``get_host_addresses``: the addresses to gather host candidates on (aioice
+    passes both arguments by keyword)."""
+
+    def __call__(self, use_ipv4: bool, use_ipv6: bool) -> list[str]: ...
+
+
+# (module or class, attribute) for everything below that is not a library's public API.
+# :func:`missing_attributes` looks each one up on the class (or module), and for attributes
+# set in ``__init__`` on a freshly made object.
+REQUIRED: tuple[tuple[str, str], ...] = (
+    # transceiver_codecs: the codecs negotiated for a transceiver (no public getter)
+    ("aiortc.rtcrtptransceiver.RTCRtpTransceiver", "_codecs"),
+    # sender_ssrc
+    ("aiortc.rtcrtpsender.RTCRtpSender", "_ssrc"),
+    # intercept_rtcp: a subscriber's RTCP arrives at its sender
+    ("aiortc.rtcrtpsender.RTCRtpSender", "_handle_rtcp_packet"),
+    # set_sender_encoder: the sender makes its own encoder on the first frame unless one is set
+    ("aiortc.rtcrtpsender.RTCRtpSender", "_RTCRtpSender__encoder"),
+    # intercept_rtp: a publisher's RTP arrives at its receiver
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_handle_rtp_packet"),
+    # receiver_enabled
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_enabled"),
+    # send_pli
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_send_rtcp_pli"),
+    # dtls_connected
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_state"),
+    ("aiortc.rtcdtlstransport.State", "CONNECTED"),
+    # protect_rtp: the transport's outgoing SRTP session (a pylibsrtp Session)
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_tx_srtp"),
+    ("pylibsrtp.Session", "protect"),
+    # nominated_pair: the ICE transport's aioice connection, its nominated pairs, and what the
+    # forwarder reads from a pair
+    ("aiortc.rtcicetransport.RTCIceTransport", "_connection"),
+    ("aioice.ice.Connection", "_nominated"),
+    ("aioice.ice.CandidatePair", "protocol"),
+    ("aioice.ice.CandidatePair", "remote_addr"),
+    # vp8_packetize
+    ("aiortc.codecs.vpx.Vp8Encoder", "_packetize"),
+    # set_host_addresses: aioice looks this module-level function up when it gathers
+    ("aioice.ice", "get_host_addresses"),
+    # listening_sockets
+    ("aiohttp.web_runner.BaseSite", "_server"),
+    # restart_portaudio (sounddevice is optional: checked where it can be imported)
+    ("sounddevice", "_terminate"),
+    ("sounddevice", "_initialize"),
+    # BatchReadingDatagrams: asyncio's selector datagram transport and the loop's factory
+    ("asyncio.selector_events", "_SelectorDatagramTransport"),
+    ("asyncio.selector_events._SelectorDatagramTransport", "_read_ready"),
+    ("asyncio.selector_events._SelectorDatagramTransport", "_fatal_error"),
+    ("asyncio.selector_events._SelectorDatagramTransport", "max_size"),
+    ("asyncio.selector_events._SelectorDatagramTransport", "_sock"),
+    ("asyncio.selector_events._SelectorDatagramTransport", "_conn_lost"),
+    ("asyncio.selector_events._SelectorDatagramTransport", "_protocol"),
+    ("asyncio.selector_events.BaseSelectorEventLoop", "_make_datagram_transport"),
+)
+
+# Libraries Runde runs without (an extra that may not be installed, or a missing system
+# library): their attributes are checked only where they can be imported.
+OPTIONAL_MODULES = ("sounddevice",)
+
+
+# --- aiortc: codecs, SSRCs, the packet path --------------------------------------------------
+
+
+def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParameters]:
+    """The codecs negotiated for ``transceiver``, preferred first (aiortc's own list: read only)."""
+    return transceiver._codecs
+
+
+def sender_ssrc(sender: RTCRtpSender) -> int:
+    """The SSRC ``sender`` puts on its RTP packets."""
+    return sender._ssrc
+
+
+def nominated_pair(dtls: RTCDtlsTransport) -> aioice.ice.CandidatePair | None:
+    """The ICE candidate pair media goes over (component 1), or None before ICE nominated one."""
+    return dtls.transport._connection._nominated.get(1)
+
+
+def dtls_connected(dtls: RTCDtlsTransport) -> bool:
+    """True once the DTLS handshake is done (and until the transport closes or fails)."""
+    return dtls._state == State.CONNECTED
+
+
+def protect_rtp(dtls: RTCDtlsTransport, data: bytes) -> bytes:
+    """An RTP packet protected with the transport's outgoing SRTP session; needs
+    :func:`dtls_connected`."""
+    protected: bytes = dtls._tx_srtp.protect(data)
+    return protected
+
+
+def receiver_enabled(receiver: RTCRtpReceiver) -> bool:
+    """False once aiortc has disabled ``receiver`` (its transceiver stopped receiving)."""
+    return receiver._enabled
+
+
+def intercept_rtp(receiver: RTCRtpReceiver, handler: RtpHandler) -> None:
+    """Hand every RTP packet routed to ``receiver`` to ``handler(packet, arrival_time_ms)``
+    instead of aiortc's jitter buffer and decoder."""
+    receiver._handle_rtp_packet = handler  # type: ignore[method-assign]
+
+
+def intercept_rtcp(
+    sender: RTCRtpSender, handler: Callable[[AnyRtcpPacket, RtcpHandler], Awaitable[None]]
+) -> None:
+    """Hand every RTCP packet routed to ``sender`` to ``handler(packet, original)``, where
+    ``original`` is the handler that was in place (aiortc's, or an earlier interception)."""
+    original: RtcpHandler = sender._handle_rtcp_packet
+
+    async def handle_rtcp(packet: AnyRtcpPacket) -> None:
+        await handler(packet, original)
+
+    sender._handle_rtcp_packet = handle_rtcp  # type: ignore[method-assign]
+
+
+def send_pli(receiver: RTCRtpReceiver, media_ssrc: int) -> Coroutine[Any, Any, None]:
+    """A picture loss indication for ``media_ssrc`` from ``receiver`` (a coroutine to await or
+    schedule; it sends nothing before the receiver has its RTCP SSRC)."""
+    return receiver._send_rtcp_pli(media_ssrc)
+
+
+def set_sender_encoder(sender: RTCRtpSender, encoder: Encoder) -> None:
+    """Make ``sender`` encode with ``encoder``; call before it sends its first frame."""
+    attribute = "_RTCRtpSender__encoder"
+    if not hasattr(sender, attribute):
+        raise RuntimeError("this aiortc version keeps its encoder elsewhere; update the hook")
+    setattr(sender, attribute, encoder)
+
+
+def vp8_packetize(data: bytes, picture_id: int) -> list[bytes]:
+    """One encoded VP8 frame as RTP payloads (payload descriptor with ``picture_id``)."""
+    payloads: list[bytes] = Vp8Encoder._packetize(data, picture_id)
+    return payloads
+
+
+# --- aioice -----------------------------------------------------------------------------------
+
+_aioice_host_addresses: list[HostAddressLookup] = []  # aioice's own lookup, once replaced
+
+
+def set_host_addresses(lookup: HostAddressLookup | None) -> None:
+    """Make ICE in this whole process gather host candidates on what ``lookup`` returns; None
+    restores aioice's own choice. aioice has no per-connection setting."""
+    if not _aioice_host_addresses:
+        _aioice_host_addresses.append(aioice.ice.get_host_addresses)
+    aioice.ice.get_host_addresses = lookup if lookup is not None else _aioice_host_addresses[0]
+
+
+# --- aiohttp, sounddevice ---------------------------------------------------------------------
+
+
+def listening_sockets(site: web.BaseSite) -> list[socket.socket]:
+    """The sockets a started aiohttp site listens on (empty before it started)."""
+    server = site._server
+    return list(getattr(server, "sockets", None) or [])
+
+
+def restart_portaudio(sd: ModuleType) -> None:
+    """Terminate and initialise PortAudio again, so that it lists devices anew. ``sd`` is the
+    sounddevice module; its errors (``OSError``, ``sd.PortAudioError``) pass through."""
+    sd._terminate()
+    sd._initialize()
+
+
+# --- asyncio ----------------------------------------------------------------------------------
+
+
+class _BatchReadingDatagramTransport(selector_events._SelectorDatagramTransport):  # type: ignore[name-defined,misc]
+    def __init__(self, max_datagrams: int, *args: Any) -> None:
+        self._runde_max_datagrams = max_datagrams
+        super().__init__(*args)
+
+    def _read_ready(self) -> None:
+        # asyncio's own _read_ready, repeated until the socket has nothing more.
+        for _ in range(self._runde_max_datagrams):
+            if self._conn_lost:
+                return
+            try:
+                data, addr = self._sock.recvfrom(self.max_size)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                self._protocol.error_received(exc)
+                return
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                self._fatal_error(exc, "Fatal read error on datagram transport")
+                return
+            self._protocol.datagram_received(data, addr)
+
+
+class BatchReadingDatagrams:
+    """Mixin for a selector event loop class: when a datagram socket wakes the loop, its
+    transport reads up to ``max_datagrams_per_wakeup`` datagrams (asyncio reads one)."""
+
+    max_datagrams_per_wakeup = 1
+
+    def _make_datagram_transport(
+        self,
+        sock: socket.socket,
+        protocol: asyncio.DatagramProtocol,
+        address: Any = None,
+        waiter: asyncio.Future[None] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> asyncio.DatagramTransport:
+        transport: asyncio.DatagramTransport = _BatchReadingDatagramTransport(
+            self.max_datagrams_per_wakeup, self, sock, protocol, address, waiter, extra
+        )
+        return transport
+
+
+# --- the check --------------------------------------------------------------------------------
+
+
+def missing_attributes() -> list[str]:
+    """``module.Class.attribute`` for each entry of :data:`REQUIRED` the installed libraries
+    lack; empty when the shim fits them. Makes a few objects to look at (an unconnected
+    RTCPeerConnection, an aioice connection, a UDP socket on 127.0.0.1 in a thread)."""
+    specimens: dict[str, object] | None = None
+    missing: list[str] = []
+    for owner_path, attribute in REQUIRED:
+        try:
+            owner = _resolve(owner_path)
+        except (ImportError, OSError):
+            if owner_path.split(".")[0] in OPTIONAL_MODULES:
+                continue
+            missing.append(f"{owner_path}.{attribute}")
+            continue
+        except AttributeError:
+            missing.append(f"{owner_path}.{attribute}")
+            continue
+        if hasattr(owner, attribute):
+            continue
+        if isinstance(owner, type):
+            if specimens is None:
+                specimens = _specimens()
+            specimen = specimens.get(owner_path)
+            if specimen is not None and hasattr(specimen, attribute):
+                continue
+        missing.append(f"{owner_path}.{attribute}")
+    return missing
+
+
+def _resolve(path: str) -> object:
+    """A module, or an attribute of one, from a dotted path."""
+    parts = path.split(".")
+    for split in range(len(parts), 0, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:split]))
+        except ModuleNotFoundError:
+            if split == 1:
+                raise
+            continue
+        for name in parts[split:]:
+            found = getattr(found, name)
+        return found
+    raise ImportError(path)  # not reached: split == 1 either returns or raises
+
+
+def _specimens() -> dict[str, object]:
+    """Fresh objects of the classes whose attributes are set in ``__init__``.
+
+    Made on a loop of their own in a thread of their own: aiortc's sender takes the current
+    loop when it is made, and a loop may already be running in the caller's thread.
+    """
+    loop = asyncio.SelectorEventLoop()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+            return executor.submit(loop.run_until_complete, _make_specimens()).result()
+    finally:
+        loop.close()
+
+
+async def _make_specimens() -> dict[str, object]:
+    from aiortc import RTCPeerConnection
+
+    found: dict[str, object] = {}
+    pc = RTCPeerConnection()
+    transceiver = pc.addTransceiver("video")
+    dtls = transceiver.sender.transport
+    found["aiortc.rtcrtptransceiver.RTCRtpTransceiver"] = transceiver
+    found["aiortc.rtcrtpsender.RTCRtpSender"] = transceiver.sender
+    found["aiortc.rtcrtpreceiver.RTCRtpReceiver"] = transceiver.receiver
+    found["aiortc.rtcdtlstransport.RTCDtlsTransport"] = dtls
+    found["aiortc.rtcicetransport.RTCIceTransport"] = dtls.transport
+    found["aioice.ice.Connection"] = aioice.ice.Connection(ice_controlling=True)
+    candidate = aioice.Candidate("1", 1, "udp", 1, "127.0.0.1", 9, "host")
+    found["aioice.ice.CandidatePair"] = aioice.ice.CandidatePair(None, candidate)  # type: ignore[arg-type]
+    loop = asyncio.get_running_loop()
+    transport, _ = await loop.create_datagram_endpoint(
+        asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
+    )
+    found["asyncio.selector_events._SelectorDatagramTransport"] = transport
+    transport.close()
+    await pc.close()
+    await asyncio.sleep(0)  # the transport closes its socket
+    return found
