@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
-import signal
 import sys
 import time
 from collections.abc import Coroutine, Sequence
@@ -13,67 +11,103 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from client import __version__
+from client.exit_codes import EXIT_JOIN_FAILED, EXIT_OK, EXIT_POLICY, EXIT_USAGE
 from client.protocol.link import LinkError, LinkForm, parse_link
 
 # Media and WebRTC load lazily: a second start that only hands its link to the running app
 # must not pay for importing them.
 if TYPE_CHECKING:
-    import asyncio
-
     from PySide6.QtCore import QLockFile
 
-    from client.headless import ParticipantStats
     from client.instance.location import InstanceLocation
-    from client.media.sources import OpenedSource
     from client.netconfig import NetworkSettings
     from client.policy import Policy
 
 logger = logging.getLogger("runde")
 
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_JOIN_FAILED = 3
-EXIT_SOURCE_FAILED = 4
-EXIT_CONNECTION_LOST = 5
-EXIT_POLICY = 6  # refused by the administrator policy, or the policy cannot be read
 
+def _add_shared_options(parser: argparse.ArgumentParser, top_level: bool) -> None:
+    """Options every form of ``runde`` takes, declared once.
 
-def _add_network_options(parser: argparse.ArgumentParser) -> None:
+    Given before or after the sub-command, they mean the same: a sub-command's parser only
+    sets what was given to it (SUPPRESS), so ``runde --bind A host`` keeps ``A``.
+    """
+
+    def default(value: object) -> object:
+        return value if top_level else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--log-level",
+        default=default("warning"),
+        choices=["debug", "info", "warning", "error"],
+    )
     parser.add_argument(
         "--bind",
         action="append",
-        default=[],
+        default=default([]),
         metavar="ADDR",
         help="gather ICE candidates only on this address (repeatable; 127.0.0.1 for loopback)",
     )
     parser.add_argument(
         "--ice-server",
         action="append",
-        default=[],
+        default=default([]),
         metavar="URL",
         help="STUN or TURN server (stun:, turn:, turns:); none by default",
     )
-    parser.add_argument("--turn-user", metavar="NAME", help="user name for the TURN servers")
+    parser.add_argument(
+        "--turn-user", default=default(None), metavar="NAME", help="user name for TURN servers"
+    )
     parser.add_argument(
         "--turn-password-env",
+        default=default(None),
         metavar="VAR",
         help="environment variable holding the TURN password (never on the command line)",
     )
+
+
+class _Append(argparse.Action):
+    """Collects chat, hand and reaction options into one list, in command-line order."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        from client.headless.run import Chat, RaiseHand, React
+        from client.protocol.modules import Reaction
+
+        actions = list(getattr(namespace, self.dest, None) or [])
+        text = values if isinstance(values, str) else ""
+        if option_string == "--chat":
+            actions.append(Chat(text))
+        elif option_string == "--chat-to":
+            name, separator, message = text.partition("=")
+            if not separator or not name or not message:
+                parser.error("--chat-to needs NAME=TEXT")
+            actions.append(Chat(message, to_name=name))
+        elif option_string == "--raise-hand":
+            actions.append(RaiseHand())
+        else:
+            try:
+                actions.append(React(Reaction(text)))
+            except ValueError:
+                parser.error(f"--react takes one of: {', '.join(r.value for r in Reaction)}")
+        setattr(namespace, self.dest, actions)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runde", description="Runde meetings")
     parser.add_argument("--version", action="version", version=f"runde {__version__}")
     parser.add_argument(
-        "--log-level", default="warning", choices=["debug", "info", "warning", "error"]
-    )
-    parser.add_argument(
         "--no-prejoin", action="store_true", help="with --link: join without the pre-join view"
     )
     parser.add_argument(
         "--link", metavar="LINK", help="open this meeting link in the app (must come last)"
     )
-    _add_network_options(parser)
+    _add_shared_options(parser, top_level=True)
     parser.add_argument(
         "--listen",
         default="0.0.0.0",
@@ -103,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let several participants share their screen at once (default: one at a time)",
     )
-    _add_network_options(host)
+    _add_shared_options(host, top_level=False)
 
     join = commands.add_parser("join", help="join a meeting by its link")
     join.add_argument("link", help="the meeting link (https://… or runde://…)")
@@ -162,7 +196,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="on exit, save the last received shared-screen picture here as PNG",
     )
-    _add_network_options(join)
+    join.add_argument(
+        "--chat",
+        action=_Append,
+        dest="actions",
+        metavar="TEXT",
+        help="send TEXT to everyone once joined (repeatable; sent in order)",
+    )
+    join.add_argument(
+        "--chat-to",
+        action=_Append,
+        dest="actions",
+        metavar="NAME=TEXT",
+        help="send TEXT privately to the participant called NAME",
+    )
+    join.add_argument(
+        "--raise-hand", action=_Append, nargs=0, dest="actions", help="raise the hand once joined"
+    )
+    join.add_argument(
+        "--react",
+        action=_Append,
+        dest="actions",
+        metavar="REACTION",
+        help="send a reaction: thumbs_up, thumbs_down, heart, joy, smiling_face_with_tear, "
+        "open_mouth, tada, clap",
+    )
+    join.set_defaults(actions=[])
+    _add_shared_options(join, top_level=False)
     return parser
 
 
@@ -198,20 +258,11 @@ def _fail(code: int, text: str) -> int:
     return code
 
 
-def _install_stop_signals(stop: asyncio.Event) -> None:
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        # Windows has no loop signal handlers: Ctrl+C raises KeyboardInterrupt instead.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
-
-
 async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
     import asyncio
 
     from client.headless import run_host
+    from client.headless.run import install_stop_signals
     from client.sfu.server import ServerSettings
 
     listen = args.listen or (network.bind_addresses[0] if network.bind_addresses else "0.0.0.0")
@@ -223,7 +274,7 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
         allow_multiple_presenters=args.allow_multiple_presenters,
     )
     stop = asyncio.Event()
-    _install_stop_signals(stop)
+    install_stop_signals(stop)
     try:
         await run_host(settings, LinkForm(args.link_form), stop, sys.stdout)
     except OSError as exc:
@@ -234,17 +285,8 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
 async def _join(
     args: argparse.Namespace, network: NetworkSettings, started_at: float, policy: Policy
 ) -> int:
-    import asyncio
-
-    from client.call.backend import JoinError, PublishError
-    from client.headless import (
-        HeadlessParticipant,
-        ShareSettings,
-        save_screen_snapshot,
-        write_stats,
-    )
-    from client.media.screen import ScreenCaptureError
-    from client.media.sources import SourceError, open_audio_source, open_video_source
+    from client.headless import ShareSettings
+    from client.headless.run import JoinOptions, join_headless
 
     try:
         link = parse_link(args.link)
@@ -255,69 +297,20 @@ async def _join(
     )
     if refusal is not None:
         return _fail(EXIT_POLICY, refusal)
-    sources: list[OpenedSource] = []
-    try:
-        for source in (open_audio_source(args.audio), open_video_source(args.video)):
-            if source is not None:
-                sources.append(source)
-    except SourceError as exc:
-        for opened in sources:
-            opened.stop()
-        return _fail(EXIT_SOURCE_FAILED, str(exc))
-    share = ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None
-    participant = HeadlessParticipant(
-        link, args.name, network, sources, started_at, video_codec=args.video_codec, share=share
+    options = JoinOptions(
+        link=link,
+        name=args.name,
+        video=args.video,
+        audio=args.audio,
+        video_codec=args.video_codec,
+        duration=args.duration,
+        stats_json=args.stats_json,
+        stats_every=args.stats_every,
+        share=ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None,
+        screen_snapshot=args.screen_snapshot,
+        actions=tuple(args.actions),
     )
-    stop = asyncio.Event()
-    _install_stop_signals(stop)
-    try:
-        await participant.join()
-    except JoinError as exc:
-        for opened in sources:
-            opened.stop()
-        return _fail(EXIT_JOIN_FAILED, f"could not join the meeting: {exc}")
-    except (ScreenCaptureError, PublishError) as exc:
-        await participant.leave()
-        return _fail(EXIT_SOURCE_FAILED, f"cannot share the screen: {exc}")
-    except ConnectionError as exc:
-        await participant.leave()
-        return _fail(EXIT_CONNECTION_LOST, f"lost the connection while joining: {exc}")
-    waiters: list[asyncio.Future[object]] = [
-        asyncio.ensure_future(stop.wait()),
-        asyncio.ensure_future(participant.ended.wait()),
-    ]
-    if args.stats_json is not None and args.stats_every:
-        waiters.append(
-            asyncio.ensure_future(
-                _write_periodically(args.stats_json, participant.stats, args.stats_every)
-            )
-        )
-    await asyncio.wait(waiters, timeout=args.duration, return_when=asyncio.FIRST_COMPLETED)
-    for waiter in waiters:
-        waiter.cancel()
-    await participant.leave()
-    if args.stats_json is not None:
-        write_stats(args.stats_json, participant.stats)
-    if args.screen_snapshot is not None and participant.screen_snapshot is not None:
-        save_screen_snapshot(args.screen_snapshot, participant.screen_snapshot)
-    if participant.screen_error is not None:
-        print(f"runde: {participant.screen_error}", file=sys.stderr)
-    end = participant.end
-    if end is not None:
-        print(f"runde: {end.reason}", file=sys.stderr)
-        if end.connection_lost:
-            return EXIT_CONNECTION_LOST
-    return EXIT_OK
-
-
-async def _write_periodically(path: Path, stats: ParticipantStats, every: float) -> None:
-    import asyncio
-
-    from client.headless import write_stats
-
-    while True:
-        await asyncio.sleep(every)
-        write_stats(path, stats)
+    return await join_headless(options, network, started_at)
 
 
 def check_link_argument(argv: Sequence[str]) -> str | None:

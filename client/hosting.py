@@ -6,7 +6,7 @@ import logging
 
 from client.call.media_thread import MediaThread, run_on
 from client.netconfig import NetworkSettings
-from client.sfu.room import Room
+from client.sfu.room import HostedRoom
 from client.sfu.server import ServerSettings, SfuServer
 
 logger = logging.getLogger("runde.hosting")
@@ -27,7 +27,7 @@ class EmbeddedHost:
     ) -> None:
         self._settings = ServerSettings(listen_host=listen_host, network=network)
         self._server: SfuServer | None = None
-        self._room: Room | None = None
+        self._room: HostedRoom | None = None
         self._thread = media_thread
 
     async def start(self) -> str:
@@ -51,7 +51,7 @@ class EmbeddedHost:
     def allow_multiple_presenters(self, allowed: bool) -> None:
         """The host's choice: several people may share their screen at once in this meeting."""
         if self._room is not None:
-            self._room.allow_multiple_presenters = allowed
+            self._room.media.allow_multiple_presenters = allowed
 
     async def _end(self) -> None:
         if self._server is not None and self._room is not None:

@@ -14,6 +14,7 @@ from aiortc import MediaStreamTrack
 
 from client.call.events import MeetingEvent
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+from client.protocol.modules import Module, Reaction
 
 EventSink = Callable[[MeetingEvent], None]
 
@@ -29,18 +30,30 @@ class PublishError(Exception):
     """
 
 
+class ModuleUnavailable(Exception):
+    """The meeting's server does not offer this module (chat, hands, reactions)."""
+
+
 @dataclass(frozen=True)
 class JoinResult:
     participant_id: str
     participants: list[ParticipantInfo]
+    modules: frozenset[Module] = frozenset()
+    # Join again with this after a lost connection to keep our place (None: not offered).
+    resume_token: str | None = None
 
 
 class MeetingBackend(ABC):
     """Connects to one meeting and carries this participant's media to and from it."""
 
     @abstractmethod
-    async def join(self, display_name: str, media: MediaState) -> JoinResult:
-        """Connect and enter the meeting; raises :class:`JoinError`."""
+    async def join(
+        self, display_name: str, media: MediaState, resume_token: str | None = None
+    ) -> JoinResult:
+        """Connect and enter the meeting; raises :class:`JoinError`.
+
+        With the ``resume_token`` of an earlier join, the meeting keeps our place.
+        """
 
     @abstractmethod
     async def publish(
@@ -62,3 +75,15 @@ class MeetingBackend(ABC):
     @abstractmethod
     async def leave(self) -> None:
         """Leave the meeting and release every connection; safe to call twice."""
+
+    # The meeting modules; a server without them leaves these as they are.
+
+    async def send_chat(self, text: str, to: str | None) -> None:
+        """Send a chat message to the room, or privately to participant ``to``."""
+        raise ModuleUnavailable("this meeting's server offers no chat")
+
+    async def set_hand(self, raised: bool) -> None:
+        raise ModuleUnavailable("this meeting's server offers no raised hands")
+
+    async def react(self, reaction: Reaction) -> None:
+        raise ModuleUnavailable("this meeting's server offers no reactions")

@@ -1,12 +1,54 @@
-"""What a meeting backend reports to its session, as plain immutable objects."""
+"""What happens in a meeting, as plain immutable objects: the one vocabulary of the client.
+
+A backend reports these to the meeting core (:mod:`client.call.session`), the core passes
+them on to its listeners (the window's controller, the headless participant), adding
+:class:`StateChanged`. Handlers dispatch with ``match`` and ``assert_never``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from aiortc import MediaStreamTrack
 
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+from client.protocol.modules import Reaction
+
+
+class SessionState(StrEnum):
+    IDLE = "idle"
+    JOINING = "joining"
+    JOINED = "joined"
+    RECONNECTING = "reconnecting"
+    ENDED = "ended"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ChatEntry:
+    """One chat message; ``to_id`` is None for a message to the whole room."""
+
+    id: int
+    sender_id: str
+    sender_name: str
+    text: str
+    sent_at: datetime
+    to_id: str | None = None
+    to_name: str | None = None
+
+    @property
+    def private(self) -> bool:
+        return self.to_id is not None
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """The core's connection state; ``reason`` is a sentence for the user (may be empty)."""
+
+    state: SessionState
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -40,6 +82,34 @@ class RemoteStreamEnded:
 
 
 @dataclass(frozen=True)
+class ChatReceived:
+    """A message arrived; ``history`` marks one that was said before we (re)joined."""
+
+    entry: ChatEntry
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class HandsChanged:
+    """The raised hands, in the order they went up."""
+
+    queue: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReactionReceived:
+    participant_id: str
+    reaction: Reaction
+
+
+@dataclass(frozen=True)
+class ScreenShareStopped:
+    """Our screen share ended without being asked to (the connection was lost)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class ServerError:
     """The server refused a request; the meeting goes on."""
 
@@ -56,11 +126,16 @@ class MeetingEnded:
 
 
 MeetingEvent = (
-    ParticipantJoined
+    StateChanged
+    | ParticipantJoined
     | ParticipantLeft
     | MediaStateChanged
     | RemoteTrackAdded
     | RemoteStreamEnded
+    | ChatReceived
+    | HandsChanged
+    | ReactionReceived
+    | ScreenShareStopped
     | ServerError
     | MeetingEnded
 )

@@ -343,7 +343,9 @@ class JanusBackend(MeetingBackend):
 
     # ---- MeetingBackend ----------------------------------------------------------------
 
-    async def join(self, display_name: str, media: MediaState) -> JoinResult:
+    async def join(
+        self, display_name: str, media: MediaState, resume_token: str | None = None
+    ) -> JoinResult:
         connection = await JanusConnection.open(self._url)
         try:
             joined = await self._join_room(connection, display_name)

@@ -1,47 +1,93 @@
-"""A meeting as the user sees it: state, participants, our own mute state.
+"""The meeting core: one object per meeting that owns its state, Qt-free.
 
-The session is the one object the desktop UI and the headless participant both drive; it
-knows nothing about which media server carries the meeting.
+It keeps who is in the meeting (media state, raised hands), the conversation, our own
+media state and the connection, and reconnects when the connection drops. The desktop
+window's controller and the headless participant both drive it and listen to it; it runs on
+the loop that carries media and knows nothing about which media server hosts the meeting.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
+from typing import assert_never
 
 from aiortc import MediaStreamTrack
 
 from client.call import events
-from client.call.backend import EventSink, JoinError, MeetingBackend, PublishError
-from client.protocol.messages import MediaSessionType, MediaState
+from client.call.backend import (
+    EventSink,
+    JoinError,
+    MeetingBackend,
+    PublishError,
+)
+from client.call.events import ChatEntry, SessionState
+from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+from client.protocol.modules import MAX_CHAT_CHARACTERS, Module, Reaction
 
-logger = logging.getLogger("runde.call.session")
+logger = logging.getLogger(__name__)
 
 BackendFactory = Callable[[EventSink], MeetingBackend]
 Listener = Callable[[events.MeetingEvent], None]
 
+# After a lost connection: this many attempts, waiting 1 s, 2 s, 3 s … before each.
+RECONNECT_ATTEMPTS = 4
 
-class SessionState(StrEnum):
-    IDLE = "idle"
-    JOINING = "joining"
-    JOINED = "joined"
-    ENDED = "ended"
-    FAILED = "failed"
+
+class ChatError(ValueError):
+    """A chat message that cannot be sent; the text names the problem."""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone else in the meeting, as last heard."""
+
+    id: str
+    display_name: str
+    media: MediaState
+    hand_raised: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingSnapshot:
+    """The whole meeting at one moment; safe to hand to another thread."""
+
+    state: SessionState
+    participant_id: str | None
+    participants: tuple[Participant, ...]
+    chat: tuple[ChatEntry, ...]
+    hands: tuple[str, ...]
+    media: MediaState
+    modules: frozenset[Module]
+    sharing_screen: bool
+    end_reason: str | None
 
 
 @dataclass
 class RemoteParticipant:
+    """The core's own record of someone else (mutable, never leaves the media loop)."""
+
     id: str
     display_name: str
     media: MediaState
     tracks: dict[tuple[MediaSessionType, str], MediaStreamTrack] = field(default_factory=dict)
 
+    def view(self, hands: Sequence[str]) -> Participant:
+        return Participant(self.id, self.display_name, self.media, self.id in hands)
+
 
 class MeetingSession:
-    def __init__(self, backend_factory: BackendFactory) -> None:
-        self._backend = backend_factory(self._on_event)
+    """Join, talk, share, chat; every change is reported to the listeners as an event."""
+
+    def __init__(
+        self, backend_factory: BackendFactory, reconnect_attempts: int = RECONNECT_ATTEMPTS
+    ) -> None:
+        self._backend_factory = backend_factory
+        self._reconnect_attempts = reconnect_attempts
+        self._backend = self._new_backend()
         self._listeners: list[Listener] = []
         self.state = SessionState.IDLE
         self.participant_id: str | None = None
@@ -49,9 +95,42 @@ class MeetingSession:
         self.media = MediaState(audio=True, video=True)
         self.end_reason: str | None = None
         self.screen_track: MediaStreamTrack | None = None
+        self.chat: list[ChatEntry] = []
+        self._chat_ids: set[int] = set()
+        self.hands: tuple[str, ...] = ()
+        self.modules: frozenset[Module] = frozenset()
+        self._display_name = ""
+        self._tracks: list[MediaStreamTrack] = []
+        self._resume_token: str | None = None
+        self._reconnecting: asyncio.Task[None] | None = None
+
+    # ---- listening --------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def snapshot(self) -> MeetingSnapshot:
+        return MeetingSnapshot(
+            state=self.state,
+            participant_id=self.participant_id,
+            participants=tuple(p.view(self.hands) for p in self.participants.values()),
+            chat=tuple(self.chat),
+            hands=self.hands,
+            media=self.media,
+            modules=self.modules,
+            sharing_screen=self.screen_track is not None,
+            end_reason=self.end_reason,
+        )
+
+    def _publish(self, event: events.MeetingEvent) -> None:
+        for listener in list(self._listeners):
+            listener(event)
+
+    def _set_state(self, state: SessionState, reason: str = "") -> None:
+        self.state = state
+        self._publish(events.StateChanged(state, reason))
+
+    # ---- commands -----------------------------------------------------------------------
 
     async def join(
         self,
@@ -64,19 +143,31 @@ class MeetingSession:
             audio=any(t.kind == "audio" for t in tracks),
             video=any(t.kind == "video" for t in tracks),
         )
-        self.state = SessionState.JOINING
+        self._display_name = display_name
+        self._tracks = list(tracks)
+        self._set_state(SessionState.JOINING)
         try:
-            result = await self._backend.join(display_name, self.media)
+            await self._enter()
         except JoinError as exc:
-            self.state = SessionState.FAILED
             self.end_reason = str(exc)
+            self._set_state(SessionState.FAILED, str(exc))
             raise
+
+    async def _enter(self) -> None:
+        """Join with the current backend, list who is there, publish our tracks."""
+        result = await self._backend.join(self._display_name, self.media, self._resume_token)
         self.participant_id = result.participant_id
+        self.modules = result.modules
+        self._resume_token = result.resume_token
+        self._set_state(SessionState.JOINED)
         for info in result.participants:
-            self.participants[info.id] = RemoteParticipant(info.id, info.display_name, info.media)
-        self.state = SessionState.JOINED
-        if tracks:
-            await self._backend.publish(MediaSessionType.VIDEO, tracks)
+            self._add_participant(info)
+        if self._tracks:
+            await self._backend.publish(MediaSessionType.VIDEO, self._tracks)
+
+    def _add_participant(self, info: ParticipantInfo) -> None:
+        self.participants[info.id] = RemoteParticipant(info.id, info.display_name, info.media)
+        self._publish(events.ParticipantJoined(info))
 
     async def share_screen(self, track: MediaStreamTrack) -> None:
         """Send ``track`` as our shared screen, next to the camera.
@@ -103,47 +194,138 @@ class MeetingSession:
         track, self.screen_track = self.screen_track, None
         if track is None:
             return
-        await self._backend.unpublish(MediaSessionType.SCREEN)
         track.stop()
+        if self.state is SessionState.JOINED:
+            await self._backend.unpublish(MediaSessionType.SCREEN)
         logger.info("stopped sharing the screen")
 
     async def set_media(self, audio: bool, video: bool) -> None:
         self.media = MediaState(audio=audio, video=video)
-        await self._backend.set_media_state(self.media)
+        if self.state is SessionState.JOINED:
+            await self._backend.set_media_state(self.media)
+
+    async def send_chat(self, text: str, to: str | None = None) -> None:
+        """Send ``text`` to the room, or privately to participant ``to``.
+
+        Raises :class:`ChatError` naming the problem; the host's own refusals (too many
+        messages at once) arrive as :class:`~client.call.events.ServerError`.
+        """
+        if self.state is not SessionState.JOINED:
+            raise ChatError("the message was not sent: you are not connected to the meeting")
+        if not text.strip():
+            raise ChatError("the message is empty")
+        if len(text) > MAX_CHAT_CHARACTERS:
+            raise ChatError(
+                f"the message has {len(text):,} characters; at most "
+                f"{MAX_CHAT_CHARACTERS:,} can be sent"
+            )
+        if to is not None and to not in self.participants:
+            raise ChatError("the person you are writing to is no longer in the meeting")
+        await self._backend.send_chat(text, to)
+
+    async def set_hand(self, raised: bool) -> None:
+        if self.state is SessionState.JOINED:
+            await self._backend.set_hand(raised)
+
+    async def react(self, reaction: Reaction) -> None:
+        if self.state is SessionState.JOINED:
+            await self._backend.react(reaction)
 
     async def leave(self) -> None:
+        reconnecting, self._reconnecting = self._reconnecting, None
+        if reconnecting is not None:
+            reconnecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reconnecting
         await self._backend.leave()
         if self.screen_track is not None:
             self.screen_track.stop()
             self.screen_track = None
         if self.state is not SessionState.FAILED:
-            self.state = SessionState.ENDED
             self.end_reason = self.end_reason or "you left the meeting"
+            self._set_state(SessionState.ENDED, self.end_reason)
+
+    # ---- the backend's reports ------------------------------------------------------------
+
+    def _new_backend(self) -> MeetingBackend:
+        backend: MeetingBackend | None = None
+
+        def sink(event: events.MeetingEvent) -> None:
+            # A replaced backend may still report while it closes: that is not this meeting.
+            if backend is self._backend:
+                self._on_event(event)
+
+        backend = self._backend_factory(sink)
+        return backend
 
     def _on_event(self, event: events.MeetingEvent) -> None:
-        if isinstance(event, events.ParticipantJoined):
-            info = event.participant
-            self.participants[info.id] = RemoteParticipant(info.id, info.display_name, info.media)
-        elif isinstance(event, events.ParticipantLeft):
-            self.participants.pop(event.participant_id, None)
-        elif isinstance(event, events.MediaStateChanged):
-            remote = self.participants.get(event.participant_id)
-            if remote is not None:
-                remote.media = event.media
-        elif isinstance(event, events.RemoteTrackAdded):
-            remote = self.participants.get(event.participant_id)
-            if remote is not None:
-                remote.tracks[(event.session_type, event.track.kind)] = event.track
-        elif isinstance(event, events.RemoteStreamEnded):
-            remote = self.participants.get(event.participant_id)
-            if remote is not None:
-                remote.tracks = {
-                    key: track
-                    for key, track in remote.tracks.items()
-                    if key[0] is not event.session_type
-                }
-        elif isinstance(event, events.MeetingEnded):
-            self.state = SessionState.ENDED
-            self.end_reason = event.reason
-        for listener in list(self._listeners):
-            listener(event)
+        match event:
+            case events.ParticipantJoined(participant=info):
+                self.participants[info.id] = RemoteParticipant(
+                    info.id, info.display_name, info.media
+                )
+            case events.ParticipantLeft(participant_id=gone):
+                self.participants.pop(gone, None)
+            case events.MediaStateChanged(participant_id=who, media=media):
+                remote = self.participants.get(who)
+                if remote is not None:
+                    remote.media = media
+            case events.RemoteTrackAdded(participant_id=who, session_type=kind, track=track):
+                remote = self.participants.get(who)
+                if remote is not None:
+                    remote.tracks[(kind, track.kind)] = track
+            case events.RemoteStreamEnded(participant_id=who, session_type=kind):
+                remote = self.participants.get(who)
+                if remote is not None:
+                    remote.tracks = {k: t for k, t in remote.tracks.items() if k[0] is not kind}
+            case events.ChatReceived(entry=entry):
+                if entry.id in self._chat_ids:
+                    return  # history again after a reconnect: already shown
+                self._chat_ids.add(entry.id)
+                self.chat.append(entry)
+            case events.HandsChanged(queue=queue):
+                self.hands = queue
+            case events.MeetingEnded(connection_lost=True) if self._reconnect_attempts > 0:
+                if self._reconnecting is None or self._reconnecting.done():
+                    self._reconnecting = asyncio.ensure_future(self._reconnect(event))
+                return
+            case events.MeetingEnded(reason=reason):
+                self.end_reason = reason
+                self.state = SessionState.ENDED
+            case (
+                events.ReactionReceived()
+                | events.ServerError()
+                | events.StateChanged()
+                | events.ScreenShareStopped()
+            ):
+                pass
+            case _:
+                assert_never(event)
+        self._publish(event)
+
+    async def _reconnect(self, lost: events.MeetingEnded) -> None:
+        """Join again with a new connection, keeping our place, devices and conversation."""
+        self._set_state(SessionState.RECONNECTING, lost.reason)
+        for participant_id in list(self.participants):
+            self.participants.pop(participant_id)
+            self._publish(events.ParticipantLeft(participant_id, "disconnected"))
+        if self.screen_track is not None:
+            self.screen_track.stop()
+            self.screen_track = None
+            self._publish(events.ScreenShareStopped(lost.reason))
+        for attempt in range(self._reconnect_attempts):
+            await asyncio.sleep(1.0 + attempt)
+            old, self._backend = self._backend, self._new_backend()
+            await old.leave()
+            try:
+                await self._enter()
+            except (JoinError, ConnectionError, TimeoutError) as exc:
+                logger.info("reconnect attempt %d failed: %s", attempt + 1, exc)
+                continue
+            logger.info("reconnected after attempt %d", attempt + 1)
+            self._reconnecting = None
+            return
+        self._reconnecting = None
+        self.end_reason = lost.reason
+        self.state = SessionState.ENDED
+        self._publish(replace(lost, reason=f"{lost.reason}; reconnecting did not succeed"))

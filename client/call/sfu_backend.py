@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from typing import assert_never
 
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
@@ -18,6 +19,7 @@ from client.netconfig import NetworkSettings
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import MeetingLink
 from client.protocol.messages import (
+    ClientMessage,
     CoreNotice,
     CoreRequest,
     Error,
@@ -41,8 +43,25 @@ from client.protocol.messages import (
     Unpublish,
     UpdateMediaState,
 )
+from client.protocol.modules import (
+    ChatHistory,
+    ChatMessage,
+    ChatNotice,
+    ChatRequest,
+    HandsChanged,
+    HandsNotice,
+    HandsRequest,
+    LowerHand,
+    RaiseHand,
+    React,
+    Reacted,
+    Reaction,
+    ReactionNotice,
+    ReactionRequest,
+    SendMessage,
+)
 
-logger = logging.getLogger("runde.call.sfu")
+logger = logging.getLogger(__name__)
 
 _ENDED_REASONS = {
     "host_ended": "the host ended the meeting",
@@ -78,7 +97,9 @@ class SfuBackend(MeetingBackend):
         """True while the signaling connection to the meeting host is open."""
         return self._signaling is not None and not self._signaling.closed
 
-    async def join(self, display_name: str, media: MediaState) -> JoinResult:
+    async def join(
+        self, display_name: str, media: MediaState, resume_token: str | None = None
+    ) -> JoinResult:
         signaling = await SignalingClient.connect(self._link, proxy=self._network.signaling_proxy)
         try:
             await signaling.send(
@@ -91,6 +112,7 @@ class SfuBackend(MeetingBackend):
                         secret=self._link.secret,  # type: ignore[arg-type]
                         display_name=display_name,
                         media=media,
+                        resume_token=resume_token,  # type: ignore[arg-type]
                     ),
                 )
             )
@@ -116,7 +138,12 @@ class SfuBackend(MeetingBackend):
         self._signaling = signaling
         self._reader = asyncio.ensure_future(self._read_loop())
         logger.info("joined %s as %s", self._link.redacted(), payload.participant_id)
-        return JoinResult(payload.participant_id, payload.participants)
+        return JoinResult(
+            payload.participant_id,
+            payload.participants,
+            frozenset(payload.modules),
+            payload.resume_token.get_secret_value(),
+        )
 
     async def publish(
         self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
@@ -170,6 +197,22 @@ class SfuBackend(MeetingBackend):
     async def set_media_state(self, media: MediaState) -> None:
         await self._send_media(UpdateMediaState(action="update_media_state", media=media))
 
+    async def send_chat(self, text: str, to: str | None) -> None:
+        await self._send(
+            ChatRequest(
+                namespace="chat", payload=SendMessage(action="send_message", text=text, to=to)
+            )
+        )
+
+    async def set_hand(self, raised: bool) -> None:
+        payload = RaiseHand(action="raise_hand") if raised else LowerHand(action="lower_hand")
+        await self._send(HandsRequest(namespace="raise_hands", payload=payload))
+
+    async def react(self, reaction: Reaction) -> None:
+        await self._send(
+            ReactionRequest(namespace="reaction", payload=React(action="react", reaction=reaction))
+        )
+
     async def leave(self) -> None:
         if self._left:
             await self._close_once()
@@ -197,11 +240,14 @@ class SfuBackend(MeetingBackend):
             await self._signaling.close()
 
     async def _send_media(self, payload: object, transaction_id: str | None = None) -> None:
-        if self._signaling is None:
-            raise ConnectionError("not connected to the meeting")
-        await self._signaling.send(
+        await self._send(
             MediaRequest(namespace="media", transaction_id=transaction_id, payload=payload)  # type: ignore[arg-type]
         )
+
+    async def _send(self, request: ClientMessage) -> None:
+        if self._signaling is None:
+            raise ConnectionError("not connected to the meeting")
+        await self._signaling.send(request)
 
     async def _read_loop(self) -> None:
         assert self._signaling is not None
@@ -227,35 +273,65 @@ class SfuBackend(MeetingBackend):
 
     async def _dispatch(self, message: ServerMessage) -> str | None:
         """Handle one server message; returns a reason when the meeting ended."""
+        match message:
+            case CoreNotice():
+                return await self._dispatch_core(message)
+            case MediaNotice():
+                await self._dispatch_media(message.payload)
+            case ChatNotice(payload=ChatMessage() as chat):
+                self._emit(events.ChatReceived(_entry(chat)))
+            case ChatNotice(payload=ChatHistory() as history):
+                for chat in history.messages:
+                    self._emit(events.ChatReceived(_entry(chat), history=True))
+            case ChatNotice():
+                raise AssertionError("every chat message is handled above")
+            case HandsNotice(payload=HandsChanged(queue=queue)):
+                self._emit(events.HandsChanged(tuple(queue)))
+            case ReactionNotice(payload=Reacted(participant_id=who, reaction=reaction)):
+                self._emit(events.ReactionReceived(who, reaction))
+            case _:
+                assert_never(message)
+        return None
+
+    async def _dispatch_core(self, message: CoreNotice) -> str | None:
         payload = message.payload
-        if isinstance(message, CoreNotice):
-            if isinstance(payload, ParticipantJoined):
+        match payload:
+            case ParticipantJoined():
                 self._emit(events.ParticipantJoined(payload.participant))
-            elif isinstance(payload, ParticipantLeft):
+            case ParticipantLeft():
                 await self._drop_subscriptions_of(payload.participant_id)
                 self._emit(events.ParticipantLeft(payload.participant_id, payload.reason))
-            elif isinstance(payload, MeetingEnded):
+            case MeetingEnded():
                 return _ENDED_REASONS[payload.reason]
-            elif isinstance(payload, Error):
+            case Error():
                 logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
                 if not self._refuse_pending_publish(message.transaction_id, payload.text):
                     self._emit(events.ServerError(payload.code.value, payload.text))
-            return None
-        assert isinstance(message, MediaNotice)
-        if isinstance(payload, SubscribeOffer):
-            await self._subscribe(payload)
-        elif isinstance(payload, PublishAnswer):
-            pending = self._pending_answers.get(payload.media_session_type)
-            if pending is not None and not pending.done():
-                pending.set_result(payload.sdp)
-        elif isinstance(payload, StreamEnded):
-            pc = self._subscriptions.pop((payload.target, payload.media_session_type), None)
-            if pc is not None:
-                await pc.close()
-            self._emit(events.RemoteStreamEnded(payload.target, payload.media_session_type))
-        elif isinstance(payload, MediaStateChanged):
-            self._emit(events.MediaStateChanged(payload.participant_id, payload.media))
+            case JoinSuccess():
+                logger.warning("ignoring a second join_success from the server")
+            case _:
+                assert_never(payload)
         return None
+
+    async def _dispatch_media(
+        self, payload: SubscribeOffer | PublishAnswer | StreamEnded | MediaStateChanged
+    ) -> None:
+        match payload:
+            case SubscribeOffer():
+                await self._subscribe(payload)
+            case PublishAnswer():
+                pending = self._pending_answers.get(payload.media_session_type)
+                if pending is not None and not pending.done():
+                    pending.set_result(payload.sdp)
+            case StreamEnded():
+                pc = self._subscriptions.pop((payload.target, payload.media_session_type), None)
+                if pc is not None:
+                    await pc.close()
+                self._emit(events.RemoteStreamEnded(payload.target, payload.media_session_type))
+            case MediaStateChanged():
+                self._emit(events.MediaStateChanged(payload.participant_id, payload.media))
+            case _:
+                assert_never(payload)
 
     def _refuse_pending_publish(self, transaction_id: str | None, text: str) -> bool:
         """An error answering our publish ends that publish at once, with the server's text."""
@@ -297,6 +373,18 @@ class SfuBackend(MeetingBackend):
     async def _drop_subscriptions_of(self, participant_id: str) -> None:
         for key in [k for k in self._subscriptions if k[0] == participant_id]:
             await self._subscriptions.pop(key).close()
+
+
+def _entry(message: ChatMessage) -> events.ChatEntry:
+    return events.ChatEntry(
+        id=message.id,
+        sender_id=message.sender,
+        sender_name=message.sender_name,
+        text=message.text,
+        sent_at=message.sent_at,
+        to_id=message.to,
+        to_name=message.to_name,
+    )
 
 
 def _publish_transaction(session_type: MediaSessionType) -> str:

@@ -12,9 +12,9 @@ import aiohttp
 from client.call.backend import JoinError
 from client.protocol.codec import ProtocolError, encode, parse_client_message, parse_server_message
 from client.protocol.link import MeetingLink
-from client.protocol.messages import CoreRequest, MediaRequest, ServerMessage
+from client.protocol.messages import ClientMessage, ServerMessage
 
-logger = logging.getLogger("runde.call.signaling")
+logger = logging.getLogger(__name__)
 
 
 def _pinned_context() -> ssl.SSLContext:
@@ -85,7 +85,7 @@ class SignalingClient:
             raise JoinError(f"cannot connect to the meeting host {where}: {exc}") from None
         return cls(session, ws)
 
-    async def send(self, request: CoreRequest | MediaRequest) -> None:
+    async def send(self, request: ClientMessage) -> None:
         frame = encode(request)
         # Our own requests go through the same schema the server applies.
         parse_client_message(frame)

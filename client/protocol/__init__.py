@@ -1,3 +1,3 @@
 """Signaling messages shared by the SFU and the client: one versioned schema."""
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2

@@ -7,17 +7,32 @@ The envelope follows OpenTalk's signaling: a client sends
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_serializer
+from pydantic import Field, SecretStr, StringConstraints, field_serializer
 
-# Bounds keep a hostile peer from making the server hold large strings per participant.
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
-TransactionId = Annotated[str, StringConstraints(max_length=64)]
-Sdp = Annotated[str, StringConstraints(min_length=1, max_length=32_000)]
+from client.protocol.common import (
+    DisplayName,
+    Identifier,
+    Sdp,
+    TransactionId,
+    _now,
+    _Strict,
+)
+from client.protocol.common import ErrorCode as ErrorCode  # re-exported: part of the schema
+from client.protocol.modules import (
+    ChatNotice,
+    ChatRequest,
+    HandsNotice,
+    HandsRequest,
+    Module,
+    ReactionNotice,
+    ReactionRequest,
+)
+
+ResumeToken = Annotated[SecretStr, Field(min_length=1, max_length=128)]
 
 
 class MediaSessionType(StrEnum):
@@ -25,26 +40,6 @@ class MediaSessionType(StrEnum):
 
     VIDEO = "video"
     SCREEN = "screen"
-
-
-class ErrorCode(StrEnum):
-    INVALID_JSON = "invalid_json"
-    INVALID_MESSAGE = "invalid_message"
-    UNKNOWN_NAMESPACE = "unknown_namespace"
-    UNKNOWN_ACTION = "unknown_action"
-    UNSUPPORTED_VERSION = "unsupported_version"
-    NOT_JOINED = "not_joined"
-    ALREADY_JOINED = "already_joined"
-    JOIN_REFUSED = "join_refused"
-    INVALID_SDP = "invalid_sdp"
-    UNKNOWN_TARGET = "unknown_target"
-    ROOM_FULL = "room_full"
-    PRESENTER_BUSY = "presenter_busy"
-
-
-class _Strict(BaseModel):
-    # Unknown fields are refused so that typos and injected keys surface as errors.
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # ---- shared value objects -------------------------------------------------------------
@@ -73,10 +68,13 @@ class Join(_Strict):
     secret: Annotated[SecretStr, Field(min_length=1, max_length=128)]
     display_name: DisplayName
     media: MediaState = MediaState(audio=True, video=True)
+    # From an earlier join_success of this meeting: the host takes this participant's place
+    # over (same id, private chat kept) instead of seating a stranger next to a ghost.
+    resume_token: ResumeToken | None = None
 
-    @field_serializer("secret", when_used="json")
-    def _reveal_secret_on_the_wire(self, secret: SecretStr) -> str:
-        return secret.get_secret_value()
+    @field_serializer("secret", "resume_token", when_used="json")
+    def _reveal_secrets_on_the_wire(self, secret: SecretStr | None) -> str | None:
+        return secret.get_secret_value() if secret is not None else None
 
 
 class Leave(_Strict):
@@ -142,8 +140,17 @@ class MediaRequest(_Strict):
     payload: MediaAction
 
 
-ClientMessage = Annotated[CoreRequest | MediaRequest, Field(discriminator="namespace")]
-CLIENT_NAMESPACES = {"core": CoreRequest, "media": MediaRequest}
+ClientMessage = Annotated[
+    CoreRequest | MediaRequest | ChatRequest | HandsRequest | ReactionRequest,
+    Field(discriminator="namespace"),
+]
+CLIENT_NAMESPACES = {
+    "core": CoreRequest,
+    "media": MediaRequest,
+    "chat": ChatRequest,
+    "raise_hands": HandsRequest,
+    "reaction": ReactionRequest,
+}
 
 
 # ---- server -> client: core -----------------------------------------------------------
@@ -154,6 +161,15 @@ class JoinSuccess(_Strict):
     protocol_version: int
     participant_id: Identifier
     participants: list[ParticipantInfo]
+    # The modules this host offers; the chat history and raised hands follow in their own
+    # namespaces right after this message.
+    modules: list[Module] = Field(default_factory=list, max_length=16)
+    # Join again with this after a lost connection to keep the same place in the meeting.
+    resume_token: ResumeToken
+
+    @field_serializer("resume_token", when_used="json")
+    def _reveal_token_on_the_wire(self, token: SecretStr) -> str:
+        return token.get_secret_value()
 
 
 class ParticipantJoined(_Strict):
@@ -220,10 +236,6 @@ MediaEvent = Annotated[
 ]
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class CoreNotice(_Strict):
     namespace: Literal["core"] = "core"
     transaction_id: TransactionId | None = None
@@ -238,4 +250,7 @@ class MediaNotice(_Strict):
     payload: MediaEvent
 
 
-ServerMessage = Annotated[CoreNotice | MediaNotice, Field(discriminator="namespace")]
+ServerMessage = Annotated[
+    CoreNotice | MediaNotice | ChatNotice | HandsNotice | ReactionNotice,
+    Field(discriminator="namespace"),
+]

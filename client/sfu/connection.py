@@ -5,22 +5,23 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import time
 from collections.abc import Callable
-from typing import Any
+from typing import assert_never
 
 from aiohttp import ServerTimeoutError, WSCloseCode, WSMsgType, web
 
+from client.conference.limits import TokenBucket
+from client.conference.room import LeaveReason, Member, Notice, RoomError
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.codec import ProtocolError, encode, parse_client_message
 from client.protocol.messages import (
+    ClientMessage,
     CoreNotice,
     CoreRequest,
     Error,
     ErrorCode,
     Join,
     Leave,
-    MediaNotice,
     MediaRequest,
     Publish,
     RequestKeyframe,
@@ -28,34 +29,21 @@ from client.protocol.messages import (
     Unpublish,
     UpdateMediaState,
 )
+from client.protocol.modules import (
+    ChatRequest,
+    HandsRequest,
+    RaiseHand,
+    ReactionRequest,
+)
 from client.sfu.peers import SdpError
-from client.sfu.room import LeaveReason, Participant, Room, RoomError
+from client.sfu.room import HostedRoom
 
-logger = logging.getLogger("runde.sfu.signaling")
+logger = logging.getLogger(__name__)
 
 # One text for a missing room and a wrong secret: a guesser learns nothing about the room.
 JOIN_REFUSED_TEXT = "the meeting does not exist or its secret is wrong"
 MAX_REFUSED_JOINS = 3
 _DUMMY_SECRET = b"-" * 32
-
-
-class TokenBucket:
-    """Allows ``rate`` messages per second with bursts of ``burst``."""
-
-    def __init__(self, rate: float, burst: float) -> None:
-        self._rate = rate
-        self._burst = burst
-        self._tokens = burst
-        self._stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
-        if self._tokens < 1.0:
-            return False
-        self._tokens -= 1.0
-        return True
 
 
 class Connection:
@@ -67,7 +55,7 @@ class Connection:
     def __init__(
         self,
         ws: web.WebSocketResponse,
-        find_room: Callable[[str], Room | None],
+        find_room: Callable[[str], HostedRoom | None],
         message_rate: float,
         message_burst: float,
     ) -> None:
@@ -76,14 +64,14 @@ class Connection:
         self._limiter = TokenBucket(message_rate, message_burst)
         # Frames to write; an int is a close code: the writer closes after what came before.
         self._queue: asyncio.Queue[str | int] = asyncio.Queue(self.OUTBOX_SIZE)
-        self._room: Room | None = None
-        self._participant: Participant | None = None
+        self._room: HostedRoom | None = None
+        self._participant: Member | None = None
         self._refused_joins = 0
         self._closing = False
         self._closer: asyncio.Future[bool] | None = None
 
     # Outbox protocol, used by the room.
-    def send(self, notice: CoreNotice | MediaNotice) -> None:
+    def send(self, notice: Notice) -> None:
         if self._closing:
             return
         try:
@@ -91,6 +79,11 @@ class Connection:
         except asyncio.QueueFull:
             logger.warning("closing a connection that does not read its messages")
             self._close_soon(WSCloseCode.POLICY_VIOLATION)
+
+    def disconnect(self) -> None:
+        if not self._closing:
+            logger.info("closing a connection whose participant reconnected")
+            self._close_soon(WSCloseCode.GOING_AWAY)
 
     def _error(self, code: ErrorCode, text: str, transaction_id: str | None = None) -> None:
         self.send(
@@ -136,7 +129,7 @@ class Connection:
         finally:
             join_timer.cancel()
             if self._room is not None and self._participant is not None:
-                await self._room.leave(self._participant, reason)
+                await self._room.conference.leave(self._participant, reason)
             if not self._closing:
                 self._closing = True
                 self._stop_writer()
@@ -170,9 +163,7 @@ class Connection:
             self._error(exc.code, exc.text, exc.transaction_id)
             return False
         try:
-            if isinstance(message, CoreRequest):
-                return await self._handle_core(message)
-            await self._handle_media(message)
+            return await self._dispatch(message)
         except ProtocolError as exc:
             self._error(exc.code, exc.text, message.transaction_id)
         except RoomError as exc:
@@ -181,15 +172,30 @@ class Connection:
             self._error(ErrorCode.INVALID_SDP, str(exc), message.transaction_id)
         return False
 
-    async def _handle_core(self, message: CoreRequest) -> bool:
-        payload = message.payload
-        if isinstance(payload, Join):
-            await self._join(payload, message.transaction_id)
+    async def _dispatch(self, message: ClientMessage) -> bool:
+        """Hand one request to the room; True when the participant left."""
+        if isinstance(message, CoreRequest) and isinstance(message.payload, Join):
+            await self._join(message.payload, message.transaction_id)
             return False
-        assert isinstance(payload, Leave)
-        if self._participant is None:
-            raise ProtocolError(ErrorCode.NOT_JOINED, "join the meeting before leaving it")
-        return True
+        room, member = self._room, self._participant
+        if room is None or member is None:
+            raise ProtocolError(ErrorCode.NOT_JOINED, "join the meeting first")
+        match message:
+            case CoreRequest(payload=Leave()):
+                return True
+            case CoreRequest():
+                raise AssertionError("join is handled above")
+            case MediaRequest(payload=payload):
+                await self._handle_media(room, member, payload)
+            case ChatRequest(payload=payload):
+                room.conference.send_chat(member, payload.text, payload.to)
+            case HandsRequest(payload=payload):
+                room.conference.raise_hand(member, isinstance(payload, RaiseHand))
+            case ReactionRequest(payload=payload):
+                room.conference.react(member, payload.reaction)
+            case _:
+                assert_never(message)
+        return False
 
     async def _join(self, join: Join, transaction_id: str | None) -> None:
         if self._participant is not None:
@@ -205,29 +211,34 @@ class Connection:
         if room is None:
             # Same work as a real comparison, so timing does not reveal which rooms exist.
             hmac.compare_digest(_DUMMY_SECRET, secret.encode())
-        if room is None or not room.secret_matches(secret):
+        if room is None or not room.conference.secret_matches(secret):
             self._refused_joins += 1
             self._error(ErrorCode.JOIN_REFUSED, JOIN_REFUSED_TEXT, transaction_id)
             if self._refused_joins >= MAX_REFUSED_JOINS:
                 self._close_soon(WSCloseCode.POLICY_VIOLATION)
             return
         self._room = room
-        self._participant = await room.join(join.display_name, join.media, self)
+        token = join.resume_token.get_secret_value() if join.resume_token else None
+        self._participant = await room.conference.join(join.display_name, join.media, self, token)
 
-    async def _handle_media(self, message: MediaRequest) -> None:
-        room, participant = self._room, self._participant
-        if room is None or participant is None:
-            raise ProtocolError(ErrorCode.NOT_JOINED, "join the meeting before sending media")
-        payload: Any = message.payload
-        if isinstance(payload, Publish):
-            await room.publish(participant, payload.media_session_type, payload.sdp)
-        elif isinstance(payload, SubscribeAnswer):
-            await room.answer_subscription(
-                participant, payload.target, payload.media_session_type, payload.sdp
-            )
-        elif isinstance(payload, Unpublish):
-            await room.unpublish(participant, payload.media_session_type)
-        elif isinstance(payload, UpdateMediaState):
-            room.update_media_state(participant, payload.media)
-        elif isinstance(payload, RequestKeyframe):
-            room.request_keyframe(participant, payload.target, payload.media_session_type)
+    async def _handle_media(
+        self,
+        room: HostedRoom,
+        member: Member,
+        payload: Publish | Unpublish | SubscribeAnswer | UpdateMediaState | RequestKeyframe,
+    ) -> None:
+        match payload:
+            case Publish():
+                await room.media.publish(member, payload.media_session_type, payload.sdp)
+            case SubscribeAnswer():
+                await room.media.answer_subscription(
+                    member, payload.target, payload.media_session_type, payload.sdp
+                )
+            case Unpublish():
+                await room.media.unpublish(member, payload.media_session_type)
+            case UpdateMediaState():
+                room.conference.update_media_state(member, payload.media)
+            case RequestKeyframe():
+                room.media.request_keyframe(member, payload.target, payload.media_session_type)
+            case _:
+                assert_never(payload)

@@ -1,28 +1,17 @@
-"""A meeting room: who is in it, what they publish, and who receives what."""
+"""The embedded SFU's media plane for one room: who publishes what, and who receives what."""
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
-import secrets
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
 
+from client.conference.room import ConferenceRoom, Member, RoomError
 from client.netconfig import NetworkSettings
-from client.protocol import PROTOCOL_VERSION
+from client.protocol.common import ErrorCode
 from client.protocol.messages import (
-    CoreNotice,
-    ErrorCode,
-    JoinSuccess,
     MediaNotice,
     MediaSessionType,
-    MediaState,
-    MediaStateChanged,
-    MeetingEnded,
-    ParticipantInfo,
-    ParticipantJoined,
-    ParticipantLeft,
     PublishAnswer,
     StreamEnded,
     SubscribeOffer,
@@ -36,117 +25,86 @@ from client.sfu.peers import (
 )
 from client.sfu.speakers import SpeakerSelector
 
-logger = logging.getLogger("runde.sfu.room")
-
-LeaveReason = Literal["left", "disconnected", "timeout"]
-
-
-class Outbox(Protocol):
-    """Where the room puts messages for one participant's connection."""
-
-    def send(self, notice: CoreNotice | MediaNotice) -> None: ...
-
-
-class RoomError(Exception):
-    """A request the room refuses; the code and text go back to the participant."""
-
-    def __init__(self, text: str, code: ErrorCode = ErrorCode.INVALID_MESSAGE) -> None:
-        super().__init__(text)
-        self.code = code
+logger = logging.getLogger(__name__)
 
 
 @dataclass(eq=False)
-class Participant:
-    id: str
-    display_name: str
-    media: MediaState
-    outbox: Outbox
+class Peer:
+    """One member's streams on this SFU."""
+
+    member: Member
     publications: dict[MediaSessionType, Publication] = field(default_factory=dict)
-    # (publisher id, session type) -> the subscription carrying it to this participant
+    # (publisher id, session type) -> the subscription carrying it to this member
     subscriptions: dict[tuple[str, MediaSessionType], Subscription] = field(default_factory=dict)
 
-    def info(self) -> ParticipantInfo:
-        return ParticipantInfo(
-            id=self.id,
-            display_name=self.display_name,
-            media=self.media,
-            publishing=list(self.publications),
-        )
+    @property
+    def id(self) -> str:
+        return self.member.id
+
+    def send(self, notice: MediaNotice) -> None:
+        self.member.outbox.send(notice)
 
 
-class Room:
+class SfuMedia:
+    """The :class:`~client.conference.room.MediaPlane` of one room on the embedded SFU."""
+
     def __init__(
         self,
-        room_id: str,
-        secret: str,
         network: NetworkSettings,
-        max_participants: int = 50,
         max_speakers: int = 3,
         allow_multiple_presenters: bool = False,
     ) -> None:
-        self.id = room_id
-        self._secret = secret.encode()
         self._network = network
-        self.max_participants = max_participants
         # One shared screen at a time unless the host allows more (a room setting of the
         # hosting process, not something a participant can ask for).
         self.allow_multiple_presenters = allow_multiple_presenters
         self._presenting: set[str] = set()
-        self.participants: dict[str, Participant] = {}
+        self.peers: dict[str, Peer] = {}
         self._speakers = SpeakerSelector(max_speakers)
-        self._lock = asyncio.Lock()
 
-    def secret_matches(self, secret: str) -> bool:
-        return hmac.compare_digest(self._secret, secret.encode())
+    def _others(self, peer: Peer) -> list[Peer]:
+        return [p for p in self.peers.values() if p is not peer]
 
-    def _others(self, participant: Participant) -> list[Participant]:
-        return [p for p in self.participants.values() if p is not participant]
+    def publishing(self, member_id: str) -> list[MediaSessionType]:
+        peer = self.peers.get(member_id)
+        return list(peer.publications) if peer is not None else []
 
-    async def join(self, display_name: str, media: MediaState, outbox: Outbox) -> Participant:
-        if len(self.participants) >= self.max_participants:
-            raise RoomError(
-                f"the meeting is full ({self.max_participants} participants)", ErrorCode.ROOM_FULL
-            )
-        participant = Participant(
-            id=secrets.token_urlsafe(8), display_name=display_name, media=media, outbox=outbox
-        )
-        async with self._lock:
-            existing = list(self.participants.values())
-            self.participants[participant.id] = participant
-            outbox.send(
-                CoreNotice(
-                    payload=JoinSuccess(
-                        message="join_success",
-                        protocol_version=PROTOCOL_VERSION,
-                        participant_id=participant.id,
-                        participants=[p.info() for p in existing],
-                    )
-                )
-            )
-            for other in existing:
-                other.outbox.send(
-                    CoreNotice(
-                        payload=ParticipantJoined(
-                            message="participant_joined", participant=participant.info()
-                        )
-                    )
-                )
-        logger.info("participant %s joined room %s", participant.id, self.id)
-        for other in existing:
+    def peer(self, member: Member) -> Peer:
+        """The member's peer; refused when the member is no longer in the room."""
+        peer = self.peers.get(member.id)
+        if peer is None or peer.member is not member:
+            raise RoomError("you are no longer in the meeting", ErrorCode.NOT_JOINED)
+        return peer
+
+    async def admit(self, member: Member) -> None:
+        peer = Peer(member)
+        self.peers[member.id] = peer
+        for other in self._others(peer):
             for session_type, publication in list(other.publications.items()):
-                await self._offer(other, session_type, publication, participant)
-        return participant
+                await self._offer(other, session_type, publication, peer)
 
-    async def publish(
-        self, participant: Participant, session_type: MediaSessionType, sdp: str
-    ) -> None:
+    async def release(self, member: Member) -> None:
+        peer = self.peers.get(member.id)
+        if peer is None or peer.member is not member:
+            return
+        del self.peers[member.id]
+        for session_type, publication in list(peer.publications.items()):
+            await self._end_publication(peer, session_type, publication)
+        peer.publications.clear()
+        await asyncio.gather(
+            *(s.close() for s in peer.subscriptions.values()), return_exceptions=True
+        )
+        peer.subscriptions.clear()
+
+    async def publish(self, member: Member, session_type: MediaSessionType, sdp: str) -> None:
+        participant = self.peer(member)
         if session_type in participant.publications:
             raise RoomError(f"you already publish a {session_type.value} stream; unpublish first")
         if session_type is MediaSessionType.SCREEN and not self.allow_multiple_presenters:
             presenter = self._presenter()
             if presenter is not None and presenter is not participant:
                 raise RoomError(
-                    f"{presenter.display_name} is already sharing their screen; only one "
+                    f"{presenter.member.display_name} is already sharing their screen; only one "
                     "person can share at a time in this meeting",
                     ErrorCode.PRESENTER_BUSY,
                 )
@@ -158,11 +116,11 @@ class Room:
             publication, answer = await accept_publication(sdp, self._network, gate)
         finally:
             self._presenting.discard(participant.id)
-        if participant.id not in self.participants:  # left while we negotiated
+        if self.peers.get(participant.id) is not participant:  # left while we negotiated
             await publication.close()
             return
         participant.publications[session_type] = publication
-        participant.outbox.send(
+        participant.send(
             MediaNotice(
                 payload=PublishAnswer(
                     message="sdp_answer", media_session_type=session_type, sdp=answer
@@ -178,11 +136,11 @@ class Room:
         for other in self._others(participant):
             await self._offer(participant, session_type, publication, other)
 
-    def _presenter(self) -> Participant | None:
+    def _presenter(self) -> Peer | None:
         return next(
             (
                 p
-                for p in self.participants.values()
+                for p in self.peers.values()
                 if MediaSessionType.SCREEN in p.publications or p.id in self._presenting
             ),
             None,
@@ -190,10 +148,10 @@ class Room:
 
     async def _offer(
         self,
-        publisher: Participant,
+        publisher: Peer,
         session_type: MediaSessionType,
         publication: Publication,
-        subscriber: Participant,
+        subscriber: Peer,
     ) -> None:
         key = (publisher.id, session_type)
         if key in subscriber.subscriptions:
@@ -202,15 +160,15 @@ class Room:
         # Making the offer yields to the loop: meanwhile either side may have left, the stream
         # may have ended, or a join and a publish may both have offered the same stream.
         if (
-            subscriber.id not in self.participants
-            or publisher.id not in self.participants
+            self.peers.get(subscriber.id) is not subscriber
+            or self.peers.get(publisher.id) is not publisher
             or publisher.publications.get(session_type) is not publication
             or key in subscriber.subscriptions
         ):
             await subscription.close()
             return
         subscriber.subscriptions[key] = subscription
-        subscriber.outbox.send(
+        subscriber.send(
             MediaNotice(
                 payload=SubscribeOffer(
                     message="sdp_offer",
@@ -222,12 +180,9 @@ class Room:
         )
 
     async def answer_subscription(
-        self,
-        participant: Participant,
-        target: str,
-        session_type: MediaSessionType,
-        sdp: str,
+        self, member: Member, target: str, session_type: MediaSessionType, sdp: str
     ) -> None:
+        participant = self.peer(member)
         subscription = participant.subscriptions.get((target, session_type))
         if subscription is None:
             raise RoomError(
@@ -246,9 +201,8 @@ class Room:
             await subscription.close()
             raise
 
-    def request_keyframe(
-        self, participant: Participant, target: str, session_type: MediaSessionType
-    ) -> None:
+    def request_keyframe(self, member: Member, target: str, session_type: MediaSessionType) -> None:
+        participant = self.peer(member)
         subscription = participant.subscriptions.get((target, session_type))
         if subscription is None:
             raise RoomError(
@@ -256,14 +210,15 @@ class Room:
             )
         subscription.request_keyframe()
 
-    async def unpublish(self, participant: Participant, session_type: MediaSessionType) -> None:
+    async def unpublish(self, member: Member, session_type: MediaSessionType) -> None:
+        participant = self.peer(member)
         publication = participant.publications.pop(session_type, None)
         if publication is None:
             raise RoomError(f"you do not publish a {session_type.value} stream")
         await self._end_publication(participant, session_type, publication)
 
     async def _end_publication(
-        self, publisher: Participant, session_type: MediaSessionType, publication: Publication
+        self, publisher: Peer, session_type: MediaSessionType, publication: Publication
     ) -> None:
         self._speakers.forget(f"{publisher.id}/{session_type.value}")
         closing = [publication.close()]
@@ -271,7 +226,7 @@ class Room:
             subscription = other.subscriptions.pop((publisher.id, session_type), None)
             if subscription is not None:
                 closing.append(subscription.close())
-                other.outbox.send(
+                other.send(
                     MediaNotice(
                         payload=StreamEnded(
                             message="stream_ended",
@@ -282,42 +237,28 @@ class Room:
                 )
         await asyncio.gather(*closing, return_exceptions=True)
 
-    def update_media_state(self, participant: Participant, media: MediaState) -> None:
-        participant.media = media
-        for other in self._others(participant):
-            other.outbox.send(
-                MediaNotice(
-                    payload=MediaStateChanged(
-                        message="media_state", participant_id=participant.id, media=media
-                    )
-                )
-            )
 
-    async def leave(self, participant: Participant, reason: LeaveReason) -> None:
-        if self.participants.pop(participant.id, None) is None:
-            return
-        logger.info("participant %s left room %s (%s)", participant.id, self.id, reason)
-        for session_type, publication in list(participant.publications.items()):
-            await self._end_publication(participant, session_type, publication)
-        participant.publications.clear()
-        await asyncio.gather(
-            *(s.close() for s in participant.subscriptions.values()), return_exceptions=True
-        )
-        participant.subscriptions.clear()
-        for other in self.participants.values():
-            other.outbox.send(
-                CoreNotice(
-                    payload=ParticipantLeft(
-                        message="participant_left", participant_id=participant.id, reason=reason
-                    )
-                )
-            )
+@dataclass(eq=False)
+class HostedRoom:
+    """A room this SFU hosts: the conference (people, chat, hands) and its media."""
 
-    async def end(self, reason: Literal["host_ended", "server_shutdown"]) -> None:
-        """Tell everyone the meeting is over and release every peer connection."""
-        for participant in list(self.participants.values()):
-            participant.outbox.send(
-                CoreNotice(payload=MeetingEnded(message="meeting_ended", reason=reason))
-            )
-        for participant in list(self.participants.values()):
-            await self.leave(participant, "left")
+    conference: ConferenceRoom
+    media: SfuMedia
+
+    @classmethod
+    def create(
+        cls,
+        room_id: str,
+        secret: str,
+        network: NetworkSettings,
+        max_participants: int = 50,
+        allow_multiple_presenters: bool = False,
+    ) -> HostedRoom:
+        conference = ConferenceRoom(room_id, secret, max_participants)
+        media = SfuMedia(network, allow_multiple_presenters=allow_multiple_presenters)
+        conference.attach_media(media)
+        return cls(conference, media)
+
+    @property
+    def id(self) -> str:
+        return self.conference.id

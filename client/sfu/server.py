@@ -15,7 +15,7 @@ from client import compat
 from client.netconfig import NetworkSettings
 from client.protocol.link import MeetingLink, new_room_id, new_secret
 from client.sfu.connection import Connection
-from client.sfu.room import Room
+from client.sfu.room import HostedRoom
 from client.sfu.tls import ServerCertificate, generate_certificate
 
 logger = logging.getLogger("runde.sfu.server")
@@ -31,8 +31,10 @@ class ServerSettings:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     heartbeat_seconds: float = 10.0
     max_message_bytes: int = 64 * 1024
-    message_rate: float = 20.0  # per second and connection, sustained
-    message_burst: float = 60.0
+    # Per connection, over all namespaces; a chat or reaction flood is refused by the room's
+    # own limits first (with an error), so only a client that ignores those is closed.
+    message_rate: float = 20.0  # per second, sustained
+    message_burst: float = 120.0
     max_participants: int = 50
     # Several people may share their screen at once (default: one presenter at a time).
     allow_multiple_presenters: bool = False
@@ -51,7 +53,7 @@ class SfuServer:
 
     def __init__(self, settings: ServerSettings) -> None:
         self.settings = settings
-        self._rooms: dict[str, Room] = {}
+        self._rooms: dict[str, HostedRoom] = {}
         self._connections: set[web.WebSocketResponse] = set()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -89,9 +91,9 @@ class SfuServer:
         )
         logger.info("signaling listens on %s:%d", self.settings.listen_host, self._port)
 
-    def create_room(self) -> tuple[Room, MeetingLink]:
+    def create_room(self) -> tuple[HostedRoom, MeetingLink]:
         room_id, secret = new_room_id(), new_secret()
-        room = Room(
+        room = HostedRoom.create(
             room_id,
             secret,
             self.settings.network,
@@ -109,18 +111,18 @@ class SfuServer:
         logger.info("room created: %s", link.redacted())
         return room, link
 
-    def room(self, room_id: str) -> Room | None:
+    def room(self, room_id: str) -> HostedRoom | None:
         return self._rooms.get(room_id)
 
-    async def end_room(self, room: Room) -> None:
+    async def end_room(self, room: HostedRoom) -> None:
         """The host ended the meeting: tell everyone, then forget the room and its secret."""
         if self._rooms.pop(room.id, None) is not None:
-            await room.end("host_ended")
+            await room.conference.end("host_ended")
 
     async def stop(self) -> None:
         """End every meeting (participants are told), then close the server."""
         for room in list(self._rooms.values()):
-            await room.end("server_shutdown")
+            await room.conference.end("server_shutdown")
         self._rooms.clear()
         for ws in list(self._connections):
             await ws.close()

@@ -10,8 +10,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
-from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, assert_never
 
 import av
 from aiortc import MediaStreamTrack
@@ -19,32 +18,25 @@ from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
 from client.call import events
-from client.call.backend import JoinError, PublishError
+from client.call.backend import EventSink, JoinError, ModuleUnavailable, PublishError
+from client.call.events import SessionState
 from client.call.media_thread import MediaThread, run_on
-from client.call.session import MeetingSession, RemoteParticipant
+from client.call.session import ChatError, MeetingSession, MeetingSnapshot
 from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
 from client.media.screen import ShareSource
 from client.media.switchable import SwitchableVideoTrack
 from client.netconfig import IceServerSetting, NetworkSettings
-from client.protocol.link import LinkError, parse_link
+from client.protocol.link import LinkError, MeetingLink, parse_link
 from client.protocol.messages import MediaSessionType, MediaState
+from client.protocol.modules import Reaction
 from client.ui.video_sink import VideoSink, fit_size, frame_to_image
 
-logger = logging.getLogger("runde.ui.controller")
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-RECONNECT_ATTEMPTS = 3
 SELF_VIEW_INTERVAL = 1 / 15  # the self view needs no more than 15 pictures a second
-
-
-class State(StrEnum):
-    IDLE = "idle"
-    CONNECTING = "connecting"
-    JOINED = "joined"
-    RECONNECTING = "reconnecting"
-    FAILED = "failed"
 
 
 class Playout(Protocol):
@@ -102,6 +94,11 @@ class MeetingController(QObject):
         sharingChanged(bool sharing, str title): we started or stopped sharing our screen
         remoteScreen(str id, VideoSink): that participant shares their screen
         remoteScreenEnded(str id): that participant stopped sharing
+        chatReceived(ChatEntry entry, bool history): a chat message (history: said before
+            we joined or while we were reconnecting)
+        handsChanged(tuple ids): the raised hands in order
+        reactionReceived(str id, str reaction): a reaction to show over that tile
+        snapshotChanged(MeetingSnapshot): the meeting after the latest change
     """
 
     stateChanged = Signal(str, str)
@@ -116,6 +113,10 @@ class MeetingController(QObject):
     sharingChanged = Signal(bool, str)
     remoteScreen = Signal(str, VideoSink)
     remoteScreenEnded = Signal(str)
+    chatReceived = Signal(object, bool)
+    handsChanged = Signal(object)
+    reactionReceived = Signal(str, str)
+    snapshotChanged = Signal(object)
 
     def __init__(
         self,
@@ -146,12 +147,13 @@ class MeetingController(QObject):
         self._microphone: MediaStreamTrack | None = None
         self._playout: Playout | None = None
         self._sinks: dict[str, VideoSink] = {}
-        self._participants: set[str] = set()
+        self._participants: set[str] = set()  # whose tiles and sounds we hold
+        self.snapshot: MeetingSnapshot | None = None
         self._voices: dict[str, LevelProbeTrack] = {}
         self._devices_open = False
         self._name = ""
         self._link = ""
-        self.state = State.IDLE
+        self.state = SessionState.IDLE
         self.microphone_on = True
         self.camera_on = True
         self.tasks: set[asyncio.Task[None]] = set()
@@ -194,6 +196,29 @@ class MeetingController(QObject):
     def leave(self) -> None:
         self.spawn(self._leave(self.tr("You left the meeting.")))
 
+    def send_chat(self, text: str, to: str | None = None) -> None:
+        """To everyone, or privately to participant ``to``; a refusal comes as ``problem``."""
+        self.spawn(self._module_call(lambda s: s.send_chat(text, to)))
+
+    def set_hand(self, raised: bool) -> None:
+        self.spawn(self._module_call(lambda s: s.set_hand(raised)))
+
+    def react(self, reaction: Reaction) -> None:
+        self.spawn(self._module_call(lambda s: s.react(reaction)))
+
+    async def _module_call(
+        self, command: Callable[[MeetingSession], Coroutine[Any, Any, None]]
+    ) -> None:
+        session = self._session
+        if session is None:
+            return
+        try:
+            await self._on_media(command(session))
+        except (ChatError, ModuleUnavailable) as exc:
+            self.problem.emit(str(exc))
+        except ConnectionError:
+            self.problem.emit(self.tr("Not sent: the connection to the meeting is interrupted."))
+
     def share_screen(self, source: ShareSource) -> None:
         """Share ``source`` as a second video stream; the camera goes on beside it."""
         self.spawn(self._share_screen(source))
@@ -211,12 +236,12 @@ class MeetingController(QObject):
         self._open_local_media()
 
     async def close_preview(self) -> None:
-        if self.state is State.IDLE:
+        if self.state is SessionState.IDLE:
             await self._close_local_media()
 
     async def reopen_devices(self) -> None:
         """After the user picked other devices: close and reopen them."""
-        if self.state is State.IDLE:
+        if self.state is SessionState.IDLE:
             await self._close_local_media()
             self._open_local_media()
         else:
@@ -253,7 +278,7 @@ class MeetingController(QObject):
         if not self.screen_sharing_allowed:
             self.problem.emit(self.tr("Screen sharing is turned off on this computer."))
             return
-        if session is None or self.state is not State.JOINED or self.sharing is not None:
+        if session is None or self.state is not SessionState.JOINED or self.sharing is not None:
             return
         track = self._media.open_screen(source, self._screen_failed)
         self.sharing = source
@@ -301,18 +326,23 @@ class MeetingController(QObject):
         return self._media_thread.loop if self._media_thread is not None else None
 
     def _event_from_session(self, session: MeetingSession, event: events.MeetingEvent) -> None:
-        """Session events, from the media loop: handled on the GUI loop."""
+        """Session events, from the media loop: handled on the GUI loop with a snapshot."""
+        snapshot = session.snapshot()
         loop = self._loop
         if self._media_thread is None or loop is None:
-            self._on_session_event(session, event)
+            self._on_session_event(session, event, snapshot)
         else:
-            loop.call_soon_threadsafe(self._on_session_event, session, event)
+            loop.call_soon_threadsafe(self._on_session_event, session, event, snapshot)
 
-    def _on_session_event(self, session: MeetingSession, event: events.MeetingEvent) -> None:
-        # Events cross threads, so some arrive after their meeting was left or replaced
-        # (a reconnect); those say nothing about the meeting shown now.
+    def _on_session_event(
+        self, session: MeetingSession, event: events.MeetingEvent, snapshot: MeetingSnapshot
+    ) -> None:
+        # Events cross threads, so some arrive after their meeting was left or replaced;
+        # those say nothing about the meeting shown now.
         if session is self._session:
+            self.snapshot = snapshot
             self._on_event(event)
+            self.snapshotChanged.emit(snapshot)
 
     def spawn(self, coro: Awaitable[None]) -> None:
         """Run a coroutine on the loop, keeping a reference until it is done."""
@@ -321,7 +351,7 @@ class MeetingController(QObject):
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
-    def _set_state(self, state: State, reason: str = "") -> None:
+    def _set_state(self, state: SessionState, reason: str = "") -> None:
         self.state = state
         self.stateChanged.emit(state.value, reason)
 
@@ -329,13 +359,14 @@ class MeetingController(QObject):
         if self._host is None:
             self.problem.emit(self.tr("Hosting meetings is not available."))
             return
-        self._set_state(State.CONNECTING)
+        self._set_state(SessionState.JOINING)
         try:
             link = await self._host.start()
             self.hosting = True
         except OSError as exc:
             self._set_state(
-                State.FAILED, self.tr("Could not start the meeting: %1").replace("%1", str(exc))
+                SessionState.FAILED,
+                self.tr("Could not start the meeting: %1").replace("%1", str(exc)),
             )
             return
         await self._join(link, name)
@@ -345,7 +376,7 @@ class MeetingController(QObject):
             link = parse_link(link_text)
         except LinkError as exc:
             self._set_state(
-                State.FAILED,
+                SessionState.FAILED,
                 self.tr("This meeting link cannot be used: %1").replace("%1", str(exc)),
             )
             return
@@ -353,42 +384,29 @@ class MeetingController(QObject):
         if link_text != self._link:
             self._link = link_text
             self.linkChanged.emit(link_text)
-        if self.state is not State.RECONNECTING:
-            self._set_state(State.CONNECTING)
+        self._set_state(SessionState.JOINING)
         self._open_local_media()
         self._loop = asyncio.get_running_loop()
+        session = MeetingSession(self._backend_for(link))
+        session.subscribe(functools.partial(self._event_from_session, session))
+        self._session = session
+        try:
+            await self._on_media(session.join(name, self._published_tracks(), self._media_state()))
+        except (JoinError, TimeoutError, ConnectionError) as exc:
+            reason = (
+                str(exc)
+                if isinstance(exc, JoinError)
+                else self.tr("the meeting host stopped answering while we joined")
+            )
+            await self._on_media(session.leave())
+            if self._session is session:
+                self._session = None
+            self._set_state(SessionState.FAILED, reason)
+            await self._close_local_media()
+
+    def _backend_for(self, link: MeetingLink) -> Callable[[EventSink], SfuBackend]:
         network = self._network
-        for attempt in range(RECONNECT_ATTEMPTS + 1):
-            session = MeetingSession(lambda sink: SfuBackend(link, network, sink))
-            session.subscribe(functools.partial(self._event_from_session, session))
-            self._session = session
-            try:
-                present = await self._on_media(
-                    _enter(session, name, self._published_tracks(), self._media_state())
-                )
-            except (JoinError, TimeoutError, ConnectionError) as exc:
-                if self.state is not State.RECONNECTING or attempt == RECONNECT_ATTEMPTS:
-                    reason = (
-                        str(exc)
-                        if isinstance(exc, JoinError)
-                        else self.tr("the meeting host stopped answering while we joined")
-                    )
-                    await self._on_media(session.leave())
-                    self._set_state(State.FAILED, reason)
-                    await self._close_local_media()
-                    return
-                await asyncio.sleep(1.0 + attempt)
-                continue
-            self._set_state(State.JOINED)
-            for participant in present:
-                self._participants.add(participant.id)
-                self.participantJoined.emit(
-                    participant.id,
-                    participant.display_name,
-                    participant.media.audio,
-                    participant.media.video,
-                )
-            return
+        return lambda sink: SfuBackend(link, network, sink)
 
     def _media_state(self) -> MediaState:
         return MediaState(
@@ -436,7 +454,7 @@ class MeetingController(QObject):
     def _announce_media(self) -> None:
         self.localMediaChanged.emit(self.microphone_on, self.camera_on)
         session = self._session
-        if session is not None and self.state is State.JOINED:
+        if session is not None and self.state is SessionState.JOINED:
             self.spawn(self._on_media(session.set_media(self.microphone_on, self.camera_on)))
 
     async def _leave(self, reason: str) -> None:
@@ -454,7 +472,7 @@ class MeetingController(QObject):
         await self._close_local_media()
         self._link = ""
         self.linkChanged.emit("")
-        self._set_state(State.IDLE, reason)
+        self._set_state(SessionState.IDLE, reason)
 
     def _drop_participant(self, participant_id: str) -> None:
         self._participants.discard(participant_id)
@@ -468,30 +486,50 @@ class MeetingController(QObject):
         self.participantLeft.emit(participant_id)
 
     def _on_event(self, event: events.MeetingEvent) -> None:
-        if isinstance(event, events.ParticipantJoined):
-            info = event.participant
-            self._participants.add(info.id)
-            self.participantJoined.emit(
-                info.id, info.display_name, info.media.audio, info.media.video
-            )
-        elif isinstance(event, events.ParticipantLeft):
-            self._drop_participant(event.participant_id)
-        elif isinstance(event, events.MediaStateChanged):
-            self.participantMediaChanged.emit(
-                event.participant_id, event.media.audio, event.media.video
-            )
-        elif isinstance(event, events.RemoteTrackAdded):
-            self._attach_track(event)
-        elif isinstance(event, events.RemoteStreamEnded):
-            if event.session_type is MediaSessionType.SCREEN:
-                self._end_remote_screen(event.participant_id)
-        elif isinstance(event, events.ServerError):
-            self.problem.emit(event.text)
-        elif isinstance(event, events.MeetingEnded):
-            if event.connection_lost and self._session is not None:
-                self.spawn(self._reconnect())
-            else:
-                self.spawn(self._leave(event.reason))
+        match event:
+            case events.StateChanged(state=state, reason=reason):
+                if state in (SessionState.JOINED, SessionState.RECONNECTING):
+                    self._set_state(state, self._state_text(state, reason))
+            case events.ParticipantJoined(participant=info):
+                self._participants.add(info.id)
+                self.participantJoined.emit(
+                    info.id, info.display_name, info.media.audio, info.media.video
+                )
+            case events.ParticipantLeft(participant_id=gone):
+                self._drop_participant(gone)
+            case events.MediaStateChanged(participant_id=who, media=media):
+                self.participantMediaChanged.emit(who, media.audio, media.video)
+            case events.RemoteTrackAdded():
+                self._attach_track(event)
+            case events.RemoteStreamEnded(participant_id=who, session_type=kind):
+                if kind is MediaSessionType.SCREEN:
+                    self._end_remote_screen(who)
+            case events.ChatReceived(entry=entry, history=history):
+                self.chatReceived.emit(entry, history)
+            case events.HandsChanged(queue=queue):
+                self.handsChanged.emit(queue)
+            case events.ReactionReceived(participant_id=who, reaction=reaction):
+                self.reactionReceived.emit(who, reaction.value)
+            case events.ScreenShareStopped():
+                if self.sharing is not None:
+                    self.sharing = None
+                    self.sharingChanged.emit(False, "")
+            case events.ServerError(text=text):
+                self.problem.emit(text)
+            case events.MeetingEnded(reason=reason, connection_lost=lost):
+                text = (
+                    self.tr("The connection to the meeting was lost and could not be restored.")
+                    if lost
+                    else reason
+                )
+                self.spawn(self._leave(text))
+            case _:
+                assert_never(event)
+
+    def _state_text(self, state: SessionState, reason: str) -> str:
+        if state is SessionState.RECONNECTING:
+            return self.tr("The connection was lost; reconnecting…")
+        return reason
 
     def _end_remote_screen(self, participant_id: str) -> None:
         sink = self._screen_sinks.pop(participant_id, None)
@@ -517,20 +555,3 @@ class MeetingController(QObject):
             probe = LevelProbeTrack(event.track)
             self._voices[event.participant_id] = probe
             self._media_call(self._playout.add_source, event.participant_id, probe)
-
-    async def _reconnect(self) -> None:
-        if self.sharing is not None:  # the new connection does not share until asked again
-            self.sharing = None
-            self.sharingChanged.emit(False, "")
-        for participant_id in list(self._participants):
-            self._drop_participant(participant_id)
-        self._set_state(State.RECONNECTING, self.tr("The connection was lost; reconnecting…"))
-        await self._join(self._link, self._name)
-
-
-async def _enter(
-    session: MeetingSession, name: str, tracks: list[MediaStreamTrack], media: MediaState
-) -> list[RemoteParticipant]:
-    """Join, and list who is there while still on the session's loop."""
-    await session.join(name, tracks, media)
-    return list(session.participants.values())

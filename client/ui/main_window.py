@@ -9,13 +9,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
 
+from client.call.events import SessionState
 from client.netconfig import IceServerSetting, NetworkSettingsError
 from client.policy import Policy
 from client.policy.account import account_full_name
 from client.protocol.link import LinkError, parse_link
 from client.secrets import SecretStore, turn_secret_name
 from client.settings import SettingsStore
-from client.ui.controller import LocalMedia, MeetingController, State
+from client.ui.controller import LocalMedia, MeetingController
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.meeting_view import MeetingView
 from client.ui.prejoin_view import PreJoinView
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         if not link:
             return
-        if self.controller.state is State.IDLE:
+        if self.controller.state is SessionState.IDLE:
             self.open_link(link, prejoin)
             return
         refusal = self._link_refusal(link)
@@ -253,19 +254,19 @@ class MainWindow(QMainWindow):
 
     def _state_changed(self, state: str, reason: str) -> None:
         texts = {
-            State.CONNECTING.value: self.tr("Connecting…"),
-            State.JOINED.value: "",
-            State.RECONNECTING.value: reason or self.tr("Reconnecting…"),
+            SessionState.JOINING.value: self.tr("Connecting…"),
+            SessionState.JOINED.value: "",
+            SessionState.RECONNECTING.value: reason or self.tr("Reconnecting…"),
         }
         if state in texts:
             self.meeting_view.set_status(texts[state])
-        elif state == State.FAILED.value:
+        elif state == SessionState.FAILED.value:
             self.show_start(self.tr("Could not join the meeting: %1").replace("%1", reason))
-        elif state == State.IDLE.value and self._link_after_leaving is not None:
+        elif state == SessionState.IDLE.value and self._link_after_leaving is not None:
             link, prejoin = self._link_after_leaving
             self._link_after_leaving = None
             self.open_link(link, prejoin)
-        elif state == State.IDLE.value:
+        elif state == SessionState.IDLE.value:
             self.show_start(reason)
 
     def _local_media_changed(self, microphone_on: bool, camera_on: bool) -> None:
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
         self.controller.set_own_ice_server(server)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.state is not State.IDLE:
+        if self.controller.state is not SessionState.IDLE:
             self.controller.leave()
         else:
             self.controller.spawn(self.controller.close_preview())

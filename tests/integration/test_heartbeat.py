@@ -11,6 +11,7 @@ import aiohttp
 
 from client.call.signaling import SignalingClient
 from client.netconfig import NetworkSettings
+from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import parse_link
 from client.sfu.server import ServerSettings, SfuServer
 from tests.helpers import LOOPBACK, HostProcess
@@ -19,7 +20,7 @@ from tests.helpers import LOOPBACK, HostProcess
 def join_frame(room: str, secret: str, name: str) -> str:
     payload = {
         "action": "join",
-        "protocol_version": 1,
+        "protocol_version": PROTOCOL_VERSION,
         "room": room,
         "secret": secret,
         "display_name": name,
@@ -44,7 +45,9 @@ def test_server_drops_a_client_that_stops_answering_pings() -> None:
             observer = await session.ws_connect(link.signaling_url, ssl=pin)
             frozen = await session.ws_connect(link.signaling_url, ssl=pin, autoping=False)
             await observer.send_str(join_frame(link.room, link.secret, "Observer"))
-            await observer.receive_json()
+            welcome = [await observer.receive_json() for _ in range(3)]
+            # join_success, then the meeting's chat history and raised hands
+            assert [m["namespace"] for m in welcome] == ["core", "chat", "raise_hands"]
             await frozen.send_str(join_frame(link.room, link.secret, "Frozen"))
             joined = await observer.receive_json(timeout=5)
             assert joined["payload"]["message"] == "participant_joined"

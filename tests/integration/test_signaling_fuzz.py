@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import MeetingLink, parse_link
 from client.protocol.messages import ErrorCode
 from tests.helpers import HostProcess, finish, read_stats, start_host, start_participant, wait_for
@@ -136,7 +137,7 @@ def assert_errors(replies: list[dict[str, Any]], count: int) -> list[dict[str, A
 def join_frame(link: MeetingLink, **overrides: Any) -> str:
     payload = {
         "action": "join",
-        "protocol_version": 1,
+        "protocol_version": PROTOCOL_VERSION,
         "room": link.room,
         "secret": link.secret,
         "display_name": "Fuzzer",

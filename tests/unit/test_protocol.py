@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from client.protocol import PROTOCOL_VERSION
 from client.protocol.codec import ProtocolError, encode, parse_client_message, parse_server_message
 from client.protocol.messages import (
     CoreNotice,
@@ -21,7 +22,7 @@ from client.protocol.messages import (
 def join_frame(**overrides: object) -> str:
     payload = {
         "action": "join",
-        "protocol_version": 1,
+        "protocol_version": PROTOCOL_VERSION,
         "room": "room1",
         "secret": "s" * 32,
         "display_name": "Anna",
@@ -48,7 +49,7 @@ def test_join_round_trips_with_the_secret_on_the_wire() -> None:
     [
         ("{", ErrorCode.INVALID_JSON, "not valid JSON"),
         ("[1, 2]", ErrorCode.INVALID_MESSAGE, "must be a JSON object"),
-        ('{"namespace": "chat", "payload": {}}', ErrorCode.UNKNOWN_NAMESPACE, "'chat'"),
+        ('{"namespace": "polls", "payload": {}}', ErrorCode.UNKNOWN_NAMESPACE, "'polls'"),
         ('{"payload": {}}', ErrorCode.UNKNOWN_NAMESPACE, "unknown namespace"),
         (
             '{"namespace": "core", "payload": {"action": "explode"}}',

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 
+from client.conference.room import RoomError
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.messages import MediaNotice, MediaSessionType, MediaState, SubscribeOffer
-from client.sfu.room import Room, RoomError
+from client.sfu.room import HostedRoom
 
 
 class RecordingOutbox:
@@ -23,6 +24,9 @@ class RecordingOutbox:
     def send(self, notice: object) -> None:
         if isinstance(notice, MediaNotice) and isinstance(notice.payload, SubscribeOffer):
             self.offers.append(notice.payload)
+
+    def disconnect(self) -> None:
+        pass
 
 
 @pytest.fixture(autouse=True)
@@ -50,25 +54,34 @@ def test_a_stream_offered_by_two_paths_at_once_is_offered_once() -> None:
     offer is still being made. Called twice at once here, so the overlap is certain."""
 
     async def scenario() -> None:
-        room = Room("r", "s", NetworkSettings())
+        room = HostedRoom.create("r", "s", NetworkSettings())
+        media_plane = room.media
         media = MediaState(audio=False, video=True)
         anna_pc = RTCPeerConnection()
         clara_out = RecordingOutbox()
         try:
-            anna = await room.join("Anna", media, RecordingOutbox())
-            clara = await room.join("Clara", media, clara_out)
-            await room.publish(anna, MediaSessionType.VIDEO, await _video_offer(anna_pc))
+            anna = await room.conference.join("Anna", media, RecordingOutbox())
+            clara = await room.conference.join("Clara", media, clara_out)
+            await media_plane.publish(anna, MediaSessionType.VIDEO, await _video_offer(anna_pc))
             assert len(clara_out.offers) == 1
-            publication = anna.publications[MediaSessionType.VIDEO]
+            anna_peer, clara_peer = media_plane.peers[anna.id], media_plane.peers[clara.id]
+            publication = media_plane.peers[anna.id].publications[MediaSessionType.VIDEO]
             # As if neither offer had been made yet:
-            await clara.subscriptions.pop((anna.id, MediaSessionType.VIDEO)).close()
+            await (
+                media_plane.peers[clara.id]
+                .subscriptions.pop((anna.id, MediaSessionType.VIDEO))
+                .close()
+            )
             await asyncio.gather(
-                *(room._offer(anna, MediaSessionType.VIDEO, publication, clara) for _ in "ab")
+                *(
+                    media_plane._offer(anna_peer, MediaSessionType.VIDEO, publication, clara_peer)
+                    for _ in "ab"
+                )
             )
             assert len(clara_out.offers) == 2, "the second path must not offer again"
-            assert len(clara.subscriptions) == 1
+            assert len(clara_peer.subscriptions) == 1
         finally:
-            await room.end("server_shutdown")
+            await room.conference.end("server_shutdown")
             await anna_pc.close()
 
     asyncio.run(scenario())
@@ -76,22 +89,25 @@ def test_a_stream_offered_by_two_paths_at_once_is_offered_once() -> None:
 
 def test_answering_an_offer_twice_is_refused_and_keeps_the_stream() -> None:
     async def scenario() -> None:
-        room = Room("r", "s", NetworkSettings())
+        room = HostedRoom.create("r", "s", NetworkSettings())
+        media_plane = room.media
         media = MediaState(audio=False, video=True)
         anna_pc, clara_pc = RTCPeerConnection(), RTCPeerConnection()
         clara_out = RecordingOutbox()
         try:
-            anna = await room.join("Anna", media, RecordingOutbox())
-            await room.publish(anna, MediaSessionType.VIDEO, await _video_offer(anna_pc))
-            clara = await room.join("Clara", media, clara_out)
+            anna = await room.conference.join("Anna", media, RecordingOutbox())
+            await media_plane.publish(anna, MediaSessionType.VIDEO, await _video_offer(anna_pc))
+            clara = await room.conference.join("Clara", media, clara_out)
             (offer,) = clara_out.offers
             answer = await _answer(clara_pc, offer.sdp)
-            await room.answer_subscription(clara, anna.id, MediaSessionType.VIDEO, answer)
+            await media_plane.answer_subscription(clara, anna.id, MediaSessionType.VIDEO, answer)
             with pytest.raises(RoomError, match="already answered"):
-                await room.answer_subscription(clara, anna.id, MediaSessionType.VIDEO, answer)
-            assert (anna.id, MediaSessionType.VIDEO) in clara.subscriptions
+                await media_plane.answer_subscription(
+                    clara, anna.id, MediaSessionType.VIDEO, answer
+                )
+            assert (anna.id, MediaSessionType.VIDEO) in media_plane.peers[clara.id].subscriptions
         finally:
-            await room.end("server_shutdown")
+            await room.conference.end("server_shutdown")
             await asyncio.gather(anna_pc.close(), clara_pc.close())
 
     asyncio.run(scenario())

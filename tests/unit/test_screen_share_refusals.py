@@ -8,10 +8,11 @@ import pytest
 
 from client.call.backend import PublishError
 from client.call.janus_backend import JanusBackend
+from client.conference.room import RoomError
 from client.netconfig import NetworkSettings
 from client.protocol.messages import MediaSessionType, MediaState
 from client.sfu.peers import SdpError
-from client.sfu.room import Room, RoomError
+from client.sfu.room import HostedRoom
 
 
 def test_janus_meetings_refuse_screen_sharing_plainly() -> None:
@@ -28,18 +29,22 @@ def test_room_refuses_a_second_presenter_until_the_host_allows_more() -> None:
         def send(self, notice: object) -> None:
             pass
 
+        def disconnect(self) -> None:
+            pass
+
     async def scenario() -> None:
-        room = Room("r", "s", NetworkSettings())
+        room = HostedRoom.create("r", "s", NetworkSettings())
         media = MediaState(audio=True, video=True)
-        anna = await room.join("Anna", media, Outbox())
-        bernd = await room.join("Bernd", media, Outbox())
-        anna.publications[MediaSessionType.SCREEN] = object()  # type: ignore[assignment]
+        anna = await room.conference.join("Anna", media, Outbox())
+        bernd = await room.conference.join("Bernd", media, Outbox())
+        anna_peer = room.media.peers[anna.id]
+        anna_peer.publications[MediaSessionType.SCREEN] = object()  # type: ignore[assignment]
         with pytest.raises(RoomError, match="Anna is already sharing") as refused:
-            await room.publish(bernd, MediaSessionType.SCREEN, "v=0")
+            await room.media.publish(bernd, MediaSessionType.SCREEN, "v=0")
         assert refused.value.code == "presenter_busy"
-        room.allow_multiple_presenters = True
+        room.media.allow_multiple_presenters = True
         with pytest.raises(SdpError):  # allowed now: the dummy offer itself is the problem
-            await room.publish(bernd, MediaSessionType.SCREEN, "v=0")
-        anna.publications.clear()
+            await room.media.publish(bernd, MediaSessionType.SCREEN, "v=0")
+        anna_peer.publications.clear()
 
     asyncio.run(scenario())

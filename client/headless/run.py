@@ -1,0 +1,202 @@
+"""``runde join --headless``: join, do what the command line asks, leave, report."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from client.call.backend import JoinError, ModuleUnavailable, PublishError
+from client.call.session import ChatError
+from client.exit_codes import (
+    EXIT_CONNECTION_LOST,
+    EXIT_JOIN_FAILED,
+    EXIT_OK,
+    EXIT_SOURCE_FAILED,
+)
+from client.headless.participant import HeadlessParticipant, ShareSettings
+from client.headless.stats import ParticipantStats, save_screen_snapshot, write_stats
+from client.media.screen import ScreenCaptureError
+from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
+from client.netconfig import NetworkSettings
+from client.protocol.link import MeetingLink
+from client.protocol.modules import Reaction
+
+logger = logging.getLogger(__name__)
+
+# How long a private message waits for its addressee to be in the meeting.
+ADDRESSEE_WAIT_S = 10.0
+
+
+@dataclass(frozen=True)
+class Chat:
+    text: str
+    to_name: str | None = None  # None: the whole room
+
+
+@dataclass(frozen=True)
+class RaiseHand:
+    pass
+
+
+@dataclass(frozen=True)
+class React:
+    reaction: Reaction
+
+
+Action = Chat | RaiseHand | React
+
+
+@dataclass(frozen=True)
+class JoinOptions:
+    link: MeetingLink
+    name: str
+    video: str = "testsrc"
+    audio: str = "sine"
+    video_codec: str = "VP8"
+    duration: float | None = None
+    stats_json: Path | None = None
+    stats_every: float | None = None
+    share: ShareSettings | None = None
+    screen_snapshot: Path | None = None
+    # done in this order once joined
+    actions: tuple[Action, ...] = field(default_factory=tuple)
+
+
+def _fail(code: int, text: str) -> int:
+    print(f"runde: {text}", file=sys.stderr)
+    return code
+
+
+def install_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Windows has no loop signal handlers: Ctrl+C raises KeyboardInterrupt instead.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+
+
+def _open_sources(options: JoinOptions) -> list[OpenedSource]:
+    sources: list[OpenedSource] = []
+    try:
+        for source in (open_audio_source(options.audio), open_video_source(options.video)):
+            if source is not None:
+                sources.append(source)
+    except SourceError:
+        for opened in sources:
+            opened.stop()
+        raise
+    return sources
+
+
+async def join_headless(options: JoinOptions, network: NetworkSettings, started_at: float) -> int:
+    """Join, act, stay for ``duration`` (or until stopped), leave; returns the exit code."""
+    try:
+        sources = _open_sources(options)
+    except SourceError as exc:
+        return _fail(EXIT_SOURCE_FAILED, str(exc))
+    participant = HeadlessParticipant(
+        options.link,
+        options.name,
+        network,
+        sources,
+        started_at,
+        video_codec=options.video_codec,
+        share=options.share,
+    )
+    stop = asyncio.Event()
+    install_stop_signals(stop)
+    try:
+        await participant.join()
+    except JoinError as exc:
+        for opened in sources:
+            opened.stop()
+        return _fail(EXIT_JOIN_FAILED, f"could not join the meeting: {exc}")
+    except (ScreenCaptureError, PublishError) as exc:
+        await participant.leave()
+        return _fail(EXIT_SOURCE_FAILED, f"cannot share the screen: {exc}")
+    except ConnectionError as exc:
+        await participant.leave()
+        return _fail(EXIT_CONNECTION_LOST, f"lost the connection while joining: {exc}")
+    waiters: list[asyncio.Future[object]] = [
+        asyncio.ensure_future(stop.wait()),
+        asyncio.ensure_future(participant.ended.wait()),
+        asyncio.ensure_future(_act(participant, options.actions)),
+    ]
+    if options.stats_json is not None and options.stats_every:
+        waiters.append(
+            asyncio.ensure_future(
+                _write_periodically(options.stats_json, participant.stats, options.stats_every)
+            )
+        )
+    deadline = time.monotonic() + options.duration if options.duration is not None else None
+    pending = set(waiters)
+    while pending:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        done, pending = await asyncio.wait(
+            pending, timeout=left, return_when=asyncio.FIRST_COMPLETED
+        )
+        # Doing the actions ends nothing; stopping, the meeting's end or the time do.
+        if not done or any(w in done for w in waiters[:2]):
+            break
+    for waiter in waiters:
+        waiter.cancel()
+    await participant.leave()
+    return _finish(participant, options)
+
+
+def _finish(participant: HeadlessParticipant, options: JoinOptions) -> int:
+    if options.stats_json is not None:
+        write_stats(options.stats_json, participant.stats)
+    if options.screen_snapshot is not None and participant.screen_snapshot is not None:
+        save_screen_snapshot(options.screen_snapshot, participant.screen_snapshot)
+    if participant.screen_error is not None:
+        print(f"runde: {participant.screen_error}", file=sys.stderr)
+    end = participant.end
+    if end is not None:
+        print(f"runde: {end.reason}", file=sys.stderr)
+        if end.connection_lost:
+            return EXIT_CONNECTION_LOST
+    return EXIT_OK
+
+
+async def _act(participant: HeadlessParticipant, actions: tuple[Action, ...]) -> None:
+    """Each action in order; one that cannot be done is named on stderr, the rest go on."""
+    session = participant.session
+    for action in actions:
+        try:
+            match action:
+                case Chat(text=text, to_name=None):
+                    await session.send_chat(text)
+                case Chat(text=text, to_name=name):
+                    addressee = await _addressee(participant, name)
+                    await session.send_chat(text, addressee)
+                case RaiseHand():
+                    await session.set_hand(True)
+                case React(reaction=reaction):
+                    await session.react(reaction)
+        except (ChatError, ModuleUnavailable) as exc:
+            participant.stats.errors.append(str(exc))
+            print(f"runde: {exc}", file=sys.stderr)
+
+
+async def _addressee(participant: HeadlessParticipant, name: str | None) -> str:
+    deadline = time.monotonic() + ADDRESSEE_WAIT_S
+    while True:
+        found = participant.participant_named(name or "")
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise ChatError(f"nobody called {name!r} is in the meeting; the message was not sent")
+        await asyncio.sleep(0.1)
+
+
+async def _write_periodically(path: Path, stats: ParticipantStats, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        write_stats(path, stats)

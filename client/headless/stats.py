@@ -1,0 +1,111 @@
+"""What a headless participant saw, for ``--stats-json``: pictures, sound, chat, hands."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import av
+import numpy as np
+
+from client.call.events import ChatEntry
+
+
+@dataclass
+class RemoteCounts:
+    video_frames: int = 0
+    audio_frames: int = 0
+    screen_frames: int = 0
+    screen_size: tuple[int, int] | None = None
+    audio_on: bool | None = None
+    video_on: bool | None = None
+    # the last second of received audio, to name the tone a remote is sending
+    recent_audio: deque[np.ndarray] = field(default_factory=lambda: deque(maxlen=50))
+    audio_rate: int = 48000
+
+    def dominant_hz(self) -> float | None:
+        if not self.recent_audio:
+            return None
+        samples = np.concatenate(list(self.recent_audio)).astype(np.float64)
+        spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+        spectrum[0] = 0.0
+        return round(float(np.argmax(spectrum)) * self.audio_rate / len(samples), 1)
+
+
+@dataclass
+class ParticipantStats:
+    name: str
+    started_at: float
+    join_started_s: float | None = None  # from process start to asking to join
+    first_remote_video_s: float | None = None
+    first_remote_screen_s: float | None = None
+    # keyed by participant id; names are resolved when the stats are written
+    counts: dict[str, RemoteCounts] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    chat: list[ChatEntry] = field(default_factory=list)
+    hands: tuple[str, ...] = ()
+    reactions: Counter[str] = field(default_factory=Counter)  # by participant id
+    errors: list[str] = field(default_factory=list)  # what the host refused, in order
+
+    def counts_of(self, participant_id: str) -> RemoteCounts:
+        return self.counts.setdefault(participant_id, RemoteCounts())
+
+    def _name(self, participant_id: str) -> str:
+        return self.names.get(participant_id, participant_id)
+
+    def as_json(self) -> dict[str, object]:
+        # A participant who left and rejoined has two ids: their visits add up by name.
+        remotes: dict[str, dict[str, object]] = {}
+        for participant_id, counts in self.counts.items():
+            name = self._name(participant_id)
+            before = remotes.get(name, {})
+            entry: dict[str, object] = {
+                "video_frames": counts.video_frames + _int(before.get("video_frames")),
+                "audio_frames": counts.audio_frames + _int(before.get("audio_frames")),
+                "screen_frames": counts.screen_frames + _int(before.get("screen_frames")),
+                "audio_dominant_hz": counts.dominant_hz(),
+            }
+            if counts.screen_size is not None:
+                entry["screen_width"], entry["screen_height"] = counts.screen_size
+            if counts.audio_on is not None:
+                entry["audio_on"], entry["video_on"] = counts.audio_on, counts.video_on
+            remotes[name] = {**before, **entry}
+        reactions: Counter[str] = Counter()
+        for participant_id, count in self.reactions.items():
+            reactions[self._name(participant_id)] += count
+        return {
+            "name": self.name,
+            "join_started_s": self.join_started_s,
+            "first_remote_video_s": self.first_remote_video_s,
+            "first_remote_screen_s": self.first_remote_screen_s,
+            "remotes": remotes,
+            "chat": [
+                {"id": e.id, "from": e.sender_name, "to": e.to_name, "text": e.text}
+                for e in self.chat
+            ],
+            "hands": [self._name(participant_id) for participant_id in self.hands],
+            "reactions": dict(reactions),
+            "errors": list(self.errors),
+        }
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def save_screen_snapshot(path: Path, frame: av.VideoFrame) -> None:
+    """The last received shared-screen picture as a PNG (for tests and demos)."""
+    encoder = av.CodecContext.create("png", "w")
+    encoder.width, encoder.height, encoder.pix_fmt = frame.width, frame.height, "rgb24"
+    picture = frame.reformat(format="rgb24")
+    data = b"".join(bytes(p) for p in [*encoder.encode(picture), *encoder.encode(None)])
+    path.write_bytes(data)
+
+
+def write_stats(path: Path, stats: ParticipantStats) -> None:
+    # Written whole, then renamed: a reader polling the file never sees half of it.
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(stats.as_json(), indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
