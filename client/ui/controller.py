@@ -6,68 +6,33 @@ import asyncio
 import contextlib
 import functools
 import logging
-import threading
-import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any, Protocol, TypeVar, assert_never
 
-import av
-from aiortc import MediaStreamTrack
-from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, ModuleUnavailable, PublishError
 from client.call.events import SessionState
+from client.call.local_media import LocalDevices
+from client.call.local_media import LocalMedia as LocalMedia  # the views type with it
 from client.call.media_thread import MediaThread, run_on
 from client.call.session import ChatError, MeetingSession, MeetingSnapshot
 from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
 from client.media.screen import ShareSource
-from client.media.switchable import SwitchableVideoTrack
 from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, MeetingLink, parse_link
-from client.protocol.messages import MediaSessionType, MediaState
+from client.protocol.messages import MediaSessionType
 from client.protocol.modules import Reaction
-from client.ui.video_sink import VideoSink, fit_size, frame_to_image
+from client.ui.remote_media import RemoteMediaReady, make_ready
+from client.ui.video_sink import SelfView, VideoSink
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-SELF_VIEW_INTERVAL = 1 / 15  # the self view needs no more than 15 pictures a second
-
-
-class Playout(Protocol):
-    def add_source(self, key: str, track: MediaStreamTrack) -> None: ...
-    def remove_source(self, key: str) -> None: ...
-    async def close(self) -> None: ...
-
-
-Choices = list[tuple[str, str]]  # (label shown, device value)
-FrameListener = Callable[[av.VideoFrame], None]
-
-
-class LocalMedia(Protocol):
-    """This computer's devices; failures are reported through ``on_error``, never raised."""
-
-    def cameras(self) -> Choices: ...
-    def microphones(self) -> Choices: ...
-    def speakers(self) -> Choices: ...
-    def open_camera(
-        self, on_error: Callable[[str], None], on_frame: FrameListener
-    ) -> MediaStreamTrack | None: ...
-    def open_microphone(self, on_error: Callable[[str], None]) -> MediaStreamTrack | None: ...
-    def open_playout(self, on_error: Callable[[str], None]) -> Playout | None: ...
-    def set_microphone_muted(self, track: MediaStreamTrack, muted: bool) -> None: ...
-    def microphone_level(self, track: MediaStreamTrack) -> float: ...
-    def playout_report(self, playout: Playout) -> str: ...
-    def share_sources(self) -> list[ShareSource]: ...
-    def share_thumbnail(self, source: ShareSource, width: int, height: int) -> av.VideoFrame: ...
-    def open_screen(
-        self, source: ShareSource, on_error: Callable[[str], None]
-    ) -> MediaStreamTrack: ...
 
 
 class Host(Protocol):
@@ -138,29 +103,20 @@ class MeetingController(QObject):
         self._network = network
         self._base_network = network
         self._media = media
+        self.self_view = SelfView(self.ownImage.emit)
+        self.devices = LocalDevices(media, self.problem.emit, self.self_view)
         self._host = host
         self.hosting = False
         self._session: MeetingSession | None = None
-        # What we publish: the camera behind it is opened and closed as it is switched.
-        self._video = SwitchableVideoTrack()
-        self._camera: MediaStreamTrack | None = None
-        self._microphone: MediaStreamTrack | None = None
-        self._playout: Playout | None = None
         self._sinks: dict[str, VideoSink] = {}
         self._participants: set[str] = set()  # whose tiles and sounds we hold
         self.snapshot: MeetingSnapshot | None = None
         self._voices: dict[str, LevelProbeTrack] = {}
-        self._devices_open = False
         self._name = ""
         self._link = ""
         self.state = SessionState.IDLE
-        self.microphone_on = True
-        self.camera_on = True
         self.tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.own_view_size = QSize(640, 360)
-        self._last_own_image = 0.0
-        self._own_image_lock = threading.Lock()
 
     # ---- commands from the UI ---------------------------------------------------------
 
@@ -176,21 +132,22 @@ class MeetingController(QObject):
     def join(self, link_text: str, name: str) -> None:
         self.spawn(self._join(link_text, name))
 
+    @property
+    def microphone_on(self) -> bool:
+        return self.devices.microphone_on
+
+    @property
+    def camera_on(self) -> bool:
+        return self.devices.camera_on
+
     def set_microphone(self, on: bool) -> None:
-        self.microphone_on = on
-        if self._microphone is not None:
-            self._media.set_microphone_muted(self._microphone, not on)
+        self.devices.set_microphone(on)
         self._announce_media()
 
     def set_camera(self, on: bool) -> None:
-        """Off closes the camera (its light goes out); on opens it again."""
-        self.camera_on = on
-        if not on and self._camera is not None:
-            self._camera.stop()
-            self._camera = None
-        elif on and self._camera is None and self._devices_open:
-            self._camera = self._media.open_camera(self.problem.emit, self._on_own_frame)
-        self._video.set_source(self._camera)
+        """Off closes the camera (its light goes out), without waiting for it here."""
+        self.self_view.enabled = on
+        self.devices.set_camera(on)
         self._announce_media()
 
     def leave(self) -> None:
@@ -252,20 +209,14 @@ class MeetingController(QObject):
         return {participant_id: voice.speaking for participant_id, voice in self._voices.items()}
 
     def microphone_level(self) -> float:
-        if self._microphone is None or not self.microphone_on:
-            return -100.0
-        return self._media.microphone_level(self._microphone)
+        return self.devices.microphone_level()
 
     def camera_send_scale(self) -> float | None:
         """The share of the camera's size that goes out (None: no camera is open)."""
-        if self._camera is None:
-            return None
-        return float(getattr(self._camera, "send_scale", 1.0))
+        return self.devices.camera_send_scale()
 
     def audio_report(self) -> str:
-        if self._playout is None:
-            return self.tr("No sound output is open.")
-        return self._media.playout_report(self._playout)
+        return self.devices.audio_report() or self.tr("No sound output is open.")
 
     @property
     def link(self) -> str:
@@ -322,27 +273,39 @@ class MeetingController(QObject):
         else:
             self._media_thread.call(callback, *args)
 
-    def _media_loop(self) -> asyncio.AbstractEventLoop | None:
-        return self._media_thread.loop if self._media_thread is not None else None
-
     def _event_from_session(self, session: MeetingSession, event: events.MeetingEvent) -> None:
-        """Session events, from the media loop: handled on the GUI loop with a snapshot."""
+        """Session events, on the media loop: handed to the GUI loop with a snapshot.
+
+        A remote track stays here: what crosses is its sink or voice, ready to show.
+        """
+        item: events.MeetingEvent | RemoteMediaReady = event
+        if isinstance(event, events.RemoteTrackAdded):
+            item = make_ready(event, self.devices.playout)
         snapshot = session.snapshot()
         loop = self._loop
         if self._media_thread is None or loop is None:
-            self._on_session_event(session, event, snapshot)
+            self._on_session_event(session, item, snapshot)
         else:
-            loop.call_soon_threadsafe(self._on_session_event, session, event, snapshot)
+            loop.call_soon_threadsafe(self._on_session_event, session, item, snapshot)
 
     def _on_session_event(
-        self, session: MeetingSession, event: events.MeetingEvent, snapshot: MeetingSnapshot
+        self,
+        session: MeetingSession,
+        item: events.MeetingEvent | RemoteMediaReady,
+        snapshot: MeetingSnapshot,
     ) -> None:
         # Events cross threads, so some arrive after their meeting was left or replaced;
         # those say nothing about the meeting shown now.
-        if session is self._session:
-            self.snapshot = snapshot
-            self._on_event(event)
-            self.snapshotChanged.emit(snapshot)
+        if session is not self._session:
+            if isinstance(item, RemoteMediaReady) and item.sink is not None:
+                item.sink.stop()
+            return
+        self.snapshot = snapshot
+        if isinstance(item, RemoteMediaReady):
+            self._attach(item)
+        else:
+            self._on_event(item)
+        self.snapshotChanged.emit(snapshot)
 
     def spawn(self, coro: Awaitable[None]) -> None:
         """Run a coroutine on the loop, keeping a reference until it is done."""
@@ -391,7 +354,9 @@ class MeetingController(QObject):
         session.subscribe(functools.partial(self._event_from_session, session))
         self._session = session
         try:
-            await self._on_media(session.join(name, self._published_tracks(), self._media_state()))
+            await self._on_media(
+                session.join(name, self.devices.tracks(), self.devices.media_state())
+            )
         except (JoinError, TimeoutError, ConnectionError) as exc:
             reason = (
                 str(exc)
@@ -408,48 +373,12 @@ class MeetingController(QObject):
         network = self._network
         return lambda sink: SfuBackend(link, network, sink)
 
-    def _media_state(self) -> MediaState:
-        return MediaState(
-            audio=self.microphone_on and self._microphone is not None,
-            video=self._camera is not None,
-        )
-
-    def _published_tracks(self) -> list[MediaStreamTrack]:
-        # The same tracks again after a reconnect: the devices stay open.
-        tracks: list[MediaStreamTrack] = [self._video]
-        if self._microphone is not None:
-            tracks.insert(0, self._microphone)
-        return tracks
-
     def _open_local_media(self) -> None:
-        self._devices_open = True
-        if self._microphone is None:
-            self._microphone = self._media.open_microphone(self.problem.emit)
-        if self._playout is None:
-            self._playout = self._media.open_playout(self.problem.emit)
-        self.set_microphone(self.microphone_on)
-        self.set_camera(self.camera_on)
-
-    def _on_own_frame(self, frame: av.VideoFrame) -> None:
-        """Runs on the capture thread: convert there, hand the picture to the GUI thread."""
-        now = time.monotonic()
-        with self._own_image_lock:
-            if now - self._last_own_image < SELF_VIEW_INTERVAL or not self.camera_on:
-                return
-            self._last_own_image = now
-        size = fit_size(QSize(frame.width, frame.height), self.own_view_size)
-        self.ownImage.emit(frame_to_image(frame, size))
+        self.devices.open()
+        self._announce_media()
 
     async def _close_local_media(self) -> None:
-        self._devices_open = False
-        for track in (self._microphone, self._camera):
-            if track is not None:
-                track.stop()
-        self._microphone = self._camera = None
-        self._video.set_source(None)
-        if self._playout is not None:
-            playout, self._playout = self._playout, None
-            await self._on_media(playout.close())
+        await self.devices.close(functools.partial(run_on, self._media_thread))
 
     def _announce_media(self) -> None:
         self.localMediaChanged.emit(self.microphone_on, self.camera_on)
@@ -481,8 +410,9 @@ class MeetingController(QObject):
         if sink is not None:
             sink.stop()
         self._end_remote_screen(participant_id)
-        if self._playout is not None:
-            self._media_call(self._playout.remove_source, participant_id)
+        playout = self.devices.playout
+        if playout is not None:
+            self._media_call(playout.remove_source, participant_id)
         self.participantLeft.emit(participant_id)
 
     def _on_event(self, event: events.MeetingEvent) -> None:
@@ -500,7 +430,7 @@ class MeetingController(QObject):
             case events.MediaStateChanged(participant_id=who, media=media):
                 self.participantMediaChanged.emit(who, media.audio, media.video)
             case events.RemoteTrackAdded():
-                self._attach_track(event)
+                raise AssertionError("remote tracks are made ready on the media thread")
             case events.RemoteStreamEnded(participant_id=who, session_type=kind):
                 if kind is MediaSessionType.SCREEN:
                     self._end_remote_screen(who)
@@ -537,21 +467,20 @@ class MeetingController(QObject):
             sink.stop()
             self.remoteScreenEnded.emit(participant_id)
 
-    def _attach_track(self, event: events.RemoteTrackAdded) -> None:
-        if event.session_type is MediaSessionType.SCREEN:
-            if event.track.kind == "video":
-                self._end_remote_screen(event.participant_id)
-                sink = VideoSink(event.track, self)
-                self._screen_sinks[event.participant_id] = sink
-                sink.start(self._media_loop())
-                self.remoteScreen.emit(event.participant_id, sink)
+    def _attach(self, ready: RemoteMediaReady) -> None:
+        who, sink = ready.participant_id, ready.sink
+        if ready.voice is not None:
+            self._voices[who] = ready.voice
+        if sink is None:
             return
-        if event.track.kind == "video":
-            sink = VideoSink(event.track, self)
-            self._sinks[event.participant_id] = sink
-            sink.start(self._media_loop())
-            self.remoteVideo.emit(event.participant_id, sink)
-        elif self._playout is not None:
-            probe = LevelProbeTrack(event.track)
-            self._voices[event.participant_id] = probe
-            self._media_call(self._playout.add_source, event.participant_id, probe)
+        sink.setParent(self)
+        if ready.session_type is MediaSessionType.SCREEN:
+            self._end_remote_screen(who)
+            self._screen_sinks[who] = sink
+            self.remoteScreen.emit(who, sink)
+        else:
+            old = self._sinks.pop(who, None)
+            if old is not None:
+                old.stop()
+            self._sinks[who] = sink
+            self.remoteVideo.emit(who, sink)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import av
@@ -132,3 +134,27 @@ class VideoSink(QObject):
         finally:
             reader.cancel()
         self.ended.emit()
+
+
+class SelfView:
+    """The camera's own pictures for the preview and self view, at most ``fps`` a second.
+
+    Called on the capture thread: the picture is converted there, and only the finished
+    image goes to ``show`` (a queued signal to the window).
+    """
+
+    def __init__(self, show: Callable[[QImage], None], fps: float = 15.0) -> None:
+        self._show = show
+        self._interval = 1.0 / fps
+        self._last = 0.0
+        self._lock = threading.Lock()
+        self.size = QSize(640, 360)
+        self.enabled = True
+
+    def __call__(self, frame: av.VideoFrame) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last < self._interval or not self.enabled:
+                return
+            self._last = now
+        self._show(frame_to_image(frame, fit_size(QSize(frame.width, frame.height), self.size)))
