@@ -222,3 +222,31 @@ def test_a_chat_flood_is_refused_to_the_flooder_while_the_others_go_on(
             await bernd.leave()
 
     run(scenario)
+
+
+def test_a_version_1_client_is_refused_with_a_sentence_not_seated(host: HostProcess) -> None:
+    link = parse_link(host.link)
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as http:
+            ws = await http.ws_connect(
+                link.signaling_url, ssl=aiohttp.Fingerprint(link.fingerprint)
+            )
+            join = {
+                "action": "join",
+                "protocol_version": 1,
+                "room": link.room,
+                "secret": link.secret,
+                "display_name": "Alt",
+            }
+            await ws.send_str(_frame("core", join))
+            reply = await ws.receive_json(timeout=5)
+            assert reply["payload"]["code"] == "unsupported_version"
+            speaks = f"this server speaks version {PROTOCOL_VERSION}"
+            assert reply["payload"]["text"] == f"protocol version 1 is not supported; {speaks}"
+            await ws.send_str(_frame("chat", {"action": "send_message", "text": "hallo"}))
+            refused = await ws.receive_json(timeout=5)
+            assert refused["payload"]["code"] == "not_joined"
+            await ws.close()
+
+    run(scenario)
