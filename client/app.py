@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from client.instance.location import InstanceLocation
     from client.ui.main_window import MainWindow
 
-logger = logging.getLogger("runde.app")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

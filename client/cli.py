@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from client.netconfig import NetworkSettings
     from client.policy import Policy
 
-logger = logging.getLogger("runde")
+logger = logging.getLogger(__name__)
 
 
 def _add_shared_options(parser: argparse.ArgumentParser, top_level: bool) -> None:

@@ -19,7 +19,7 @@ from client.media.screen import ShareSource, list_sources
 from client.media.screen_track import ScreenTrack, grab_thumbnail
 from client.settings import SettingsStore
 
-logger = logging.getLogger("runde.media.desktop")
+logger = logging.getLogger(__name__)
 
 Choices = list[tuple[str, str]]
 

@@ -9,7 +9,7 @@ from client.netconfig import NetworkSettings
 from client.sfu.room import HostedRoom
 from client.sfu.server import ServerSettings, SfuServer
 
-logger = logging.getLogger("runde.hosting")
+logger = logging.getLogger(__name__)
 
 
 class EmbeddedHost:

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-logger = logging.getLogger("runde.i18n")
+logger = logging.getLogger(__name__)
 
 TRANSLATIONS = Path(__file__).parent / "ui" / "i18n"
 

@@ -11,7 +11,7 @@ from aiortc import RTCBundlePolicy, RTCConfiguration, RTCIceServer
 
 from client import compat
 
-logger = logging.getLogger("runde.net")
+logger = logging.getLogger(__name__)
 
 _ICE_SCHEMES = ("stun:", "stuns:", "turn:", "turns:")
 

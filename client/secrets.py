@@ -19,7 +19,7 @@ from keyring.errors import KeyringError
 
 from client.netconfig import IceServerSetting, NetworkSettingsError
 
-logger = logging.getLogger("runde.secrets")
+logger = logging.getLogger(__name__)
 
 SERVICE = "Runde"
 NO_STORE = (

@@ -21,7 +21,7 @@ from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
 from client.netconfig import NetworkSettings
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
 
-logger = logging.getLogger("runde.call.janus")
+logger = logging.getLogger(__name__)
 
 PLUGIN = "janus.plugin.videoroom"
 KEEPALIVE_SECONDS = 25.0  # Janus ends sessions after 60 s of silence by default

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from client.call.udp_loop import BatchReadingEventLoop
 
-logger = logging.getLogger("runde.call.media_thread")
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from client.instance.location import InstanceLocation, LocationError
 from client.instance.messages import MAX_LINE_BYTES, HandoffError, Reply, decode_request, encode
 from client.protocol.link import LinkError, parse_link
 
-logger = logging.getLogger("runde.instance")
+logger = logging.getLogger(__name__)
 
 READ_TIMEOUT_MS = 5000  # a client that connects and says nothing is dropped after this
 

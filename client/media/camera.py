@@ -16,7 +16,7 @@ from client.media.capture_track import READ_TIMEOUT_S, CaptureTrack, error_reaso
 from client.media.failure import ErrorCallback
 from client.media.send_scale import SendScale
 
-logger = logging.getLogger("runde.media.camera")
+logger = logging.getLogger(__name__)
 
 # A device that is missing, busy or forbidden will not open with other options either.
 _FINAL_OPEN_ERRORS = {errno.ENOENT, errno.EBUSY, errno.EACCES, errno.ENODEV, errno.EPERM}

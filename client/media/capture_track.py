@@ -18,7 +18,7 @@ from aiortc.mediastreams import VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamEr
 from client.media.failure import ErrorCallback, FailureReport
 from client.media.handoff import Handoff
 
-logger = logging.getLogger("runde.media.capture")
+logger = logging.getLogger(__name__)
 
 FrameListener = Callable[[av.VideoFrame], None]
 

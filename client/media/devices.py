@@ -22,7 +22,7 @@ import av.logging
 from client import compat
 from client.media import portaudio
 
-logger = logging.getLogger("runde.media.devices")
+logger = logging.getLogger(__name__)
 
 # struct v4l2_capability: driver[16] card[32] bus_info[32] version capabilities device_caps res[3]
 _V4L2_CAPABILITY = struct.Struct("16s32s32sIII12x")

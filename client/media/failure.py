@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-logger = logging.getLogger("runde.media")
+logger = logging.getLogger(__name__)
 
 ErrorCallback = Callable[[str], None]
 

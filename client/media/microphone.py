@@ -19,7 +19,7 @@ from client.media.failure import ErrorCallback, FailureReport
 from client.media.handoff import Handoff
 from client.media.processing import AudioProcessor
 
-logger = logging.getLogger("runde.media.microphone")
+logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 48000
 FRAME_SAMPLES = 960  # 20 ms, what Opus packs into one packet

@@ -19,7 +19,7 @@ from client.media.failure import ErrorCallback, FailureReport
 from client.media.jitter import JitterBuffer, SourceStats
 from client.media.processing import APM_FRAME, AudioProcessor
 
-logger = logging.getLogger("runde.media.playout")
+logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 48000
 BLOCK_FRAMES = APM_FRAME  # 10 ms per callback: what the echo canceller takes

@@ -7,7 +7,7 @@ import sys
 from types import ModuleType
 from typing import Any, Literal
 
-logger = logging.getLogger("runde.media.portaudio")
+logger = logging.getLogger(__name__)
 
 _WINDOWS = sys.platform == "win32"  # a plain flag: mypy checks every platform's branch
 

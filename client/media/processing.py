@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-logger = logging.getLogger("runde.media.processing")
+logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 48000
 APM_FRAME = 480  # the module takes 10 ms frames and nothing else

@@ -12,7 +12,7 @@ from Xlib.ext import randr
 
 from client.media.screen import ScreenCaptureError, ShareSource, SourceKind
 
-logger = logging.getLogger("runde.media.screen")
+logger = logging.getLogger(__name__)
 
 # Windows this small are tool tips, docks' helpers and the like: nothing to present.
 _MIN_WINDOW_SIDE = 64

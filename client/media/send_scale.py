@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-logger = logging.getLogger("runde.media.send_scale")
+logger = logging.getLogger(__name__)
 
 # 1280x720 -> 960x540 -> 640x360
 SCALES = (1.0, 0.75, 0.5)

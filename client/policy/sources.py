@@ -15,7 +15,7 @@ from client.policy.document import POLICY_KEYS, PolicyDocument
 from client.policy.effective import Policy
 from client.policy.registry import MACHINE, POLICY_KEY, USER, Registry, WindowsRegistry
 
-logger = logging.getLogger("runde.policy")
+logger = logging.getLogger(__name__)
 
 POLICY_FILE = Path("/etc/runde/policy.json")
 # Only for tests and trials: a user can point Runde at another file, but a user can as well

@@ -32,7 +32,7 @@ from aiortc.rtp import (
 from client import compat
 from client.sfu.keyframes import KeyframeTest
 
-logger = logging.getLogger("runde.sfu.forward")
+logger = logging.getLogger(__name__)
 
 HISTORY_SIZE = 256  # packets kept per video subscriber to answer NACKs (~0.5 s at 600 kbit/s)
 MAX_SOCKET_BACKLOG = 256 * 1024  # bytes buffered in asyncio before we drop

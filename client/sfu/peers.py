@@ -24,7 +24,7 @@ from client.netconfig import NetworkSettings
 from client.sfu.forwarder import AudioGate, OutboundStream, TrackForwarder
 from client.sfu.keyframes import keyframe_detector
 
-logger = logging.getLogger("runde.sfu.peers")
+logger = logging.getLogger(__name__)
 
 # Codecs the SFU forwards: it must recognise keyframes of every video codec it accepts.
 FORWARDED_MIME_TYPES = {"audio": ("audio/opus",), "video": ("video/vp8", "video/h264")}

@@ -18,7 +18,7 @@ from client.sfu.connection import Connection
 from client.sfu.room import HostedRoom
 from client.sfu.tls import ServerCertificate, generate_certificate
 
-logger = logging.getLogger("runde.sfu.server")
+logger = logging.getLogger(__name__)
 
 _ANY_ADDRESS = ("0.0.0.0", "::", "")
 

@@ -46,7 +46,7 @@ APP_NAME = "Bench"
 CAMERA = "lavfi:testsrc2=size=1280x720:rate=30"
 REPORT_EVERY = 5  # seconds between the app's responsiveness log lines
 _REPORT = re.compile(
-    r"^(\S+ \S+) INFO runde.app: responsiveness: "
+    r"^(\S+ \S+) INFO client.app: responsiveness: "
     r"timers late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms "
     r"\(\d+ probes\); (\d+) remote tiles, ([\d.]+) pictures painted per second "
     r"\(([\d.]+) decoded\)",

@@ -63,8 +63,8 @@ def test_no_sound_devices_give_empty_lists(tmp_path: Path) -> None:
         pytest.skip("this computer has a sound card, which PortAudio always lists")
     counts, log = run_listing("", tmp_path)
     assert counts == [0, 0]
-    assert "runde.media.devices: no microphones found (PortAudio lists none)" in log
-    assert "runde.media.devices: no speakers found (PortAudio lists none)" in log
+    assert "client.media.devices: no microphones found (PortAudio lists none)" in log
+    assert "client.media.devices: no speakers found (PortAudio lists none)" in log
 
 
 def test_missing_portaudio_gives_empty_lists(tmp_path: Path) -> None:
