@@ -14,9 +14,8 @@ from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
 from client.call import events
-from client.call.backend import EventSink, MeetingBackend
-from client.call.session import MeetingSession
-from client.call.sfu_backend import SfuBackend
+from client.call.connect import backend_for
+from client.call.session import BackendFactory, MeetingSession
 from client.headless.stats import ParticipantStats
 from client.media.screen import display_source
 from client.media.screen_track import DEFAULT_FPS, ScreenTrack
@@ -49,23 +48,18 @@ class HeadlessParticipant:
         started_at: float,
         video_codec: str = "VP8",
         share: ShareSettings | None = None,
+        backend: BackendFactory | None = None,
     ) -> None:
-        self._link = link
         self._share = share
         self.screen_snapshot: av.VideoFrame | None = None
         self.screen_error: str | None = None
-        self._video_codec = video_codec
-        self._network = network
         self._sources = sources
         self.stats = ParticipantStats(name=name, started_at=started_at)
         self._consumers: set[asyncio.Task[None]] = set()
-        self.session = MeetingSession(self._make_backend)
+        self.session = MeetingSession(backend or backend_for(link, network, video_codec))
         self.session.subscribe(self._on_event)
         self.ended = asyncio.Event()
         self.end: events.MeetingEnded | None = None
-
-    def _make_backend(self, sink: EventSink) -> MeetingBackend:
-        return SfuBackend(self._link, self._network, sink, video_codec=self._video_codec)
 
     async def join(self) -> None:
         self.stats.join_started_s = round(time.monotonic() - self.stats.started_at, 3)

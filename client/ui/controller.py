@@ -14,17 +14,17 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from client.call import events
-from client.call.backend import EventSink, JoinError, ModuleUnavailable, PublishError
+from client.call.backend import JoinError, ModuleUnavailable, PublishError
+from client.call.connect import backend_for
 from client.call.events import SessionState
 from client.call.local_media import LocalDevices
 from client.call.local_media import LocalMedia as LocalMedia  # the views type with it
 from client.call.media_thread import MediaThread, run_on
 from client.call.session import ChatError, MeetingSession, MeetingSnapshot
-from client.call.sfu_backend import SfuBackend
 from client.media.level_probe import LevelProbeTrack
 from client.media.screen import ShareSource
 from client.netconfig import IceServerSetting, NetworkSettings
-from client.protocol.link import LinkError, MeetingLink, parse_link
+from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
 from client.protocol.modules import Reaction
 from client.ui.remote_media import RemoteMediaReady, make_ready
@@ -350,7 +350,7 @@ class MeetingController(QObject):
         self._set_state(SessionState.JOINING)
         self._open_local_media()
         self._loop = asyncio.get_running_loop()
-        session = MeetingSession(self._backend_for(link))
+        session = MeetingSession(backend_for(link, self._network))
         session.subscribe(functools.partial(self._event_from_session, session))
         self._session = session
         try:
@@ -368,10 +368,6 @@ class MeetingController(QObject):
                 self._session = None
             self._set_state(SessionState.FAILED, reason)
             await self._close_local_media()
-
-    def _backend_for(self, link: MeetingLink) -> Callable[[EventSink], SfuBackend]:
-        network = self._network
-        return lambda sink: SfuBackend(link, network, sink)
 
     def _open_local_media(self) -> None:
         self.devices.open()

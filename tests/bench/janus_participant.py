@@ -39,15 +39,13 @@ class JanusParticipant(HeadlessParticipant):
         sources: list[OpenedSource],
         started_at: float,
     ) -> None:
-        # Set before the base class builds the session, which calls _make_backend.
-        self._janus = (url, room, pin)
         self.left: list[str] = []  # names of participants we saw leave
         self.streams_ended: list[str] = []
-        super().__init__(cast(MeetingLink, None), name, network, sources, started_at)
 
-    def _make_backend(self, sink: EventSink) -> MeetingBackend:
-        url, room, pin = self._janus
-        return JanusBackend(url, room, self._network, sink, pin=pin)
+        def janus(sink: EventSink) -> MeetingBackend:
+            return JanusBackend(url, room, network, sink, pin=pin)
+
+        super().__init__(cast(MeetingLink, None), name, network, sources, started_at, backend=janus)
 
     def _on_event(self, event: events.MeetingEvent) -> None:
         if isinstance(event, events.ParticipantLeft):
