@@ -287,7 +287,7 @@ class MeetingSession:
                 self.hands = queue
             case events.MeetingEnded(connection_lost=True) if self._reconnect_attempts > 0:
                 if self._reconnecting is None or self._reconnecting.done():
-                    self._reconnecting = asyncio.ensure_future(self._reconnect(event))
+                    self._begin_reconnect(event)
                 return
             case events.MeetingEnded(reason=reason):
                 self.end_reason = reason
@@ -303,8 +303,8 @@ class MeetingSession:
                 assert_never(event)
         self._publish(event)
 
-    async def _reconnect(self, lost: events.MeetingEnded) -> None:
-        """Join again with a new connection, keeping our place, devices and conversation."""
+    def _begin_reconnect(self, lost: events.MeetingEnded) -> None:
+        """Say so at once, let go of what the lost connection carried, then try again."""
         self._set_state(SessionState.RECONNECTING, lost.reason)
         for participant_id in list(self.participants):
             self.participants.pop(participant_id)
@@ -313,6 +313,10 @@ class MeetingSession:
             self.screen_track.stop()
             self.screen_track = None
             self._publish(events.ScreenShareStopped(lost.reason))
+        self._reconnecting = asyncio.ensure_future(self._reconnect(lost))
+
+    async def _reconnect(self, lost: events.MeetingEnded) -> None:
+        """Join again with a new connection, keeping our place, devices and conversation."""
         for attempt in range(self._reconnect_attempts):
             await asyncio.sleep(1.0 + attempt)
             old, self._backend = self._backend, self._new_backend()
