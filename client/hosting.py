@@ -49,7 +49,16 @@ class EmbeddedHost:
         return link.to_text()
 
     def allow_multiple_presenters(self, allowed: bool) -> None:
-        """The host's choice: several people may share their screen at once in this meeting."""
+        """The host's choice: several people may share their screen at once in this meeting.
+
+        The room belongs to the media thread: the change is made there, not by the caller.
+        """
+        if self._thread is None:
+            self._set_multiple_presenters(allowed)
+        else:
+            self._thread.call(self._set_multiple_presenters, allowed)
+
+    def _set_multiple_presenters(self, allowed: bool) -> None:
         if self._room is not None:
             self._room.media.allow_multiple_presenters = allowed
 

@@ -161,9 +161,9 @@ def test_a_colleagues_screen_is_presented_large_and_the_grid_comes_back(
         assert view.presenters_box.isVisible()
         view.presenters_box.click()
         room = app.host._room
-        assert (
-            room is not None and room.media.allow_multiple_presenters
-        )  # a second presenter may share
+        assert room is not None
+        # a second presenter may share (set on the media thread, where the room lives)
+        await app.until(lambda: room.media.allow_multiple_presenters, 2, "several presenters")
         # (several presenters sharing at once are shown by tests/integration/test_screen_sharing.py)
 
         # The viewer switches back to the grid and to the presentation again.
