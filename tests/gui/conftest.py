@@ -37,7 +37,7 @@ from client.settings import SettingsStore
 from client.ui.controller import MeetingController
 from client.ui.main_window import MainWindow
 from tests.audio import PulseServer, pulse
-from tests.helpers import LOOPBACK
+from tests.helpers import LOOPBACK, until
 
 __all__ = ["pulse"]
 
@@ -105,13 +105,7 @@ class App:
         await self.controller.close_preview()
         await self.host.stop()
 
-    @staticmethod
-    async def until(predicate: Callable[[], bool], within: float, what: str) -> None:
-        deadline = time.monotonic() + within
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"not within {within} s: {what}")
-            await asyncio.sleep(0.05)
+    until = staticmethod(until)
 
 
 @pytest.fixture

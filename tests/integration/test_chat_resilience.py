@@ -21,7 +21,7 @@ from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import MeetingLink, parse_link
-from tests.helpers import LOOPBACK, HostProcess
+from tests.helpers import LOOPBACK, HostProcess, until
 
 NETWORK = NetworkSettings(bind_addresses=(LOOPBACK,))
 
@@ -84,14 +84,6 @@ def texts(who: HeadlessParticipant) -> list[str]:
 def video_from(receiver: HeadlessParticipant, sender: HeadlessParticipant) -> int:
     counts = receiver.stats.counts.get(sender.session.participant_id or "")
     return counts.video_frames if counts else 0
-
-
-async def until(predicate: Callable[[], bool], within: float, what: str) -> None:
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within} s: {what}")
-        await asyncio.sleep(0.05)
 
 
 def run(scenario: Callable[[], Awaitable[None]]) -> None:

@@ -16,7 +16,7 @@ from client.media.sources import open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
 from client.protocol.messages import CoreRequest, Leave, MediaState
-from tests.helpers import LOOPBACK, HostProcess
+from tests.helpers import LOOPBACK, HostProcess, until
 
 NETWORK = NetworkSettings(bind_addresses=(LOOPBACK,))
 
@@ -35,14 +35,6 @@ def participant(
     return HeadlessParticipant(
         parse_link(link), name, NETWORK, [s for s in sources if s], time.monotonic(), codec
     )
-
-
-async def until(predicate: Callable[[], bool], within: float) -> None:
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.05)
 
 
 def run(coro: Callable[[], Awaitable[None]]) -> None:
