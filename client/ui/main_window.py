@@ -18,6 +18,7 @@ from client.secrets import SecretStore, turn_secret_name
 from client.settings import SettingsStore
 from client.ui.controller import LocalMedia, MeetingController
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
+from client.ui.meeting_modules import MeetingModulesUi
 from client.ui.meeting_view import MeetingView
 from client.ui.prejoin_view import PreJoinView
 from client.ui.sharing_ui import SharingUi
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         controller.ownImage.connect(self.prejoin_view.preview.set_image)
         controller.ownImage.connect(self.meeting_view.show_own_image)
         self.sharing = SharingUi(controller, self.meeting_view, media, self)
+        self.modules = MeetingModulesUi(controller, self.meeting_view)
 
         self._level_timer = QTimer(self)
         self._level_timer.timeout.connect(self._show_level)

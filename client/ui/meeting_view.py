@@ -1,28 +1,41 @@
-"""The meeting: tiles in a grid or speaker layout, controls, participants and the link."""
+"""The meeting: tiles in a grid or speaker layout, controls, participants, chat and the link."""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from client.protocol.modules import Reaction
+from client.ui.chat_panel import ChatPanel
+from client.ui.link_bar import LinkBar
+from client.ui.participant_list import ParticipantList
+from client.ui.stage_layout import place_grid, place_presentation, place_speaker
 from client.ui.video_sink import VideoSink
 from client.ui.video_tile import VideoTile
 
 SELF_ID = "self"
+CHAT_KEYS = "Ctrl+Shift+C"
+HAND_KEYS = "Ctrl+Shift+H"
+REACTIONS_KEYS = "Ctrl+Shift+R"
+
+
+def label_button(button: QPushButton, text: str, keys: str) -> QPushButton:
+    """Text, tooltip and accessible name naming the shortcut (kept as a window action)."""
+    button.setText(text)
+    button.setToolTip(f"{text} ({keys})")
+    button.setAccessibleName(f"{text} ({keys})")
+    return button
 
 
 class MeetingView(QWidget):
@@ -30,6 +43,7 @@ class MeetingView(QWidget):
     microphoneToggled(bool), cameraToggled(bool), leaveRequested(), fullscreenRequested(),
     shareRequested(): pick something to share, stopShareRequested(): stop sharing,
     multiplePresentersToggled(bool): the host lets several people share at once
+    chat, hand and reactions buttons: connected by client.ui.meeting_modules
     """
 
     microphoneToggled = Signal(bool)
@@ -53,25 +67,14 @@ class MeetingView(QWidget):
         self.presentation = True  # the viewer's choice: presentation or the usual layout
         self.sharing = False
         self.hosting = False
+        self.hands: tuple[str, ...] = ()  # tile ids with a raised hand, in queue order
 
         self.status = QLabel()
         self.status.setAccessibleName(self.tr("Connection state"))
         self.status.setWordWrap(True)
 
-        self.link_edit = QLineEdit()
-        self.link_edit.setReadOnly(True)
-        self.link_edit.setAccessibleName(self.tr("Meeting link"))
-        self.copy_button = QPushButton(self.tr("Copy &link"))
-        self.copy_button.setAccessibleName(self.tr("Copy the meeting link"))
-        self.copy_button.clicked.connect(self._copy_link)
-        self.invite_button = QPushButton(self.tr("Copy &invitation"))
-        self.invite_button.setAccessibleName(self.tr("Copy an invitation text with the link"))
-        self.invite_button.clicked.connect(self._copy_invitation)
-        link_row = QHBoxLayout()
-        link_row.addWidget(QLabel(self.tr("Link:")))
-        link_row.addWidget(self.link_edit, 1)
-        link_row.addWidget(self.copy_button)
-        link_row.addWidget(self.invite_button)
+        self.link_bar = LinkBar()
+        self.link_edit = self.link_bar.link_edit
 
         self.stage = QWidget()
         self.stage.setAccessibleName(self.tr("Participants' video"))
@@ -79,8 +82,7 @@ class MeetingView(QWidget):
         self.grid.setSpacing(4)
         self.grid.setContentsMargins(0, 0, 0, 0)
 
-        self.participant_list = QListWidget()
-        self.participant_list.setAccessibleName(self.tr("Participants"))
+        self.participant_list = ParticipantList()
         self.participant_list.setMaximumWidth(240)
         self.participant_list.setVisible(False)
         self.presenters_box = QCheckBox(self.tr("Let several people share at once"))
@@ -111,6 +113,15 @@ class MeetingView(QWidget):
             self.tr("Grid view"), "Ctrl+Shift+G", self.toggle_presentation
         )
         self.presentation_button.setVisible(False)
+        # Their shortcuts are actions on the window (client.ui.meeting_modules), not the
+        # buttons': a button's setText drops a shortcut set with setShortcut.
+        self.hand_button = label_button(QPushButton(), self.tr("Raise hand"), HAND_KEYS)
+        self.hand_button.setCheckable(True)
+        self.reactions_button = label_button(QPushButton(), self.tr("React"), REACTIONS_KEYS)
+        self.chat_button = label_button(QPushButton(), self.tr("Chat"), CHAT_KEYS)
+        self.chat_button.setCheckable(True)
+        self.chat_panel = ChatPanel()
+        self.chat_panel.setVisible(False)
         self.leave_button = self._button(self.tr("Leave"), "Ctrl+Shift+L", self.leaveRequested.emit)
         self.leave_button.setStyleSheet("background: #b3261e; color: white")
 
@@ -119,9 +130,12 @@ class MeetingView(QWidget):
             self.microphone_button,
             self.camera_button,
             self.share_button,
+            self.hand_button,
+            self.reactions_button,
             self.layout_button,
             self.presentation_button,
             self.list_button,
+            self.chat_button,
             self.fullscreen_button,
             self.shortcuts_button,
         ):
@@ -135,10 +149,11 @@ class MeetingView(QWidget):
         side.addWidget(self.participant_list, 1)
         side.addWidget(self.presenters_box)
         middle.addLayout(side)
+        middle.addWidget(self.chat_panel)
 
         column = QVBoxLayout(self)
         column.addWidget(self.status)
-        column.addLayout(link_row)
+        column.addWidget(self.link_bar)
         column.addLayout(middle, 1)
         column.addLayout(controls)
         self.set_local_media(True, True)
@@ -168,6 +183,7 @@ class MeetingView(QWidget):
         for participant_id in list(self.tiles):
             self.remove_participant(participant_id)
         self.pinned = None
+        self.set_hands(())
         self.add_participant(SELF_ID, own_name, True, True, is_self=True)
 
     def set_status(self, text: str) -> None:
@@ -175,9 +191,7 @@ class MeetingView(QWidget):
         self.status.setVisible(bool(text))
 
     def set_link(self, link: str) -> None:
-        self.link_edit.setText(link)
-        for widget in (self.link_edit, self.copy_button, self.invite_button):
-            widget.setVisible(bool(link))
+        self.link_bar.set_link(link)
 
     def set_local_media(self, microphone_on: bool, camera_on: bool) -> None:
         for button, on, name in (
@@ -203,14 +217,14 @@ class MeetingView(QWidget):
             return
         tile = VideoTile(participant_id, name, is_self=is_self)
         tile.set_media(audio, video)
+        if participant_id in self.hands:
+            tile.set_hand(self.hands.index(participant_id) + 1)
         tile.activated.connect(self.pin)
         self.tiles[participant_id] = tile
         waiting = self._waiting_sinks.pop(participant_id, None)
         if waiting is not None:
             self._connect_sink(tile, waiting)
-        item = QListWidgetItem(self.tr("%1 (you)").replace("%1", name) if is_self else name)
-        item.setData(Qt.ItemDataRole.UserRole, participant_id)
-        self.participant_list.addItem(item)
+        self.participant_list.add(participant_id, name, is_self)
         self._arrange()
 
     def remove_participant(self, participant_id: str) -> None:
@@ -220,15 +234,26 @@ class MeetingView(QWidget):
             return
         tile.setParent(None)
         tile.deleteLater()
-        for row in range(self.participant_list.count()):
-            item = self.participant_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == participant_id:
-                self.participant_list.takeItem(row)
-                break
+        self.participant_list.remove(participant_id)
         if self.pinned == participant_id:
             self.pinned = None
         self.remove_screen(participant_id)
         self._arrange()
+
+    # ---- hands, reactions, chat ---------------------------------------------------------
+
+    def set_hands(self, queue: Sequence[str]) -> None:
+        """``queue``: tile ids (SELF_ID for us) with a raised hand, in the order they went up."""
+        self.hands = tuple(queue)
+        self.participant_list.set_hands(self.hands)
+        for participant_id, tile in self.tiles.items():
+            place = self.hands.index(participant_id) + 1 if participant_id in self.hands else None
+            tile.set_hand(place)
+
+    def show_reaction(self, participant_id: str, reaction: Reaction) -> None:
+        tile = self.tiles.get(participant_id)
+        if tile is not None:
+            tile.show_reaction(reaction)
 
     # ---- screen sharing -----------------------------------------------------------------
 
@@ -354,54 +379,15 @@ class MeetingView(QWidget):
         while self.grid.count():
             self.grid.takeAt(0)
         if self.layout_mode() == "presentation":
-            self._arrange_presentation()
+            place_presentation(
+                self.grid, list(self.screen_tiles.values()), list(self.tiles.values())
+            )
             return
         tiles = list(self.screen_tiles.values()) + list(self.tiles.values())
-        if not tiles:
-            return
         if self.speaker_layout and len(tiles) > 1:
             main = self.tiles.get(self.pinned or "") or next(
                 (t for t in tiles if not t.is_self), tiles[0]
             )
-            strip = [t for t in tiles if t is not main]
-            self.grid.addWidget(main, 0, 0, 1, max(1, len(strip)))
-            for column, tile in enumerate(strip):
-                tile.setMaximumHeight(140)
-                self.grid.addWidget(tile, 1, column)
-            main.setMaximumHeight(16777215)
-            self.grid.setRowStretch(0, 4)
-            self.grid.setRowStretch(1, 1)
-            return
-        columns = math.ceil(math.sqrt(len(tiles)))
-        for index, tile in enumerate(tiles):
-            tile.setMaximumHeight(16777215)
-            self.grid.addWidget(tile, index // columns, index % columns)
-        self.grid.setRowStretch(0, 1)
-        self.grid.setRowStretch(1, 1 if len(tiles) > columns else 0)
-
-    def _arrange_presentation(self) -> None:
-        """The newest shared screen large; other screens and the cameras in a strip below."""
-        screens = list(self.screen_tiles.values())
-        main = screens[-1]
-        strip = screens[:-1] + list(self.tiles.values())
-        self.grid.addWidget(main, 0, 0, 1, max(1, len(strip)))
-        main.setMaximumHeight(16777215)
-        for column, tile in enumerate(strip):
-            tile.setMaximumHeight(140)
-            self.grid.addWidget(tile, 1, column)
-        self.grid.setRowStretch(0, 5)
-        self.grid.setRowStretch(1, 1 if strip else 0)
-
-    # ---- link -------------------------------------------------------------------------
-
-    def _copy_link(self) -> None:
-        QGuiApplication.clipboard().setText(self.link_edit.text())
-
-    def _copy_invitation(self) -> None:
-        QGuiApplication.clipboard().setText(
-            self.tr(
-                "You are invited to a Runde meeting.\n\nJoin with the Runde app:\n%1\n\n"
-                "The link contains the meeting's key: share it only with the people "
-                "you invite."
-            ).replace("%1", self.link_edit.text())
-        )
+            place_speaker(self.grid, main, [t for t in tiles if t is not main])
+        elif tiles:
+            place_grid(self.grid, tiles)

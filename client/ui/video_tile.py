@@ -1,11 +1,12 @@
-"""One participant's tile: their picture (or initials), name, muted and speaking marks."""
+"""One participant's tile: their picture (or initials), name, muted and speaking marks, a
+raised hand and a reaction."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -13,11 +14,15 @@ from PySide6.QtGui import (
     QImage,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
+    QTransform,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from client.protocol.modules import Reaction
+from client.ui.reactions import LOOKS, REACTION_SHOWN_MS, reaction_name
 from client.ui.video_sink import VideoSink
 
 logger = logging.getLogger("runde.ui.video")
@@ -25,6 +30,8 @@ logger = logging.getLogger("runde.ui.video")
 _BACKGROUND = QColor(32, 33, 36)
 _SPEAKING = QColor(26, 115, 232)
 _LABEL_BACKGROUND = QColor(0, 0, 0, 150)
+_HAND_BACKGROUND = QColor(249, 171, 0)
+_HAND_INK = QColor(32, 33, 36)
 
 
 class VideoTile(QWidget):
@@ -54,6 +61,12 @@ class VideoTile(QWidget):
         # The name label, drawn once per text: text layout on every picture was a tenth of
         # the painting time with eight tiles.
         self._label: tuple[tuple[str, bool, bool, float], QImage] | None = None
+        self.hand: int | None = None  # place in the queue of raised hands, from 1
+        self.reaction: Reaction | None = None  # shown for a few seconds
+        self._reaction_timer = QTimer(self)
+        self._reaction_timer.setSingleShot(True)
+        self._reaction_timer.setInterval(REACTION_SHOWN_MS)
+        self._reaction_timer.timeout.connect(lambda: self.show_reaction(None))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)
@@ -82,6 +95,23 @@ class VideoTile(QWidget):
         self._update_accessible_name()
         self.update()
 
+    def set_hand(self, position: int | None) -> None:
+        """``position``: the place in the queue of raised hands (1 first), None: not raised."""
+        if position != self.hand:
+            self.hand = position
+            self._update_accessible_name()
+            self.update()
+
+    def show_reaction(self, reaction: Reaction | None) -> None:
+        """Show ``reaction`` over the tile for a few seconds (a newer one replaces it)."""
+        self.reaction = reaction
+        if reaction is None:
+            self._reaction_timer.stop()
+        else:
+            self._reaction_timer.start()
+        self._update_accessible_name()
+        self.update()
+
     def image(self) -> QImage | None:
         return self._image
 
@@ -93,7 +123,14 @@ class VideoTile(QWidget):
             parts.append(self.tr("camera off"))
         if self.pinned:
             parts.append(self.tr("pinned"))
+        if self.hand is not None:
+            parts.append(self.tr("hand raised (%1)").replace("%1", str(self.hand)))
+        reacted = ""
+        if self.reaction is not None:
+            reacted = self.tr("reaction: %1").replace("%1", reaction_name(self.reaction))
+            parts.append(reacted)
         self.setAccessibleName(", ".join(parts))
+        self.setAccessibleDescription(reacted)
         self.setToolTip(self.tr("Double-click or press Enter to pin"))
 
     # ---- Qt ----------------------------------------------------------------------------
@@ -138,6 +175,10 @@ class VideoTile(QWidget):
         else:
             self._paint_initials(painter)
         self._paint_label(painter)
+        if self.hand is not None:
+            self._paint_hand(painter, self.hand)
+        if self.reaction is not None:
+            self._paint_reaction(painter, self.reaction)
         if self.speaking or self.hasFocus():
             pen = QPen(_SPEAKING if self.speaking else QColor(255, 255, 255), 3)
             painter.setPen(pen)
@@ -183,6 +224,50 @@ class VideoTile(QWidget):
         painter.end()
         return label
 
+    def _paint_hand(self, painter: QPainter, position: int) -> None:
+        """A yellow mark in the top left corner: a drawn hand (no emoji font needed) and the
+        place in the queue."""
+        metrics = QFontMetrics(self.font())
+        size = metrics.height() + 8
+        number = str(position)
+        box = QRectF(6, 6, size + metrics.horizontalAdvance(number) + 8, size)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_HAND_BACKGROUND)
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setBrush(_HAND_INK)
+        painter.drawPath(hand_path(QRectF(box.x() + 4, box.y() + 3, size - 6, size - 6)))
+        painter.setPen(_HAND_INK)
+        painter.setFont(self.font())
+        text_box = box.adjusted(size, 0, -4, 0)
+        painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, number)
+        painter.restore()
+
+    def _paint_reaction(self, painter: QPainter, reaction: Reaction) -> None:
+        """The reaction's badge in the top right corner; its name beside it where no font has
+        the emoji."""
+        look = LOOKS[reaction]
+        diameter = max(32, min(64, self.height() // 4))
+        circle = QRectF(self.width() - diameter - 8, 8, diameter, diameter)
+        look.paint(painter, circle, self.font())
+        if look.can_show_emoji(self.font()):
+            return
+        name = reaction_name(reaction)
+        metrics = QFontMetrics(self.font())
+        width = metrics.horizontalAdvance(name) + 12
+        height = metrics.height() + 6
+        label = QRectF(circle.x() - width - 4, circle.center().y() - height / 2, width, height)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(_LABEL_BACKGROUND)
+        painter.drawRoundedRect(label, 4, 4)
+        painter.setPen(QColor(255, 255, 255))
+        painter.setFont(self.font())
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, name)
+        painter.restore()
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
             self._label = None
@@ -190,3 +275,21 @@ class VideoTile(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(320, 180)
+
+
+def hand_path(box: QRectF) -> QPainterPath:
+    """A raised open hand in ``box``: palm, four fingers and the thumb."""
+    w, h = box.width(), box.height()
+    x, y = box.x(), box.y()
+    path = QPainterPath()
+    path.setFillRule(Qt.FillRule.WindingFill)  # the overlaps are hand too
+    path.addRoundedRect(QRectF(x + 0.22 * w, y + 0.45 * h, 0.62 * w, 0.55 * h), 0.12 * w, 0.12 * w)
+    finger = 0.13 * w
+    for index, top in enumerate((0.12, 0.0, 0.06, 0.2)):
+        left = x + 0.22 * w + index * (finger + 0.033 * w)
+        path.addRoundedRect(QRectF(left, y + top * h, finger, 0.6 * h), finger / 2, finger / 2)
+    thumb = QPainterPath()
+    thumb.addRoundedRect(QRectF(-finger / 2, -0.45 * h, finger, 0.45 * h), finger / 2, finger / 2)
+    tilt = QTransform().translate(x + 0.3 * w, y + 0.85 * h).rotate(-40)
+    path.addPath(tilt.map(thumb))
+    return path.simplified()

@@ -2,295 +2,155 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>ChatPanel</name>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="55"/>
+        <location filename="../../client/ui/chat_panel.py" line="62"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="66"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="67"/>
+        <source>Close the chat</source>
+        <translation>Den Chat schließen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="80"/>
+        <source>Chat messages</source>
+        <translation>Chatnachrichten</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="83"/>
+        <source>Send to</source>
+        <translation>Senden an</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="84"/>
+        <source>Everyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="87"/>
+        <source>&amp;To:</source>
+        <translation>&amp;An:</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="94"/>
+        <source>Write a message…</source>
+        <translation>Nachricht schreiben…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="95"/>
+        <source>Chat message</source>
+        <translation>Chatnachricht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="98"/>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="99"/>
+        <source>Send the message</source>
+        <translation>Die Nachricht senden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="108"/>
+        <source>Chat notice</source>
+        <translation>Hinweis zum Chat</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="137"/>
+        <source>Privately to %1</source>
+        <translation>Privat an %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="139"/>
+        <source>Privately from %1</source>
+        <translation>Privat von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="142"/>
+        <source>You</source>
+        <translation>Sie</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="191"/>
+        <source> (has left)</source>
+        <translation> (nicht mehr dabei)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="211"/>
+        <source>Not sent: %1</source>
+        <translation>Nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="218"/>
+        <source>The message has %1 characters; at most %2 can be sent.</source>
+        <translation>Die Nachricht hat %1 Zeichen; höchstens %2 können gesendet werden.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="225"/>
+        <source>%1 characters left</source>
+        <translation>Noch %1 Zeichen</translation>
+    </message>
+</context>
+<context>
+    <name>ChatToast</name>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="258"/>
+        <source>New chat message</source>
+        <translation>Neue Chatnachricht</translation>
+    </message>
+</context>
+<context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="70"/>
-        <location filename="../../client/ui/dialogs.py" line="74"/>
+        <location filename="../../client/ui/dialogs.py" line="73"/>
+        <location filename="../../client/ui/dialogs.py" line="77"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>LinkBar</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="55"/>
-        <source>Runde</source>
-        <translation>Runde</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="101"/>
-        <source>Keyboard shortcuts</source>
-        <translation>Tastenkürzel</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="102"/>
-        <source>Diagnostics</source>
-        <translation>Diagnose</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="122"/>
-        <source>Your administrator has turned off hosting meetings.</source>
-        <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="126"/>
-        <source>Start a meeting: check your camera and microphone.</source>
-        <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="141"/>
-        <source>Join the meeting: check your camera and microphone.</source>
-        <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="168"/>
-        <source>Switch meetings?</source>
-        <translation>Besprechung wechseln?</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="169"/>
-        <source>You are in a meeting. Leave it and open the other meeting?</source>
-        <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="196"/>
-        <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
-        <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="256"/>
-        <source>Connecting…</source>
-        <translation>Verbinde…</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="258"/>
-        <source>Reconnecting…</source>
-        <translation>Verbindung wird wiederhergestellt…</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="263"/>
-        <source>Could not join the meeting: %1</source>
-        <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="329"/>
-        <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
-        <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/main_window.py" line="342"/>
-        <source>Your TURN server is not used: %1</source>
-        <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
-    </message>
-</context>
-<context>
-    <name>MeetingController</name>
-    <message>
-        <location filename="../../client/ui/controller.py" line="195"/>
-        <source>You left the meeting.</source>
-        <translation>Sie haben die Besprechung verlassen.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="223"/>
-        <source>Device changes apply to the next meeting.</source>
-        <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="242"/>
-        <source>No sound output is open.</source>
-        <translation>Keine Tonausgabe geöffnet.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="254"/>
-        <source>Screen sharing is turned off on this computer.</source>
-        <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="266"/>
-        <source>no answer from the host</source>
-        <translation>keine Antwort vom Gastgeber</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="267"/>
-        <source>Your screen is not shared: %1</source>
-        <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="332"/>
-        <source>Hosting meetings is not available.</source>
-        <translation>Besprechungen leiten ist nicht verfügbar.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="340"/>
-        <source>Could not start the meeting: %1</source>
-        <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="351"/>
-        <source>This meeting link cannot be used: %1</source>
-        <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="376"/>
-        <source>the meeting host stopped answering while we joined</source>
-        <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="529"/>
-        <source>The connection was lost; reconnecting…</source>
-        <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
-    </message>
-</context>
-<context>
-    <name>MeetingView</name>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="58"/>
-        <source>Connection state</source>
-        <translation>Verbindungsstatus</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="63"/>
+        <location filename="../../client/ui/link_bar.py" line="14"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="64"/>
+        <location filename="../../client/ui/link_bar.py" line="15"/>
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="65"/>
+        <location filename="../../client/ui/link_bar.py" line="16"/>
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="67"/>
+        <location filename="../../client/ui/link_bar.py" line="18"/>
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="68"/>
+        <location filename="../../client/ui/link_bar.py" line="19"/>
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="71"/>
+        <location filename="../../client/ui/link_bar.py" line="23"/>
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="77"/>
-        <source>Participants&apos; video</source>
-        <translation>Video der Teilnehmenden</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="83"/>
-        <location filename="../../client/ui/meeting_view.py" line="99"/>
-        <source>Participants</source>
-        <translation>Teilnehmende</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="86"/>
-        <source>Let several people share at once</source>
-        <translation>Mehreren Personen das gleichzeitige Freigeben erlauben</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="88"/>
-        <source>Let several people share their screen at once</source>
-        <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="93"/>
-        <location filename="../../client/ui/meeting_view.py" line="184"/>
-        <source>Microphone</source>
-        <translation>Mikrofon</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="95"/>
-        <location filename="../../client/ui/meeting_view.py" line="185"/>
-        <source>Camera</source>
-        <translation>Kamera</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="97"/>
-        <location filename="../../client/ui/meeting_view.py" line="337"/>
-        <source>Speaker layout</source>
-        <translation>Sprecheransicht</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="102"/>
-        <source>Full screen</source>
-        <translation>Vollbild</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="105"/>
-        <source>Shortcuts</source>
-        <translation>Tastenkürzel</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="108"/>
-        <location filename="../../client/ui/meeting_view.py" line="242"/>
-        <source>Share screen</source>
-        <translation>Bildschirm freigeben</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="111"/>
-        <location filename="../../client/ui/meeting_view.py" line="286"/>
-        <source>Grid view</source>
-        <translation>Rasteransicht</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="114"/>
-        <source>Leave</source>
-        <translation>Verlassen</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="191"/>
-        <source>%1 on</source>
-        <translation>%1 an</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="193"/>
-        <source>%1 off</source>
-        <translation>%1 aus</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="211"/>
-        <source>%1 (you)</source>
-        <translation>%1 (Sie)</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="242"/>
-        <source>Stop sharing</source>
-        <translation>Freigabe beenden</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="258"/>
-        <source>Screen of %1</source>
-        <translation>Bildschirm von %1</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="259"/>
-        <source>Shared screen of %1</source>
-        <translation>Freigegebener Bildschirm von %1</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="260"/>
-        <source>Double-click or press Enter for full screen</source>
-        <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="286"/>
-        <source>Presentation view</source>
-        <translation>Präsentationsansicht</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="337"/>
-        <source>Grid layout</source>
-        <translation>Kachelansicht</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="403"/>
+        <location filename="../../client/ui/link_bar.py" line="38"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -303,6 +163,336 @@ Treten Sie mit der Runde-App bei:
 %1
 
 Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die eingeladenen Personen weiter.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="57"/>
+        <source>Runde</source>
+        <translation>Runde</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="104"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="105"/>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="125"/>
+        <source>Your administrator has turned off hosting meetings.</source>
+        <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="129"/>
+        <source>Start a meeting: check your camera and microphone.</source>
+        <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="144"/>
+        <source>Join the meeting: check your camera and microphone.</source>
+        <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="171"/>
+        <source>Switch meetings?</source>
+        <translation>Besprechung wechseln?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="172"/>
+        <source>You are in a meeting. Leave it and open the other meeting?</source>
+        <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="199"/>
+        <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
+        <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="259"/>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="261"/>
+        <source>Reconnecting…</source>
+        <translation>Verbindung wird wiederhergestellt…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="266"/>
+        <source>Could not join the meeting: %1</source>
+        <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="335"/>
+        <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
+        <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="348"/>
+        <source>Your TURN server is not used: %1</source>
+        <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingController</name>
+    <message>
+        <location filename="../../client/ui/controller.py" line="154"/>
+        <source>You left the meeting.</source>
+        <translation>Sie haben die Besprechung verlassen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="177"/>
+        <source>Not sent: the connection to the meeting is interrupted.</source>
+        <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="205"/>
+        <source>Device changes apply to the next meeting.</source>
+        <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="219"/>
+        <source>No sound output is open.</source>
+        <translation>Keine Tonausgabe geöffnet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="230"/>
+        <source>Screen sharing is turned off on this computer.</source>
+        <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="242"/>
+        <source>no answer from the host</source>
+        <translation>keine Antwort vom Gastgeber</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="243"/>
+        <source>Your screen is not shared: %1</source>
+        <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="323"/>
+        <source>Hosting meetings is not available.</source>
+        <translation>Besprechungen leiten ist nicht verfügbar.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="332"/>
+        <source>Could not start the meeting: %1</source>
+        <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="343"/>
+        <source>This meeting link cannot be used: %1</source>
+        <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="364"/>
+        <source>the meeting host stopped answering while we joined</source>
+        <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="447"/>
+        <source>The connection to the meeting was lost and could not be restored.</source>
+        <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="457"/>
+        <source>The connection was lost; reconnecting…</source>
+        <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingModulesUi</name>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="43"/>
+        <source>Show or hide the chat</source>
+        <translation>Chat ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="45"/>
+        <source>Raise or lower your hand</source>
+        <translation>Hand heben oder senken</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="47"/>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="183"/>
+        <source>Chat (%1)</source>
+        <translation>Chat (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="185"/>
+        <source>Chat, %1 unread (%2)</source>
+        <translation>Chat, %1 ungelesen (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="188"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="193"/>
+        <source>Lower hand</source>
+        <translation>Hand senken</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="193"/>
+        <source>Raise hand</source>
+        <translation>Hand heben</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingView</name>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="73"/>
+        <source>Connection state</source>
+        <translation>Verbindungsstatus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="80"/>
+        <source>Participants&apos; video</source>
+        <translation>Video der Teilnehmenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="101"/>
+        <source>Participants</source>
+        <translation>Teilnehmende</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="88"/>
+        <source>Let several people share at once</source>
+        <translation>Mehreren Personen das gleichzeitige Freigeben erlauben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="90"/>
+        <source>Let several people share their screen at once</source>
+        <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="95"/>
+        <location filename="../../client/ui/meeting_view.py" line="198"/>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="97"/>
+        <location filename="../../client/ui/meeting_view.py" line="199"/>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="99"/>
+        <location filename="../../client/ui/meeting_view.py" line="362"/>
+        <source>Speaker layout</source>
+        <translation>Sprecheransicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="104"/>
+        <source>Full screen</source>
+        <translation>Vollbild</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="107"/>
+        <source>Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="110"/>
+        <location filename="../../client/ui/meeting_view.py" line="267"/>
+        <source>Share screen</source>
+        <translation>Bildschirm freigeben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="113"/>
+        <location filename="../../client/ui/meeting_view.py" line="311"/>
+        <source>Grid view</source>
+        <translation>Rasteransicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="118"/>
+        <source>Raise hand</source>
+        <translation>Hand heben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="120"/>
+        <source>React</source>
+        <translation>Reagieren</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="121"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="125"/>
+        <source>Leave</source>
+        <translation>Verlassen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="205"/>
+        <source>%1 on</source>
+        <translation>%1 an</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="207"/>
+        <source>%1 off</source>
+        <translation>%1 aus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="267"/>
+        <source>Stop sharing</source>
+        <translation>Freigabe beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="283"/>
+        <source>Screen of %1</source>
+        <translation>Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="284"/>
+        <source>Shared screen of %1</source>
+        <translation>Freigegebener Bildschirm von %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="285"/>
+        <source>Double-click or press Enter for full screen</source>
+        <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="311"/>
+        <source>Presentation view</source>
+        <translation>Präsentationsansicht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_view.py" line="362"/>
+        <source>Grid layout</source>
+        <translation>Kachelansicht</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantList</name>
+    <message>
+        <location filename="../../client/ui/participant_list.py" line="20"/>
+        <source>Participants</source>
+        <translation>Teilnehmende</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/participant_list.py" line="50"/>
+        <source>%1 (you)</source>
+        <translation>%1 (Sie)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/participant_list.py" line="59"/>
+        <source>%1, hand raised (%2)</source>
+        <translation>%1, Hand gehoben (%2)</translation>
     </message>
 </context>
 <context>
@@ -450,6 +640,58 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>ReactionMenu</name>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="98"/>
+        <location filename="../../client/ui/reactions.py" line="99"/>
+        <source>Reactions</source>
+        <translation>Reaktionen</translation>
+    </message>
+</context>
+<context>
+    <name>Reactions</name>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="68"/>
+        <source>Thumbs up</source>
+        <translation>Daumen hoch</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="69"/>
+        <source>Thumbs down</source>
+        <translation>Daumen runter</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="70"/>
+        <source>Heart</source>
+        <translation>Herz</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="71"/>
+        <source>Laughing</source>
+        <translation>Lachen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="72"/>
+        <source>Touched</source>
+        <translation>Gerührt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="73"/>
+        <source>Surprised</source>
+        <translation>Überrascht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="74"/>
+        <source>Celebrate</source>
+        <translation>Feiern</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/reactions.py" line="75"/>
+        <source>Applause</source>
+        <translation>Applaus</translation>
+    </message>
+</context>
+<context>
     <name>ScreenPicker</name>
     <message>
         <location filename="../../client/ui/screen_picker.py" line="67"/>
@@ -500,97 +742,97 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="104"/>
+        <location filename="../../client/ui/dialogs.py" line="107"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="107"/>
+        <location filename="../../client/ui/dialogs.py" line="110"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="109"/>
+        <location filename="../../client/ui/dialogs.py" line="112"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="114"/>
+        <location filename="../../client/ui/dialogs.py" line="117"/>
         <source>Send a smaller picture while the computer is &amp;busy</source>
         <translation>&amp;Kleineres Bild senden, wenn der Computer ausgelastet ist</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="118"/>
+        <location filename="../../client/ui/dialogs.py" line="121"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="119"/>
+        <location filename="../../client/ui/dialogs.py" line="122"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="125"/>
+        <location filename="../../client/ui/dialogs.py" line="128"/>
         <source>TURN server</source>
         <translation>TURN-Server</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="128"/>
+        <location filename="../../client/ui/dialogs.py" line="131"/>
         <source>TURN user name</source>
         <translation>TURN-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="131"/>
+        <location filename="../../client/ui/dialogs.py" line="134"/>
         <source>TURN password</source>
         <translation>TURN-Passwort</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="132"/>
+        <location filename="../../client/ui/dialogs.py" line="135"/>
         <source>unchanged</source>
         <translation>unverändert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="133"/>
+        <location filename="../../client/ui/dialogs.py" line="136"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="143"/>
+        <location filename="../../client/ui/dialogs.py" line="146"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="144"/>
+        <location filename="../../client/ui/dialogs.py" line="147"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="146"/>
+        <location filename="../../client/ui/dialogs.py" line="149"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="147"/>
+        <location filename="../../client/ui/dialogs.py" line="150"/>
         <source>&amp;TURN server:</source>
         <translation>&amp;TURN-Server:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="148"/>
+        <location filename="../../client/ui/dialogs.py" line="151"/>
         <source>TURN &amp;user:</source>
         <translation>TURN-&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="149"/>
+        <location filename="../../client/ui/dialogs.py" line="152"/>
         <source>TURN &amp;password:</source>
         <translation>TURN-&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="150"/>
+        <location filename="../../client/ui/dialogs.py" line="153"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="157"/>
+        <location filename="../../client/ui/dialogs.py" line="160"/>
         <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
         <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
     </message>
@@ -668,21 +910,36 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/dialogs.py" line="38"/>
+        <source>Show or hide the chat</source>
+        <translation>Chat ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="39"/>
+        <source>Raise or lower your hand</source>
+        <translation>Hand heben oder senken</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="40"/>
+        <source>React (thumbs up, applause …)</source>
+        <translation>Reagieren (Daumen hoch, Applaus …)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="41"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="39"/>
+        <location filename="../../client/ui/dialogs.py" line="42"/>
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="40"/>
+        <location filename="../../client/ui/dialogs.py" line="43"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="41"/>
+        <location filename="../../client/ui/dialogs.py" line="44"/>
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -690,18 +947,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="48"/>
         <location filename="../../client/ui/dialogs.py" line="51"/>
+        <location filename="../../client/ui/dialogs.py" line="54"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="52"/>
+        <location filename="../../client/ui/dialogs.py" line="55"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="52"/>
+        <location filename="../../client/ui/dialogs.py" line="55"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
@@ -802,42 +1059,52 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="89"/>
+        <location filename="../../client/ui/video_tile.py" line="119"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="91"/>
+        <location filename="../../client/ui/video_tile.py" line="121"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="93"/>
+        <location filename="../../client/ui/video_tile.py" line="123"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="95"/>
+        <location filename="../../client/ui/video_tile.py" line="125"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="97"/>
+        <location filename="../../client/ui/video_tile.py" line="127"/>
+        <source>hand raised (%1)</source>
+        <translation>Hand gehoben (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/video_tile.py" line="130"/>
+        <source>reaction: %1</source>
+        <translation>Reaktion: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/video_tile.py" line="134"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="164"/>
+        <location filename="../../client/ui/video_tile.py" line="205"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="166"/>
+        <location filename="../../client/ui/video_tile.py" line="207"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="168"/>
+        <location filename="../../client/ui/video_tile.py" line="209"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>

@@ -1,0 +1,42 @@
+"""The meeting's link with Copy link and Copy invitation, to invite colleagues."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+
+class LinkBar(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.link_edit = QLineEdit()
+        self.link_edit.setReadOnly(True)
+        self.link_edit.setAccessibleName(self.tr("Meeting link"))
+        self.copy_button = QPushButton(self.tr("Copy &link"))
+        self.copy_button.setAccessibleName(self.tr("Copy the meeting link"))
+        self.copy_button.clicked.connect(self._copy_link)
+        self.invite_button = QPushButton(self.tr("Copy &invitation"))
+        self.invite_button.setAccessibleName(self.tr("Copy an invitation text with the link"))
+        self.invite_button.clicked.connect(self._copy_invitation)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(self.tr("Link:")))
+        row.addWidget(self.link_edit, 1)
+        row.addWidget(self.copy_button)
+        row.addWidget(self.invite_button)
+
+    def set_link(self, link: str) -> None:
+        self.link_edit.setText(link)
+        self.setVisible(bool(link))
+
+    def _copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.link_edit.text())
+
+    def _copy_invitation(self) -> None:
+        QGuiApplication.clipboard().setText(
+            self.tr(
+                "You are invited to a Runde meeting.\n\nJoin with the Runde app:\n%1\n\n"
+                "The link contains the meeting's key: share it only with the people "
+                "you invite."
+            ).replace("%1", self.link_edit.text())
+        )
