@@ -30,6 +30,8 @@ def test_core_events_become_signals_and_state_changes(make_app: Callable[..., Ap
         await start_meeting(app)
         session = controller._session
         assert session is not None
+        # The host sends the raised hands right after letting us in: wait for those first.
+        await app.until(lambda: ("hands", ()) in heard, 5, "the hands at joining")
         heard.clear()
         said = ChatEntry(7, "anna", "Anna", "<b>hallo</b>", datetime.now(UTC))
         for event in (
