@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -92,9 +92,9 @@ class MeetingView(QWidget):
         self.presenters_box.setVisible(False)  # only the host decides
         self.presenters_box.toggled.connect(self.multiplePresentersToggled)
 
-        self.microphone_button = self._toggle(self.tr("Microphone"), "Ctrl+D")
+        self.microphone_button = self._button(self.tr("Microphone"), "Ctrl+D", checkable=True)
         self.microphone_button.toggled.connect(self.microphoneToggled)
-        self.camera_button = self._toggle(self.tr("Camera"), "Ctrl+E")
+        self.camera_button = self._button(self.tr("Camera"), "Ctrl+E", checkable=True)
         self.camera_button.toggled.connect(self.cameraToggled)
         self.layout_button = self._button(self.tr("Speaker layout"), "Ctrl+L", self.toggle_layout)
         self.list_button = self._button(
@@ -113,8 +113,7 @@ class MeetingView(QWidget):
             self.tr("Grid view"), "Ctrl+Shift+G", self.toggle_presentation
         )
         self.presentation_button.setVisible(False)
-        # Their shortcuts are actions on the window (client.ui.meeting_modules), not the
-        # buttons': a button's setText drops a shortcut set with setShortcut.
+        # Their shortcuts are actions of the view too, in client.ui.meeting_modules.
         self.hand_button = label_button(QPushButton(), self.tr("Raise hand"), HAND_KEYS)
         self.hand_button.setCheckable(True)
         self.reactions_button = label_button(QPushButton(), self.tr("React"), REACTIONS_KEYS)
@@ -160,20 +159,25 @@ class MeetingView(QWidget):
 
     # ---- building blocks -------------------------------------------------------------------
 
-    def _button(self, text: str, shortcut: str, action: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setShortcut(shortcut)
-        button.setToolTip(f"{text} ({shortcut})")
-        button.setAccessibleName(f"{text} ({shortcut})")
-        button.clicked.connect(action)
-        return button
+    def _button(
+        self, text: str, shortcut: str, action: object = None, checkable: bool = False
+    ) -> QPushButton:
+        button = label_button(QPushButton(), text, shortcut)
+        button.setCheckable(checkable)
+        if action is not None:
+            button.clicked.connect(action)
+        if shortcut == "F1":
+            return button  # the window's own, in every view: a second one would be ambiguous
 
-    def _toggle(self, text: str, shortcut: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setCheckable(True)
-        button.setShortcut(shortcut)
-        button.setToolTip(f"{text} ({shortcut})")
-        button.setAccessibleName(f"{text} ({shortcut})")
+        def pressed() -> None:
+            if button.isVisibleTo(self):  # e.g. no "Grid view" without a shared screen
+                button.animateClick()
+
+        # An action of the view, not the button's shortcut: the button's setText drops that.
+        press = QAction(self)
+        press.setShortcut(QKeySequence(shortcut))
+        press.triggered.connect(pressed)
+        self.addAction(press)
         return button
 
     # ---- updates from the controller --------------------------------------------------------
