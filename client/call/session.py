@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import assert_never
 
 from aiortc import MediaStreamTrack
@@ -37,8 +38,22 @@ Listener = Callable[[events.MeetingEvent], None]
 RECONNECT_ATTEMPTS = 4
 
 
+class ChatProblem(StrEnum):
+    NOT_CONNECTED = "not_connected"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    ADDRESSEE_GONE = "addressee_gone"
+
+
 class ChatError(ValueError):
-    """A chat message that cannot be sent; the text names the problem."""
+    """A chat message that cannot be sent; the text names the problem.
+
+    ``problem`` lets a window say it in the user's language.
+    """
+
+    def __init__(self, problem: ChatProblem, text: str) -> None:
+        super().__init__(text)
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -211,16 +226,23 @@ class MeetingSession:
         messages at once) arrive as :class:`~client.call.events.ServerError`.
         """
         if self.state is not SessionState.JOINED:
-            raise ChatError("the message was not sent: you are not connected to the meeting")
+            raise ChatError(
+                ChatProblem.NOT_CONNECTED,
+                "the message was not sent: you are not connected to the meeting",
+            )
         if not text.strip():
-            raise ChatError("the message is empty")
+            raise ChatError(ChatProblem.EMPTY, "the message is empty")
         if len(text) > MAX_CHAT_CHARACTERS:
             raise ChatError(
+                ChatProblem.TOO_LONG,
                 f"the message has {len(text):,} characters; at most "
-                f"{MAX_CHAT_CHARACTERS:,} can be sent"
+                f"{MAX_CHAT_CHARACTERS:,} can be sent",
             )
         if to is not None and to not in self.participants:
-            raise ChatError("the person you are writing to is no longer in the meeting")
+            raise ChatError(
+                ChatProblem.ADDRESSEE_GONE,
+                "the person you are writing to is no longer in the meeting",
+            )
         await self._backend.send_chat(text, to)
 
     async def set_hand(self, raised: bool) -> None:

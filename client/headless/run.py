@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from client.call.backend import JoinError, ModuleUnavailable, PublishError
-from client.call.session import ChatError
+from client.call.session import ChatError, ChatProblem
 from client.exit_codes import (
     EXIT_CONNECTION_LOST,
     EXIT_JOIN_FAILED,
@@ -192,7 +192,10 @@ async def _addressee(participant: HeadlessParticipant, name: str | None) -> str:
         if found is not None:
             return found
         if time.monotonic() > deadline:
-            raise ChatError(f"nobody called {name!r} is in the meeting; the message was not sent")
+            raise ChatError(
+                ChatProblem.ADDRESSEE_GONE,
+                f"nobody called {name!r} is in the meeting; the message was not sent",
+            )
         await asyncio.sleep(0.1)
 
 

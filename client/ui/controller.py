@@ -20,7 +20,7 @@ from client.call.events import SessionState
 from client.call.local_media import LocalDevices
 from client.call.local_media import LocalMedia as LocalMedia  # the views type with it
 from client.call.media_thread import MediaThread, run_on
-from client.call.session import ChatError, MeetingSession, MeetingSnapshot
+from client.call.session import ChatError, ChatProblem, MeetingSession, MeetingSnapshot
 from client.media.level_probe import LevelProbeTrack
 from client.media.screen import ShareSource
 from client.netconfig import IceServerSetting, NetworkSettings
@@ -171,8 +171,10 @@ class MeetingController(QObject):
             return
         try:
             await self._on_media(command(session))
-        except (ChatError, ModuleUnavailable) as exc:
-            self.problem.emit(str(exc))
+        except ChatError as exc:
+            self.problem.emit(self._chat_problem_text(exc.problem))
+        except ModuleUnavailable:
+            self.problem.emit(self.tr("This meeting's server offers no chat, hands or reactions."))
         except ConnectionError:
             self.problem.emit(self.tr("Not sent: the connection to the meeting is interrupted."))
 
@@ -440,6 +442,8 @@ class MeetingController(QObject):
                 if self.sharing is not None:
                     self.sharing = None
                     self.sharingChanged.emit(False, "")
+            case events.ServerError(code="rate_limited"):
+                self.problem.emit(self.tr("You are sending too fast; wait a moment and try again."))
             case events.ServerError(text=text):
                 self.problem.emit(text)
             case events.MeetingEnded(reason=reason, connection_lost=lost):
@@ -451,6 +455,19 @@ class MeetingController(QObject):
                 self.spawn(self._leave(text))
             case _:
                 assert_never(event)
+
+    def _chat_problem_text(self, problem: ChatProblem) -> str:
+        match problem:
+            case ChatProblem.NOT_CONNECTED:
+                return self.tr("You are not connected to the meeting.")
+            case ChatProblem.EMPTY:
+                return self.tr("The message is empty.")
+            case ChatProblem.TOO_LONG:
+                return self.tr("A message can have at most 4,000 characters.")
+            case ChatProblem.ADDRESSEE_GONE:
+                return self.tr("The person you are writing to has left the meeting.")
+            case _:
+                assert_never(problem)
 
     def _state_text(self, state: SessionState, reason: str) -> str:
         if state is SessionState.RECONNECTING:

@@ -247,61 +247,91 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/controller.py" line="177"/>
+        <source>This meeting&apos;s server offers no chat, hands or reactions.</source>
+        <translation>Der Server dieser Besprechung bietet keinen Chat, keine Handmeldungen und keine Reaktionen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="179"/>
         <source>Not sent: the connection to the meeting is interrupted.</source>
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="205"/>
+        <location filename="../../client/ui/controller.py" line="207"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="219"/>
+        <location filename="../../client/ui/controller.py" line="221"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="230"/>
+        <location filename="../../client/ui/controller.py" line="232"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="242"/>
+        <location filename="../../client/ui/controller.py" line="244"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="243"/>
+        <location filename="../../client/ui/controller.py" line="245"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="323"/>
+        <location filename="../../client/ui/controller.py" line="325"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="332"/>
+        <location filename="../../client/ui/controller.py" line="334"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="343"/>
+        <location filename="../../client/ui/controller.py" line="345"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="364"/>
+        <location filename="../../client/ui/controller.py" line="366"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="447"/>
+        <location filename="../../client/ui/controller.py" line="446"/>
+        <source>You are sending too fast; wait a moment and try again.</source>
+        <translation>Sie senden zu schnell; warten Sie einen Moment und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="451"/>
         <source>The connection to the meeting was lost and could not be restored.</source>
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="457"/>
+        <location filename="../../client/ui/controller.py" line="462"/>
+        <source>You are not connected to the meeting.</source>
+        <translation>Sie sind nicht mit der Besprechung verbunden.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="464"/>
+        <source>The message is empty.</source>
+        <translation>Die Nachricht ist leer.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="466"/>
+        <source>A message can have at most 4,000 characters.</source>
+        <translation>Eine Nachricht darf höchstens 4.000 Zeichen haben.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="468"/>
+        <source>The person you are writing to has left the meeting.</source>
+        <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="474"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -378,19 +408,19 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="95"/>
-        <location filename="../../client/ui/meeting_view.py" line="198"/>
+        <location filename="../../client/ui/meeting_view.py" line="202"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="97"/>
-        <location filename="../../client/ui/meeting_view.py" line="199"/>
+        <location filename="../../client/ui/meeting_view.py" line="203"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="99"/>
-        <location filename="../../client/ui/meeting_view.py" line="362"/>
+        <location filename="../../client/ui/meeting_view.py" line="366"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
@@ -406,73 +436,73 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="110"/>
-        <location filename="../../client/ui/meeting_view.py" line="267"/>
+        <location filename="../../client/ui/meeting_view.py" line="271"/>
         <source>Share screen</source>
         <translation>Bildschirm freigeben</translation>
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="113"/>
-        <location filename="../../client/ui/meeting_view.py" line="311"/>
+        <location filename="../../client/ui/meeting_view.py" line="315"/>
         <source>Grid view</source>
         <translation>Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="118"/>
+        <location filename="../../client/ui/meeting_view.py" line="117"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="120"/>
+        <location filename="../../client/ui/meeting_view.py" line="119"/>
         <source>React</source>
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="121"/>
+        <location filename="../../client/ui/meeting_view.py" line="120"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="125"/>
+        <location filename="../../client/ui/meeting_view.py" line="124"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="205"/>
+        <location filename="../../client/ui/meeting_view.py" line="209"/>
         <source>%1 on</source>
         <translation>%1 an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="207"/>
+        <location filename="../../client/ui/meeting_view.py" line="211"/>
         <source>%1 off</source>
         <translation>%1 aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="267"/>
+        <location filename="../../client/ui/meeting_view.py" line="271"/>
         <source>Stop sharing</source>
         <translation>Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="283"/>
+        <location filename="../../client/ui/meeting_view.py" line="287"/>
         <source>Screen of %1</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="284"/>
+        <location filename="../../client/ui/meeting_view.py" line="288"/>
         <source>Shared screen of %1</source>
         <translation>Freigegebener Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="285"/>
+        <location filename="../../client/ui/meeting_view.py" line="289"/>
         <source>Double-click or press Enter for full screen</source>
         <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="311"/>
+        <location filename="../../client/ui/meeting_view.py" line="315"/>
         <source>Presentation view</source>
         <translation>Präsentationsansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="362"/>
+        <location filename="../../client/ui/meeting_view.py" line="366"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>

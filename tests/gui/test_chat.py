@@ -255,7 +255,7 @@ def test_messages_typed_in_the_app_reach_everyone_or_only_the_addressee(
         )
         QTest.keyClicks(panel.input, "Bist du noch da?")
         QTest.keyClick(panel.input, Qt.Key.Key_Return)
-        await app.until(lambda: "no longer in the meeting" in panel.notice.text(), 5, "refused")
+        await app.until(lambda: "has left the meeting" in panel.notice.text(), 5, "refused")
         assert panel.input.text() == "Bist du noch da?"  # given back to send again
         panel.recipient.setCurrentIndex(0)
         names = [panel.recipient.itemText(i) for i in range(panel.recipient.count())]
