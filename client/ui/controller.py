@@ -21,13 +21,12 @@ from client.call.local_media import LocalDevices
 from client.call.local_media import LocalMedia as LocalMedia  # the views type with it
 from client.call.media_thread import MediaThread, run_on
 from client.call.session import ChatError, ChatProblem, MeetingSession, MeetingSnapshot
-from client.media.level_probe import LevelProbeTrack
 from client.media.screen import ShareSource
 from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
 from client.protocol.modules import Reaction
-from client.ui.remote_media import RemoteMediaReady, make_ready
+from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
 from client.ui.video_sink import SelfView, VideoSink
 
 logger = logging.getLogger(__name__)
@@ -99,7 +98,6 @@ class MeetingController(QObject):
         # The admin policy "disable screen sharing" turns this off; the view hides the button.
         self.screen_sharing_allowed = screen_sharing_allowed
         self.sharing: ShareSource | None = None
-        self._screen_sinks: dict[str, VideoSink] = {}
         self._network = network
         self._base_network = network
         self._media = media
@@ -108,10 +106,8 @@ class MeetingController(QObject):
         self._host = host
         self.hosting = False
         self._session: MeetingSession | None = None
-        self._sinks: dict[str, VideoSink] = {}
-        self._participants: set[str] = set()  # whose tiles and sounds we hold
+        self._remote = RemoteMediaSet()
         self.snapshot: MeetingSnapshot | None = None
-        self._voices: dict[str, LevelProbeTrack] = {}
         self._name = ""
         self._link = ""
         self.state = SessionState.IDLE
@@ -208,7 +204,7 @@ class MeetingController(QObject):
 
     def speaking(self) -> dict[str, bool]:
         """Who is audible right now, by participant id (polled by the view)."""
-        return {participant_id: voice.speaking for participant_id, voice in self._voices.items()}
+        return self._remote.speaking()
 
     def microphone_level(self) -> float:
         return self.devices.microphone_level()
@@ -389,7 +385,7 @@ class MeetingController(QObject):
             self.sharing = None
             self.sharingChanged.emit(False, "")
         session, self._session = self._session, None
-        for participant_id in list(self._participants):
+        for participant_id in list(self._remote.participants):
             self._drop_participant(participant_id)
         if session is not None:
             await self._on_media(session.leave())
@@ -402,12 +398,8 @@ class MeetingController(QObject):
         self._set_state(SessionState.IDLE, reason)
 
     def _drop_participant(self, participant_id: str) -> None:
-        self._participants.discard(participant_id)
-        self._voices.pop(participant_id, None)
-        sink = self._sinks.pop(participant_id, None)
-        if sink is not None:
-            sink.stop()
-        self._end_remote_screen(participant_id)
+        if self._remote.drop(participant_id):
+            self.remoteScreenEnded.emit(participant_id)
         playout = self.devices.playout
         if playout is not None:
             self._media_call(playout.remove_source, participant_id)
@@ -419,7 +411,7 @@ class MeetingController(QObject):
                 if state in (SessionState.JOINED, SessionState.RECONNECTING):
                     self._set_state(state, self._state_text(state, reason))
             case events.ParticipantJoined(participant=info):
-                self._participants.add(info.id)
+                self._remote.participants.add(info.id)
                 self.participantJoined.emit(
                     info.id, info.display_name, info.media.audio, info.media.video
                 )
@@ -475,25 +467,17 @@ class MeetingController(QObject):
         return reason
 
     def _end_remote_screen(self, participant_id: str) -> None:
-        sink = self._screen_sinks.pop(participant_id, None)
-        if sink is not None:
-            sink.stop()
+        if self._remote.end_screen(participant_id):
             self.remoteScreenEnded.emit(participant_id)
 
     def _attach(self, ready: RemoteMediaReady) -> None:
-        who, sink = ready.participant_id, ready.sink
-        if ready.voice is not None:
-            self._voices[who] = ready.voice
+        if ready.session_type is MediaSessionType.SCREEN:
+            self._end_remote_screen(ready.participant_id)
+        sink = self._remote.take(ready)
         if sink is None:
             return
         sink.setParent(self)
         if ready.session_type is MediaSessionType.SCREEN:
-            self._end_remote_screen(who)
-            self._screen_sinks[who] = sink
-            self.remoteScreen.emit(who, sink)
+            self.remoteScreen.emit(ready.participant_id, sink)
         else:
-            old = self._sinks.pop(who, None)
-            if old is not None:
-                old.stop()
-            self._sinks[who] = sink
-            self.remoteVideo.emit(who, sink)
+            self.remoteVideo.emit(ready.participant_id, sink)

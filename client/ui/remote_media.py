@@ -43,3 +43,46 @@ def make_ready(event: events.RemoteTrackAdded, playout: Playout | None) -> Remot
     voice = LevelProbeTrack(track)
     playout.add_source(event.participant_id, voice)
     return RemoteMediaReady(event.participant_id, event.session_type, voice=voice)
+
+
+class RemoteMediaSet:
+    """The sinks and voices of the others, held by the window's thread while they are shown."""
+
+    def __init__(self) -> None:
+        self.participants: set[str] = set()  # whose tiles and sounds we hold
+        self.cameras: dict[str, VideoSink] = {}
+        self.screens: dict[str, VideoSink] = {}
+        self.voices: dict[str, LevelProbeTrack] = {}
+
+    def speaking(self) -> dict[str, bool]:
+        return {participant_id: voice.speaking for participant_id, voice in self.voices.items()}
+
+    def take(self, ready: RemoteMediaReady) -> VideoSink | None:
+        """Keep what ``ready`` brings; returns a new video sink to show, if any."""
+        who, sink = ready.participant_id, ready.sink
+        if ready.voice is not None:
+            self.voices[who] = ready.voice
+        if sink is None:
+            return None
+        shown = self.screens if ready.session_type is MediaSessionType.SCREEN else self.cameras
+        old = shown.pop(who, None)
+        if old is not None:
+            old.stop()
+        shown[who] = sink
+        return sink
+
+    def end_screen(self, participant_id: str) -> bool:
+        """Stop showing that participant's screen; True when one was shown."""
+        sink = self.screens.pop(participant_id, None)
+        if sink is not None:
+            sink.stop()
+        return sink is not None
+
+    def drop(self, participant_id: str) -> bool:
+        """Let go of everything of that participant; True when a screen was shown."""
+        self.participants.discard(participant_id)
+        self.voices.pop(participant_id, None)
+        camera = self.cameras.pop(participant_id, None)
+        if camera is not None:
+            camera.stop()
+        return self.end_screen(participant_id)
