@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -17,25 +18,20 @@ from PySide6.QtWidgets import (
 )
 
 from client.protocol.modules import Reaction
+from client.ui.active_speaker import ActiveSpeaker
 from client.ui.chat_panel import ChatPanel
 from client.ui.link_bar import LinkBar
 from client.ui.participant_list import ParticipantList
 from client.ui.stage_layout import place_grid, place_presentation, place_speaker
 from client.ui.video_sink import VideoSink
 from client.ui.video_tile import VideoTile
+from client.ui.view_buttons import label_button, press_with_keys
 
 SELF_ID = "self"
 CHAT_KEYS = "Ctrl+Shift+C"
 HAND_KEYS = "Ctrl+Shift+H"
 REACTIONS_KEYS = "Ctrl+Shift+R"
-
-
-def label_button(button: QPushButton, text: str, keys: str) -> QPushButton:
-    """Text, tooltip and accessible name naming the shortcut (kept as a window action)."""
-    button.setText(text)
-    button.setToolTip(f"{text} ({keys})")
-    button.setAccessibleName(f"{text} ({keys})")
-    return button
+__all__ = ["CHAT_KEYS", "HAND_KEYS", "REACTIONS_KEYS", "SELF_ID", "MeetingView", "label_button"]
 
 
 class MeetingView(QWidget):
@@ -55,13 +51,14 @@ class MeetingView(QWidget):
     stopShareRequested = Signal()
     multiplePresentersToggled = Signal(bool)
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.tiles: dict[str, VideoTile] = {}
         # Tracks can arrive while joining, before the participant list names their owner.
         self._waiting_sinks: dict[str, VideoSink] = {}
         self.speaker_layout = False
         self.pinned: str | None = None
+        self.active_speaker = ActiveSpeaker(clock)  # large in the speaker layout, unless pinned
         # Shared screens by participant id; the newest is shown large in the presentation.
         self.screen_tiles: dict[str, VideoTile] = {}
         self.presentation = True  # the viewer's choice: presentation or the usual layout
@@ -160,24 +157,18 @@ class MeetingView(QWidget):
     # ---- building blocks -------------------------------------------------------------------
 
     def _button(
-        self, text: str, shortcut: str, action: object = None, checkable: bool = False
+        self,
+        text: str,
+        shortcut: str,
+        action: Callable[[], object] | None = None,
+        checkable: bool = False,
     ) -> QPushButton:
         button = label_button(QPushButton(), text, shortcut)
         button.setCheckable(checkable)
         if action is not None:
             button.clicked.connect(action)
-        if shortcut == "F1":
-            return button  # the window's own, in every view: a second one would be ambiguous
-
-        def pressed() -> None:
-            if button.isVisibleTo(self):  # e.g. no "Grid view" without a shared screen
-                button.animateClick()
-
-        # An action of the view, not the button's shortcut: the button's setText drops that.
-        press = QAction(self)
-        press.setShortcut(QKeySequence(shortcut))
-        press.triggered.connect(pressed)
-        self.addAction(press)
+        if shortcut != "F1":  # the window's own, in every view: a second one is ambiguous
+            press_with_keys(self, button, shortcut)
         return button
 
     # ---- updates from the controller --------------------------------------------------------
@@ -187,6 +178,7 @@ class MeetingView(QWidget):
         for participant_id in list(self.tiles):
             self.remove_participant(participant_id)
         self.pinned = None
+        self.active_speaker.reset()
         self.set_hands(())
         self.add_participant(SELF_ID, own_name, True, True, is_self=True)
 
@@ -342,8 +334,26 @@ class MeetingView(QWidget):
         sink.frameReady.connect(tile.set_image)
 
     def show_speaking(self, speaking: dict[str, bool]) -> None:
+        """Who is audible now (polled): marks on the tiles, and the speaker layout's main tile."""
         for participant_id, tile in self.tiles.items():
             tile.set_speaking(speaking.get(participant_id, False))
+        before = self.active_speaker.current
+        microphones = {pid: tile.audio_on for pid, tile in self.tiles.items() if not tile.is_self}
+        if self.active_speaker.update(speaking, microphones) != before and self.speaker_layout:
+            self._arrange()
+
+    def main_tile(self) -> VideoTile | None:
+        """The tile shown large: the shared screen, else the pinned one, else who speaks."""
+        if self.layout_mode() == "presentation":
+            return list(self.screen_tiles.values())[-1]
+        tiles = list(self.screen_tiles.values()) + list(self.tiles.values())
+        if not self.speaker_layout or len(tiles) < 2:
+            return None
+        return (
+            self.tiles.get(self.pinned or "")
+            or self.tiles.get(self.active_speaker.current or "")
+            or next((t for t in tiles if not t.is_self), tiles[0])
+        )
 
     def show_own_image(self, image: QImage) -> None:
         tile = self.tiles.get(SELF_ID)
@@ -388,10 +398,8 @@ class MeetingView(QWidget):
             )
             return
         tiles = list(self.screen_tiles.values()) + list(self.tiles.values())
-        if self.speaker_layout and len(tiles) > 1:
-            main = self.tiles.get(self.pinned or "") or next(
-                (t for t in tiles if not t.is_self), tiles[0]
-            )
+        main = self.main_tile()
+        if main is not None:
             place_speaker(self.grid, main, [t for t in tiles if t is not main])
         elif tiles:
             place_grid(self.grid, tiles)
