@@ -21,6 +21,7 @@ from client.protocol.modules import Reaction
 from client.ui.active_speaker import ActiveSpeaker
 from client.ui.chat_panel import ChatPanel
 from client.ui.link_bar import LinkBar
+from client.ui.media_buttons import Device, MediaToggleButton
 from client.ui.participant_list import ParticipantList
 from client.ui.stage_layout import place_grid, place_presentation, place_speaker
 from client.ui.video_sink import VideoSink
@@ -31,6 +32,14 @@ SELF_ID = "self"
 CHAT_KEYS = "Ctrl+Shift+C"
 HAND_KEYS = "Ctrl+Shift+H"
 REACTIONS_KEYS = "Ctrl+Shift+R"
+# White on this red: contrast 6.5:1 (at least 4.5:1 for text); darker when pressed.
+LEAVE_STYLE = (
+    "QPushButton { background: #b3261e; color: white; border: 1px solid #8c1d18;"
+    " border-radius: 3px; padding: 4px 12px; }"
+    " QPushButton:pressed { background: #8c1d18; }"
+    " QPushButton:focus { border: 2px solid palette(highlight); }"
+)
+
 __all__ = ["CHAT_KEYS", "HAND_KEYS", "REACTIONS_KEYS", "SELF_ID", "MeetingView", "label_button"]
 
 
@@ -89,9 +98,11 @@ class MeetingView(QWidget):
         self.presenters_box.setVisible(False)  # only the host decides
         self.presenters_box.toggled.connect(self.multiplePresentersToggled)
 
-        self.microphone_button = self._button(self.tr("Microphone"), "Ctrl+D", checkable=True)
+        self.microphone_button = MediaToggleButton(Device.MICROPHONE, "Ctrl+D")
+        press_with_keys(self, self.microphone_button, "Ctrl+D")
         self.microphone_button.toggled.connect(self.microphoneToggled)
-        self.camera_button = self._button(self.tr("Camera"), "Ctrl+E", checkable=True)
+        self.camera_button = MediaToggleButton(Device.CAMERA, "Ctrl+E")
+        press_with_keys(self, self.camera_button, "Ctrl+E")
         self.camera_button.toggled.connect(self.cameraToggled)
         self.layout_button = self._button(self.tr("Speaker layout"), "Ctrl+L", self.toggle_layout)
         self.list_button = self._button(
@@ -119,7 +130,8 @@ class MeetingView(QWidget):
         self.chat_panel = ChatPanel()
         self.chat_panel.setVisible(False)
         self.leave_button = self._button(self.tr("Leave"), "Ctrl+Shift+L", self.leaveRequested.emit)
-        self.leave_button.setStyleSheet("background: #b3261e; color: white")
+        self.leave_button.setObjectName("leave_button")
+        self.leave_button.setStyleSheet(LEAVE_STYLE)
 
         controls = QHBoxLayout()
         for button in (
@@ -156,17 +168,9 @@ class MeetingView(QWidget):
 
     # ---- building blocks -------------------------------------------------------------------
 
-    def _button(
-        self,
-        text: str,
-        shortcut: str,
-        action: Callable[[], object] | None = None,
-        checkable: bool = False,
-    ) -> QPushButton:
+    def _button(self, text: str, shortcut: str, action: Callable[[], object]) -> QPushButton:
         button = label_button(QPushButton(), text, shortcut)
-        button.setCheckable(checkable)
-        if action is not None:
-            button.clicked.connect(action)
+        button.clicked.connect(action)
         if shortcut != "F1":  # the window's own, in every view: a second one is ambiguous
             press_with_keys(self, button, shortcut)
         return button
@@ -190,18 +194,8 @@ class MeetingView(QWidget):
         self.link_bar.set_link(link)
 
     def set_local_media(self, microphone_on: bool, camera_on: bool) -> None:
-        for button, on, name in (
-            (self.microphone_button, microphone_on, self.tr("Microphone")),
-            (self.camera_button, camera_on, self.tr("Camera")),
-        ):
-            button.blockSignals(True)
-            button.setChecked(on)
-            button.blockSignals(False)
-            button.setText(
-                self.tr("%1 on").replace("%1", name)
-                if on
-                else self.tr("%1 off").replace("%1", name)
-            )
+        self.microphone_button.set_on(microphone_on)
+        self.camera_button.set_on(camera_on)
         own = self.tiles.get(SELF_ID)
         if own is not None:
             own.set_media(microphone_on, camera_on)

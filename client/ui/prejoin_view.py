@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.ui.media_buttons import Device, MediaToggleButton
 from client.ui.video_tile import VideoTile
 
 Choices = list[tuple[str, str]]  # (label shown, value stored)
@@ -54,11 +55,9 @@ class PreJoinView(QWidget):
         self.name_edit.textChanged.connect(self._show_name)
         self.name_edit.returnPressed.connect(self._join)
 
-        self.microphone_button = QPushButton()
-        self.microphone_button.setCheckable(True)
+        self.microphone_button = MediaToggleButton(Device.MICROPHONE, "Ctrl+D")
         self.microphone_button.toggled.connect(self._microphone_toggled)
-        self.camera_button = QPushButton()
-        self.camera_button.setCheckable(True)
+        self.camera_button = MediaToggleButton(Device.CAMERA, "Ctrl+E")
         self.camera_button.toggled.connect(self._camera_toggled)
 
         self.camera_box = QComboBox()
@@ -143,15 +142,12 @@ class PreJoinView(QWidget):
     def lock(self, camera_on: bool | None, microphone_on: bool | None, name: str | None) -> None:
         """Show the administrator's fixed choices as set and unchangeable; None unlocks."""
         locked = self.tr("Set by your administrator")
-        for control, value in (
-            (self.camera_button, camera_on),
-            (self.microphone_button, microphone_on),
-            (self.name_edit, name),
-        ):
-            control.setEnabled(value is None)
-            control.setAccessibleDescription(locked if value is not None else "")
-            if value is not None:
-                control.setToolTip(locked)
+        self.camera_button.set_locked(locked if camera_on is not None else None)
+        self.microphone_button.set_locked(locked if microphone_on is not None else None)
+        self.name_edit.setEnabled(name is None)
+        self.name_edit.setAccessibleDescription(locked if name is not None else "")
+        if name is not None:
+            self.name_edit.setToolTip(locked)
         if camera_on is not None:
             self.set_camera(camera_on)
         if microphone_on is not None:
@@ -177,21 +173,10 @@ class PreJoinView(QWidget):
     # ---- internals ---------------------------------------------------------------------
 
     def _label_toggles(self) -> None:
-        mic_on = self.microphone_button.isChecked()
-        cam_on = self.camera_button.isChecked()
-        self.microphone_button.setText(
-            self.tr("Microphone on") if mic_on else self.tr("Microphone off")
-        )
-        self.microphone_button.setAccessibleName(self.tr("Microphone (Ctrl+D)"))
-        if self.microphone_button.isEnabled():
-            self.microphone_button.setToolTip(self.tr("Turn the microphone on or off (Ctrl+D)"))
+        # The buttons' texts say the state; a new text drops a button's shortcut: set it again.
         self.microphone_button.setShortcut("Ctrl+D")
-        self.camera_button.setText(self.tr("Camera on") if cam_on else self.tr("Camera off"))
-        self.camera_button.setAccessibleName(self.tr("Camera (Ctrl+E)"))
-        if self.camera_button.isEnabled():
-            self.camera_button.setToolTip(self.tr("Turn the camera on or off (Ctrl+E)"))
         self.camera_button.setShortcut("Ctrl+E")
-        self.preview.set_media(mic_on, cam_on)
+        self.preview.set_media(self.microphone_button.isChecked(), self.camera_button.isChecked())
 
     def _microphone_toggled(self, on: bool) -> None:
         self._label_toggles()

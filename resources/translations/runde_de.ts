@@ -223,115 +223,188 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="266"/>
+        <location filename="../../client/ui/main_window.py" line="267"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="335"/>
+        <location filename="../../client/ui/main_window.py" line="336"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="348"/>
+        <location filename="../../client/ui/main_window.py" line="349"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
 </context>
 <context>
+    <name>MediaToggleButton</name>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="61"/>
+        <source>Microphone: on</source>
+        <translation>Mikrofon: an</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="61"/>
+        <source>Microphone: off</source>
+        <translation>Mikrofon: aus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="62"/>
+        <source>Microphone (%1)</source>
+        <translation>Mikrofon (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="64"/>
+        <source>Turn the microphone off (%1)</source>
+        <translation>Mikrofon ausschalten (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="66"/>
+        <source>Turn the microphone on (%1)</source>
+        <translation>Mikrofon einschalten (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="69"/>
+        <source>The microphone is on: the others hear you.</source>
+        <translation>Das Mikrofon ist an: Die anderen hören Sie.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="71"/>
+        <source>The microphone is off: the others do not hear you.</source>
+        <translation>Das Mikrofon ist aus: Die anderen hören Sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="74"/>
+        <source>Camera: on</source>
+        <translation>Kamera: an</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="74"/>
+        <source>Camera: off</source>
+        <translation>Kamera: aus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="75"/>
+        <source>Camera (%1)</source>
+        <translation>Kamera (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="77"/>
+        <source>Turn the camera off (%1)</source>
+        <translation>Kamera ausschalten (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="77"/>
+        <source>Turn the camera on (%1)</source>
+        <translation>Kamera einschalten (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="80"/>
+        <source>The camera is on: the others see you.</source>
+        <translation>Die Kamera ist an: Die anderen sehen Sie.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="82"/>
+        <source>The camera is off: the others do not see you.</source>
+        <translation>Die Kamera ist aus: Die anderen sehen Sie nicht.</translation>
+    </message>
+</context>
+<context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="154"/>
+        <location filename="../../client/ui/controller.py" line="150"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="177"/>
+        <location filename="../../client/ui/controller.py" line="173"/>
         <source>This meeting&apos;s server offers no chat, hands or reactions.</source>
         <translation>Der Server dieser Besprechung bietet keinen Chat, keine Handmeldungen und keine Reaktionen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="179"/>
+        <location filename="../../client/ui/controller.py" line="175"/>
         <source>Not sent: the connection to the meeting is interrupted.</source>
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="207"/>
+        <location filename="../../client/ui/controller.py" line="203"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="221"/>
+        <location filename="../../client/ui/controller.py" line="217"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="232"/>
+        <location filename="../../client/ui/controller.py" line="228"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="244"/>
+        <location filename="../../client/ui/controller.py" line="240"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="245"/>
+        <location filename="../../client/ui/controller.py" line="241"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="325"/>
+        <location filename="../../client/ui/controller.py" line="321"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="334"/>
+        <location filename="../../client/ui/controller.py" line="330"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="345"/>
+        <location filename="../../client/ui/controller.py" line="341"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="366"/>
+        <location filename="../../client/ui/controller.py" line="362"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="446"/>
+        <location filename="../../client/ui/controller.py" line="438"/>
         <source>You are sending too fast; wait a moment and try again.</source>
         <translation>Sie senden zu schnell; warten Sie einen Moment und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="451"/>
+        <location filename="../../client/ui/controller.py" line="443"/>
         <source>The connection to the meeting was lost and could not be restored.</source>
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="462"/>
+        <location filename="../../client/ui/controller.py" line="454"/>
         <source>You are not connected to the meeting.</source>
         <translation>Sie sind nicht mit der Besprechung verbunden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="464"/>
+        <location filename="../../client/ui/controller.py" line="456"/>
         <source>The message is empty.</source>
         <translation>Die Nachricht ist leer.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="466"/>
+        <location filename="../../client/ui/controller.py" line="458"/>
         <source>A message can have at most 4,000 characters.</source>
         <translation>Eine Nachricht darf höchstens 4.000 Zeichen haben.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="468"/>
+        <location filename="../../client/ui/controller.py" line="460"/>
         <source>The person you are writing to has left the meeting.</source>
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="474"/>
+        <location filename="../../client/ui/controller.py" line="466"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -382,127 +455,105 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="73"/>
+        <location filename="../../client/ui/meeting_view.py" line="79"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="80"/>
+        <location filename="../../client/ui/meeting_view.py" line="86"/>
         <source>Participants&apos; video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="101"/>
+        <location filename="../../client/ui/meeting_view.py" line="109"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="88"/>
+        <location filename="../../client/ui/meeting_view.py" line="94"/>
         <source>Let several people share at once</source>
         <translation>Mehreren Personen das gleichzeitige Freigeben erlauben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="90"/>
+        <location filename="../../client/ui/meeting_view.py" line="96"/>
         <source>Let several people share their screen at once</source>
         <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="95"/>
-        <location filename="../../client/ui/meeting_view.py" line="202"/>
-        <source>Microphone</source>
-        <translation>Mikrofon</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="97"/>
-        <location filename="../../client/ui/meeting_view.py" line="203"/>
-        <source>Camera</source>
-        <translation>Kamera</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="99"/>
-        <location filename="../../client/ui/meeting_view.py" line="366"/>
+        <location filename="../../client/ui/meeting_view.py" line="107"/>
+        <location filename="../../client/ui/meeting_view.py" line="370"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="104"/>
+        <location filename="../../client/ui/meeting_view.py" line="112"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="107"/>
+        <location filename="../../client/ui/meeting_view.py" line="115"/>
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="110"/>
-        <location filename="../../client/ui/meeting_view.py" line="271"/>
+        <location filename="../../client/ui/meeting_view.py" line="118"/>
+        <location filename="../../client/ui/meeting_view.py" line="257"/>
         <source>Share screen</source>
         <translation>Bildschirm freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="113"/>
-        <location filename="../../client/ui/meeting_view.py" line="315"/>
+        <location filename="../../client/ui/meeting_view.py" line="121"/>
+        <location filename="../../client/ui/meeting_view.py" line="301"/>
         <source>Grid view</source>
         <translation>Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="117"/>
+        <location filename="../../client/ui/meeting_view.py" line="125"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="119"/>
+        <location filename="../../client/ui/meeting_view.py" line="127"/>
         <source>React</source>
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="120"/>
+        <location filename="../../client/ui/meeting_view.py" line="128"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="124"/>
+        <location filename="../../client/ui/meeting_view.py" line="132"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="209"/>
-        <source>%1 on</source>
-        <translation>%1 an</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="211"/>
-        <source>%1 off</source>
-        <translation>%1 aus</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/meeting_view.py" line="271"/>
+        <location filename="../../client/ui/meeting_view.py" line="257"/>
         <source>Stop sharing</source>
         <translation>Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="287"/>
+        <location filename="../../client/ui/meeting_view.py" line="273"/>
         <source>Screen of %1</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="288"/>
+        <location filename="../../client/ui/meeting_view.py" line="274"/>
         <source>Shared screen of %1</source>
         <translation>Freigegebener Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="289"/>
+        <location filename="../../client/ui/meeting_view.py" line="275"/>
         <source>Double-click or press Enter for full screen</source>
         <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="315"/>
+        <location filename="../../client/ui/meeting_view.py" line="301"/>
         <source>Presentation view</source>
         <translation>Präsentationsansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="366"/>
+        <location filename="../../client/ui/meeting_view.py" line="370"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
@@ -528,145 +579,105 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>PreJoinView</name>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="39"/>
-        <location filename="../../client/ui/prejoin_view.py" line="212"/>
+        <location filename="../../client/ui/prejoin_view.py" line="40"/>
+        <location filename="../../client/ui/prejoin_view.py" line="197"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="40"/>
+        <location filename="../../client/ui/prejoin_view.py" line="41"/>
         <source>Camera preview</source>
         <translation>Kameravorschau</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="47"/>
+        <location filename="../../client/ui/prejoin_view.py" line="48"/>
         <source>Microphone level</source>
         <translation>Mikrofonpegel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="50"/>
+        <location filename="../../client/ui/prejoin_view.py" line="51"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="52"/>
+        <location filename="../../client/ui/prejoin_view.py" line="53"/>
         <source>How others see you</source>
         <translation>So sehen andere Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="65"/>
+        <location filename="../../client/ui/prejoin_view.py" line="64"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="67"/>
+        <location filename="../../client/ui/prejoin_view.py" line="66"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="69"/>
+        <location filename="../../client/ui/prejoin_view.py" line="68"/>
         <source>Speaker</source>
         <translation>Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="73"/>
+        <location filename="../../client/ui/prejoin_view.py" line="72"/>
         <source>&amp;Join now</source>
         <translation>Jetzt &amp;beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="75"/>
+        <location filename="../../client/ui/prejoin_view.py" line="74"/>
         <source>Join the meeting now</source>
         <translation>Der Besprechung jetzt beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="77"/>
+        <location filename="../../client/ui/prejoin_view.py" line="76"/>
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="78"/>
+        <location filename="../../client/ui/prejoin_view.py" line="77"/>
         <source>Back to the start</source>
         <translation>Zurück zum Start</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="83"/>
+        <location filename="../../client/ui/prejoin_view.py" line="82"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="86"/>
+        <location filename="../../client/ui/prejoin_view.py" line="85"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="87"/>
+        <location filename="../../client/ui/prejoin_view.py" line="86"/>
         <source>&amp;Camera:</source>
         <translation>&amp;Kamera:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="88"/>
+        <location filename="../../client/ui/prejoin_view.py" line="87"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Mikrofon:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="89"/>
+        <location filename="../../client/ui/prejoin_view.py" line="88"/>
         <source>Micro&amp;phone level:</source>
         <translation>Mikro&amp;fonpegel:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="90"/>
+        <location filename="../../client/ui/prejoin_view.py" line="89"/>
         <source>&amp;Speaker:</source>
         <translation>&amp;Lautsprecher:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="135"/>
+        <location filename="../../client/ui/prejoin_view.py" line="134"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="145"/>
+        <location filename="../../client/ui/prejoin_view.py" line="144"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="183"/>
-        <source>Microphone on</source>
-        <translation>Mikrofon an</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="183"/>
-        <source>Microphone off</source>
-        <translation>Mikrofon aus</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="185"/>
-        <source>Microphone (Ctrl+D)</source>
-        <translation>Mikrofon (Strg+D)</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="187"/>
-        <source>Turn the microphone on or off (Ctrl+D)</source>
-        <translation>Mikrofon ein- oder ausschalten (Strg+D)</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="189"/>
-        <source>Camera on</source>
-        <translation>Kamera an</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="189"/>
-        <source>Camera off</source>
-        <translation>Kamera aus</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="190"/>
-        <source>Camera (Ctrl+E)</source>
-        <translation>Kamera (Strg+E)</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/prejoin_view.py" line="192"/>
-        <source>Turn the camera on or off (Ctrl+E)</source>
-        <translation>Kamera ein- oder ausschalten (Strg+E)</translation>
     </message>
 </context>
 <context>

@@ -41,7 +41,7 @@ def test_microphone_camera_layout_and_list_keys_work_again_and_again(
         for on in (False, True, False):
             await press(app, Qt.Key.Key_D, CTRL)
             await app.until(lambda: controller.microphone_on is on, 2, f"microphone {on}")  # noqa: B023
-            assert view.microphone_button.text() == f"Microphone {'on' if on else 'off'}"
+            assert view.microphone_button.text() == f"Microphone: {'on' if on else 'off'}"
         for on in (False, True):
             await press(app, Qt.Key.Key_E, CTRL)
             await app.until(lambda: controller.camera_on is on, 2, f"camera {on}")  # noqa: B023
