@@ -18,6 +18,7 @@ from client.secrets import SecretStore, turn_secret_name
 from client.settings import SettingsStore
 from client.ui.controller import LocalMedia, MeetingController
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
+from client.ui.leaving import LeaveGuard
 from client.ui.meeting_modules import MeetingModulesUi
 from client.ui.meeting_view import MeetingView
 from client.ui.prejoin_view import PreJoinView
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self._intent = Intent.JOIN
         self._pending_link = ""
         self._link_after_leaving: tuple[str, bool] | None = None
+        self._may_close = False  # the host confirmed ending the meeting by closing the window
         self.setWindowTitle(self.tr("Runde"))
         self.resize(1100, 700)
 
@@ -76,7 +78,8 @@ class MainWindow(QMainWindow):
         self.prejoin_view.devicesChanged.connect(self._devices_changed)
         self.meeting_view.microphoneToggled.connect(controller.set_microphone)
         self.meeting_view.cameraToggled.connect(controller.set_camera)
-        self.meeting_view.leaveRequested.connect(controller.leave)
+        self.leaving = LeaveGuard(controller, self)
+        self.meeting_view.leaveRequested.connect(self.leaving.request)
         self.meeting_view.fullscreenRequested.connect(self.toggle_fullscreen)
         self.meeting_view.shortcutsRequested.connect(self.show_shortcuts)
 
@@ -350,12 +353,21 @@ class MainWindow(QMainWindow):
         self.controller.set_own_ice_server(server)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.leaving.must_ask() and not self._may_close:
+            event.ignore()  # the host is asked first; the answer closes the window, or not
+            self.leaving.request(self._close_after_leaving)
+            return
+        self._may_close = False
         if self.controller.state is not SessionState.IDLE:
             self.controller.leave()
         else:
             self.controller.spawn(self.controller.close_preview())
         self.sharing.close()
         super().closeEvent(event)
+
+    def _close_after_leaving(self) -> None:
+        self._may_close = True
+        self.close()
 
 
 def _for_log(link: str) -> str:

@@ -118,6 +118,34 @@
     </message>
 </context>
 <context>
+    <name>LeaveGuard</name>
+    <message>
+        <location filename="../../client/ui/leaving.py" line="43"/>
+        <source>End the meeting?</source>
+        <translation>Besprechung beenden?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/leaving.py" line="44"/>
+        <source>End the meeting for everyone?</source>
+        <translation>Die Besprechung für alle beenden?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/leaving.py" line="51"/>
+        <source>This computer hosts the meeting: when you leave, the meeting ends and everyone in it is disconnected.</source>
+        <translation>Dieser Computer veranstaltet die Besprechung: Wenn Sie gehen, endet sie, und alle Teilnehmenden werden getrennt.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/leaving.py" line="56"/>
+        <source>End meeting for all</source>
+        <translation>Besprechung für alle beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/leaving.py" line="58"/>
+        <source>Stay in the meeting</source>
+        <translation>In der Besprechung bleiben</translation>
+    </message>
+</context>
+<context>
     <name>LinkBar</name>
     <message>
         <location filename="../../client/ui/link_bar.py" line="14"/>
@@ -168,72 +196,72 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="57"/>
+        <location filename="../../client/ui/main_window.py" line="59"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="104"/>
+        <location filename="../../client/ui/main_window.py" line="107"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="105"/>
+        <location filename="../../client/ui/main_window.py" line="108"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="125"/>
+        <location filename="../../client/ui/main_window.py" line="128"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="129"/>
+        <location filename="../../client/ui/main_window.py" line="132"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="144"/>
+        <location filename="../../client/ui/main_window.py" line="147"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="171"/>
+        <location filename="../../client/ui/main_window.py" line="174"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="172"/>
+        <location filename="../../client/ui/main_window.py" line="175"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="199"/>
+        <location filename="../../client/ui/main_window.py" line="202"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="259"/>
+        <location filename="../../client/ui/main_window.py" line="262"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="261"/>
+        <location filename="../../client/ui/main_window.py" line="264"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="267"/>
+        <location filename="../../client/ui/main_window.py" line="270"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="336"/>
+        <location filename="../../client/ui/main_window.py" line="339"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="349"/>
+        <location filename="../../client/ui/main_window.py" line="352"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>

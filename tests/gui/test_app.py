@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox
 
 from client.call import events
 from client.protocol.messages import MediaState, ParticipantInfo
@@ -104,8 +105,17 @@ def test_meeting_with_two_colleagues(make_app: Callable[..., App]) -> None:
         await app.until(lambda: not anna_tile.audio_on, 5, "the app shows Anna muted")
         assert "microphone off" in anna_tile.accessibleName()
 
-        # Leaving returns to the start view, and the others see the app leave.
+        # Leaving (the host confirms ending it for all) returns to the start view, and the
+        # others see the app leave.
         view.leave_button.click()
+        await app.until(
+            lambda: app.window.findChild(QMessageBox, "end_meeting_question") is not None,
+            5,
+            "the host is asked",
+        )
+        question = app.window.findChild(QMessageBox, "end_meeting_question")
+        (end,) = [b for b in question.buttons() if b.text() == "End meeting for all"]
+        end.click()
         await app.until(
             lambda: app.window.stack.currentWidget() is app.window.start_view, 5, "start view"
         )
