@@ -137,7 +137,22 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let several participants share their screen at once (default: one at a time)",
     )
+    host.add_argument(
+        "--waiting-room",
+        action="store_true",
+        help="newcomers wait until a moderator lets them in (moderators never wait)",
+    )
     _add_shared_options(host, top_level=False)
+
+    moderate = commands.add_parser(
+        "moderate", help="carry out one moderator's action with a moderator link"
+    )
+    moderate.add_argument("link", help="the moderator link (it carries m=)")
+    moderate.add_argument(
+        "action", metavar="ACTION", help="admit, mute-all, lock, end … (see the README)"
+    )
+    moderate.add_argument("name", nargs="?", default=None, help="the participant it is about")
+    _add_shared_options(moderate, top_level=False)
 
     join = commands.add_parser("join", help="join a meeting by its link")
     join.add_argument("link", help="the meeting link (https://… or runde://…)")
@@ -276,7 +291,9 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
     stop = asyncio.Event()
     install_stop_signals(stop)
     try:
-        await run_host(settings, LinkForm(args.link_form), stop, sys.stdout)
+        await run_host(
+            settings, LinkForm(args.link_form), stop, sys.stdout, waiting_room=args.waiting_room
+        )
     except OSError as exc:
         return _fail(EXIT_USAGE, f"cannot listen on {listen}:{args.port}: {exc.strerror or exc}")
     return EXIT_OK
@@ -311,6 +328,24 @@ async def _join(
         actions=tuple(args.actions),
     )
     return await join_headless(options, network, started_at)
+
+
+def _moderate(args: argparse.Namespace, network: NetworkSettings) -> int:
+    from client.headless.moderate import ACTIONS, moderate
+    from client.policy import load_policy
+
+    if args.action not in ACTIONS:
+        return _fail(EXIT_USAGE, f"unknown action {args.action!r}; one of: {', '.join(ACTIONS)}")
+    try:
+        link = parse_link(args.link)
+    except LinkError as exc:
+        return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
+    policy = load_policy()
+    refusal = policy.problem_sentence or policy.link_refusal(link.host)
+    if refusal is not None:
+        return _fail(EXIT_POLICY, refusal)
+    form = LinkForm.RUNDE if args.link.startswith("runde:") else LinkForm.HTTPS
+    return _run_media_loop(moderate(link, form, args.action, args.name, policy.network(network)))
 
 
 def check_link_argument(argv: Sequence[str]) -> str | None:
@@ -404,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.command == "moderate":
+        return _moderate(args, network)
     if not args.headless:
         return _fail(
             EXIT_USAGE,

@@ -25,7 +25,8 @@ def runde_command(*args: str) -> list[str]:
 @dataclass
 class HostProcess:
     process: subprocess.Popen[str]
-    link: str
+    link: str  # the participants' link (the first line)
+    moderator_link: str = ""  # the second line
 
     def stop(self, timeout: float = 10.0) -> str:
         """SIGTERM the host like an operator would; returns its stderr."""
@@ -52,9 +53,10 @@ def start_host(*extra: str, log_level: str = "info") -> HostProcess:
         process.kill()
         raise RuntimeError(f"the host printed no link: {process.communicate()[1]}")
     link = process.stdout.readline().strip()
-    if not link:
+    moderator_link = process.stdout.readline().strip()
+    if not link or not moderator_link:
         raise RuntimeError(f"the host exited: {process.communicate()[1]}")
-    return HostProcess(process, link)
+    return HostProcess(process, link, moderator_link)
 
 
 def start_participant(

@@ -14,6 +14,7 @@ from aiortc import MediaStreamTrack
 
 from client.call.events import MeetingEvent
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+from client.protocol.moderation import ModerationAction, Role
 from client.protocol.modules import Module, Reaction
 
 EventSink = Callable[[MeetingEvent], None]
@@ -41,6 +42,7 @@ class JoinResult:
     modules: frozenset[Module] = frozenset()
     # Join again with this after a lost connection to keep our place (None: not offered).
     resume_token: str | None = None
+    role: Role = Role.PARTICIPANT
 
 
 class MeetingBackend(ABC):
@@ -87,3 +89,7 @@ class MeetingBackend(ABC):
 
     async def react(self, reaction: Reaction) -> None:
         raise ModuleUnavailable("this meeting's server offers no reactions")
+
+    async def moderate(self, action: ModerationAction, transaction_id: str) -> None:
+        """Ask the host to carry out a moderator's action (refused unless we moderate)."""
+        raise ModuleUnavailable("this meeting's server offers no moderation")

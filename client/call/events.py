@@ -14,12 +14,14 @@ from enum import StrEnum
 from aiortc import MediaStreamTrack
 
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+from client.protocol.moderation import Role
 from client.protocol.modules import Reaction
 
 
 class SessionState(StrEnum):
     IDLE = "idle"
     JOINING = "joining"
+    WAITING = "waiting"  # in the waiting room, until a moderator lets us in
     JOINED = "joined"
     RECONNECTING = "reconnecting"
     ENDED = "ended"
@@ -110,11 +112,71 @@ class ScreenShareStopped:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """We are in the waiting room: nothing of the meeting reaches us until we are let in."""
+
+
+@dataclass(frozen=True)
+class MutedByModerator:
+    """Our microphone is off by a moderator's word (or unmuting was refused: ``refused``)."""
+
+    refused: bool = False
+
+
+@dataclass(frozen=True)
+class CameraOffRequested:
+    """A moderator asks us to turn the camera off (it is our choice)."""
+
+
+@dataclass(frozen=True)
+class MeetingRulesChanged:
+    locked: bool
+    waiting_room: bool
+    microphones_locked: bool
+    microphone_allowed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WaitingListChanged:
+    """For moderators: who waits, as (id, name), in arrival order."""
+
+    waiting: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RoleChanged:
+    participant_id: str
+    role: Role
+
+
+@dataclass(frozen=True)
+class ParticipantRenamed:
+    participant_id: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class LinkRenewed:
+    """For moderators: the participant link's new secret."""
+
+    secret: str
+
+
+@dataclass(frozen=True)
+class ModerationDone:
+    """A moderation action we asked for was carried out."""
+
+    action: str
+    transaction_id: str | None
+
+
+@dataclass(frozen=True)
 class ServerError:
     """The server refused a request; the meeting goes on."""
 
     code: str
     text: str
+    transaction_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +185,7 @@ class MeetingEnded:
 
     reason: str
     connection_lost: bool = False
+    removed: bool = False  # a moderator removed us
 
 
 MeetingEvent = (
@@ -136,6 +199,15 @@ MeetingEvent = (
     | HandsChanged
     | ReactionReceived
     | ScreenShareStopped
+    | Waiting
+    | MutedByModerator
+    | CameraOffRequested
+    | MeetingRulesChanged
+    | WaitingListChanged
+    | RoleChanged
+    | ParticipantRenamed
+    | LinkRenewed
+    | ModerationDone
     | ServerError
     | MeetingEnded
 )

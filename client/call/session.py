@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -26,7 +27,9 @@ from client.call.backend import (
     PublishError,
 )
 from client.call.events import ChatEntry, SessionState
+from client.call.moderation_state import ModerationState, Rules
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
+from client.protocol.moderation import ModerationAction, Role
 from client.protocol.modules import MAX_CHAT_CHARACTERS, Module, Reaction
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,10 @@ Listener = Callable[[events.MeetingEvent], None]
 
 # After a lost connection: this many attempts, waiting 1 s, 2 s, 3 s … before each.
 RECONNECT_ATTEMPTS = 4
+
+
+class ModerationRefused(Exception):
+    """The host refused a moderator's action; the text names why."""
 
 
 class ChatProblem(StrEnum):
@@ -79,6 +86,9 @@ class MeetingSnapshot:
     modules: frozenset[Module]
     sharing_screen: bool
     end_reason: str | None
+    role: Role = Role.PARTICIPANT
+    rules: Rules = field(default_factory=Rules)
+    waiting: tuple[tuple[str, str], ...] = ()  # for moderators: (id, name) of who waits
 
 
 @dataclass
@@ -118,6 +128,8 @@ class MeetingSession:
         self._tracks: list[MediaStreamTrack] = []
         self._resume_token: str | None = None
         self._reconnecting: asyncio.Task[None] | None = None
+        self.moderation = ModerationState()
+        self._moderating: dict[str, asyncio.Future[None]] = {}  # by transaction id
 
     # ---- listening --------------------------------------------------------------------
 
@@ -135,6 +147,9 @@ class MeetingSession:
             modules=self.modules,
             sharing_screen=self.screen_track is not None,
             end_reason=self.end_reason,
+            role=self.moderation.role,
+            rules=self.moderation.rules,
+            waiting=self.moderation.waiting,
         )
 
     def _publish(self, event: events.MeetingEvent) -> None:
@@ -174,6 +189,9 @@ class MeetingSession:
         self.participant_id = result.participant_id
         self.modules = result.modules
         self._resume_token = result.resume_token
+        self.moderation.role = result.role
+        for info in result.participants:
+            self.moderation.roles[info.id] = info.role
         self._set_state(SessionState.JOINED)
         for info in result.participants:
             self._add_participant(info)
@@ -253,6 +271,21 @@ class MeetingSession:
         if self.state is SessionState.JOINED:
             await self._backend.react(reaction)
 
+    async def moderate(self, action: ModerationAction, within: float = 10.0) -> None:
+        """Have the host carry out a moderator's action; raises :class:`ModerationRefused`."""
+        if self.state is not SessionState.JOINED:
+            raise ModerationRefused("not connected to the meeting")
+        transaction_id = f"moderate-{secrets.token_hex(4)}"
+        done = asyncio.get_running_loop().create_future()
+        self._moderating[transaction_id] = done
+        try:
+            await self._backend.moderate(action, transaction_id)
+            await asyncio.wait_for(done, within)
+        except TimeoutError:
+            raise ModerationRefused("the meeting host did not confirm the action") from None
+        finally:
+            self._moderating.pop(transaction_id, None)
+
     async def leave(self) -> None:
         reconnecting, self._reconnecting = self._reconnecting, None
         if reconnecting is not None:
@@ -314,11 +347,38 @@ class MeetingSession:
             case events.MeetingEnded(reason=reason):
                 self.end_reason = reason
                 self.state = SessionState.ENDED
+            case events.Waiting():
+                self._set_state(SessionState.WAITING)
+            case events.MutedByModerator():
+                self.media = MediaState(audio=False, video=self.media.video)
+            case events.ScreenShareStopped():
+                shared, self.screen_track = self.screen_track, None
+                if shared is not None:
+                    shared.stop()
+            case events.ParticipantRenamed(participant_id=who, display_name=name):
+                remote = self.participants.get(who)
+                if remote is not None:
+                    remote.display_name = name
+            case (
+                events.MeetingRulesChanged()
+                | events.WaitingListChanged()
+                | events.RoleChanged()
+                | events.LinkRenewed()
+            ):
+                self.moderation.apply(event, self.participant_id)
+            case events.ModerationDone(transaction_id=tid) if tid in self._moderating:
+                self._moderating.pop(tid).set_result(None)
+            case events.ServerError(transaction_id=tid) if tid in self._moderating:
+                self._moderating.pop(tid).set_exception(ModerationRefused(event.text))
+            case events.ServerError(code="microphone_locked"):
+                self.media = MediaState(audio=False, video=self.media.video)
+                self._publish(events.MutedByModerator(refused=True))
             case (
                 events.ReactionReceived()
                 | events.ServerError()
                 | events.StateChanged()
-                | events.ScreenShareStopped()
+                | events.CameraOffRequested()
+                | events.ModerationDone()
             ):
                 pass
             case _:

@@ -13,6 +13,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
+from client.call.moderation_events import moderation_event
 from client.call.signaling import SignalingClient
 from client.media.screen_encoder import use_screen_encoder
 from client.netconfig import NetworkSettings
@@ -42,6 +43,13 @@ from client.protocol.messages import (
     SubscribeOffer,
     Unpublish,
     UpdateMediaState,
+)
+from client.protocol.moderation import (
+    Denied,
+    ModerationAction,
+    ModerationNotice,
+    ModerationRequest,
+    Waiting,
 )
 from client.protocol.modules import (
     ChatHistory,
@@ -77,8 +85,10 @@ class SfuBackend(MeetingBackend):
         on_event: EventSink,
         answer_timeout: float = 10.0,
         video_codec: str = "VP8",
+        moderation_only: bool = False,
     ) -> None:
         self._link = link
+        self._moderation_only = moderation_only
         self._video_codec = f"video/{video_codec}".lower()
         self._network = network
         self._emit = on_event
@@ -113,28 +123,20 @@ class SfuBackend(MeetingBackend):
                         display_name=display_name,
                         media=media,
                         resume_token=resume_token,  # type: ignore[arg-type]
+                        moderator_secret=self._link.moderator_secret,  # type: ignore[arg-type]
+                        moderation_only=self._moderation_only,
                     ),
                 )
             )
-            reply = await asyncio.wait_for(signaling.receive(), timeout=10.0)
-        except (TimeoutError, ConnectionError) as exc:
+            payload = await self._admission(signaling)
+        except ConnectionError as exc:
             await signaling.close()
             raise JoinError(
-                f"the meeting host did not confirm the join ({exc or 'timeout'})"
+                f"the meeting host closed the connection while joining ({exc})"
             ) from None
         except BaseException:
             await signaling.close()
             raise
-        if reply is None:
-            await signaling.close()
-            raise JoinError("the meeting host closed the connection while joining")
-        payload = reply.payload
-        if isinstance(payload, Error):
-            await signaling.close()
-            raise JoinError(f"the meeting refused the join: {payload.text}")
-        if not isinstance(payload, JoinSuccess):
-            await signaling.close()
-            raise JoinError(f"the meeting host answered the join with {payload.message!r}")
         self._signaling = signaling
         self._reader = asyncio.ensure_future(self._read_loop())
         logger.info("joined %s as %s", self._link.redacted(), payload.participant_id)
@@ -143,7 +145,44 @@ class SfuBackend(MeetingBackend):
             payload.participants,
             frozenset(payload.modules),
             payload.resume_token.get_secret_value(),
+            payload.role,
         )
+
+    async def _admission(self, signaling: SignalingClient) -> JoinSuccess:
+        """The host's answer to our join; in a waiting room, wait as long as it takes."""
+        waiting = False
+        while True:
+            try:
+                reply = (
+                    await signaling.receive()
+                    if waiting
+                    else await asyncio.wait_for(signaling.receive(), timeout=10.0)
+                )
+            except (TimeoutError, ConnectionError) as exc:
+                raise JoinError(
+                    f"the meeting host did not confirm the join ({exc or 'timeout'})"
+                ) from None
+            if reply is None:
+                raise JoinError(
+                    "a moderator did not let you into the meeting"
+                    if waiting
+                    else "the meeting host closed the connection while joining"
+                )
+            payload = reply.payload
+            match payload:
+                case JoinSuccess():
+                    return payload
+                case Error():
+                    raise JoinError(f"the meeting refused the join: {payload.text}")
+                case Waiting():
+                    waiting = True
+                    self._emit(events.Waiting())
+                case Denied():
+                    raise JoinError("a moderator did not let you into the meeting")
+                case MeetingEnded():
+                    raise JoinError("the meeting ended before you were let in")
+                case _:
+                    raise JoinError(f"the meeting host answered the join with {payload.message!r}")
 
     async def publish(
         self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
@@ -204,6 +243,15 @@ class SfuBackend(MeetingBackend):
             )
         )
 
+    async def moderate(self, action: ModerationAction, transaction_id: str) -> None:
+        await self._send(
+            ModerationRequest(
+                namespace="moderation",
+                transaction_id=transaction_id,
+                payload=action,
+            )
+        )
+
     async def set_hand(self, raised: bool) -> None:
         payload = RaiseHand(action="raise_hand") if raised else LowerHand(action="lower_hand")
         await self._send(HandsRequest(namespace="raise_hands", payload=payload))
@@ -259,9 +307,9 @@ class SfuBackend(MeetingBackend):
                 message = await self._signaling.receive()
                 if message is None:
                     break
-                reason = await self._dispatch(message)
-                if reason is not None:
-                    ended = events.MeetingEnded(reason)
+                end = await self._dispatch(message)
+                if end is not None:
+                    ended = end
                     break
         except asyncio.CancelledError:
             return
@@ -271,11 +319,23 @@ class SfuBackend(MeetingBackend):
             await asyncio.shield(self._close_once())
             self._emit(ended)
 
-    async def _dispatch(self, message: ServerMessage) -> str | None:
-        """Handle one server message; returns a reason when the meeting ended."""
+    async def _dispatch(self, message: ServerMessage) -> events.MeetingEnded | None:
+        """Handle one server message; returns how the meeting ended, when it did."""
         match message:
             case CoreNotice():
-                return await self._dispatch_core(message)
+                reason = await self._dispatch_core(message)
+                return events.MeetingEnded(reason) if reason is not None else None
+            case ModerationNotice():
+                event = moderation_event(message)
+                if isinstance(event, events.MeetingEnded):
+                    return event
+                if isinstance(event, events.ScreenShareStopped):
+                    # the host already ended the stream: close our side without unpublishing
+                    pc = self._publishing.pop(MediaSessionType.SCREEN, None)
+                    if pc is not None:
+                        await pc.close()
+                if event is not None:
+                    self._emit(event)
             case MediaNotice():
                 await self._dispatch_media(message.payload)
             case ChatNotice(payload=ChatMessage() as chat):
@@ -306,7 +366,9 @@ class SfuBackend(MeetingBackend):
             case Error():
                 logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
                 if not self._refuse_pending_publish(message.transaction_id, payload.text):
-                    self._emit(events.ServerError(payload.code.value, payload.text))
+                    self._emit(
+                        events.ServerError(payload.code.value, payload.text, message.transaction_id)
+                    )
             case JoinSuccess():
                 logger.warning("ignoring a second join_success from the server")
             case _:

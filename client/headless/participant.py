@@ -15,6 +15,7 @@ from aiortc.mediastreams import MediaStreamError
 
 from client.call import events
 from client.call.connect import backend_for
+from client.call.events import SessionState
 from client.call.session import BackendFactory, MeetingSession
 from client.headless.stats import ParticipantStats
 from client.media.screen import display_source
@@ -58,6 +59,7 @@ class HeadlessParticipant:
         self._consumers: set[asyncio.Task[None]] = set()
         self.session = MeetingSession(backend or backend_for(link, network, video_codec))
         self.session.subscribe(self._on_event)
+        self._waiting_since: float | None = None
         self.ended = asyncio.Event()
         self.end: events.MeetingEnded | None = None
 
@@ -122,14 +124,31 @@ class HeadlessParticipant:
                 logger.warning("the meeting refused a request: %s", text)
             case events.StateChanged(state=state, reason=reason):
                 logger.info("meeting state %s %s", state.value, reason)
+                if state is SessionState.JOINED and self._waiting_since is not None:
+                    stats.waited_s = round(time.monotonic() - self._waiting_since, 3)
+                    self._waiting_since = None
                 if self.session.participant_id is not None:
                     stats.names[self.session.participant_id] = stats.name
             case events.MeetingEnded():
                 logger.info("meeting ended: %s", event.reason)
                 self.end = event
                 self.ended.set()
+            case events.Waiting():
+                self._waiting_since = time.monotonic()
+                logger.info("waiting for a moderator to let us in")
+            case events.MutedByModerator():
+                stats.muted_by_moderator += 1
             case (
-                events.ParticipantLeft() | events.RemoteStreamEnded() | events.ScreenShareStopped()
+                events.ParticipantLeft()
+                | events.RemoteStreamEnded()
+                | events.ScreenShareStopped()
+                | events.CameraOffRequested()
+                | events.MeetingRulesChanged()
+                | events.WaitingListChanged()
+                | events.RoleChanged()
+                | events.ParticipantRenamed()
+                | events.LinkRenewed()
+                | events.ModerationDone()
             ):
                 pass
             case _:

@@ -17,6 +17,7 @@ from client.exit_codes import (
     EXIT_CONNECTION_LOST,
     EXIT_JOIN_FAILED,
     EXIT_OK,
+    EXIT_REMOVED,
     EXIT_SOURCE_FAILED,
 )
 from client.headless.participant import HeadlessParticipant, ShareSettings
@@ -112,7 +113,14 @@ async def join_headless(options: JoinOptions, network: NetworkSettings, started_
     stop = asyncio.Event()
     install_stop_signals(stop)
     try:
-        await participant.join()
+        # In a waiting room the join lasts until a moderator lets us in: --duration bounds it.
+        await asyncio.wait_for(participant.join(), options.duration)
+    except TimeoutError:
+        await participant.leave()
+        return _fail(
+            EXIT_JOIN_FAILED,
+            f"could not join the meeting: nobody let you in within {options.duration:g} s",
+        )
     except JoinError as exc:
         for opened in sources:
             opened.stop()
@@ -162,6 +170,8 @@ def _finish(participant: HeadlessParticipant, options: JoinOptions) -> int:
         print(f"runde: {end.reason}", file=sys.stderr)
         if end.connection_lost:
             return EXIT_CONNECTION_LOST
+        if end.removed:
+            return EXIT_REMOVED
     return EXIT_OK
 
 

@@ -48,6 +48,8 @@ class ParticipantStats:
     hands: tuple[str, ...] = ()
     reactions: Counter[str] = field(default_factory=Counter)  # by participant id
     errors: list[str] = field(default_factory=list)  # what the host refused, in order
+    waited_s: float | None = None  # in the waiting room, until a moderator let us in
+    muted_by_moderator: int = 0
 
     def counts_of(self, participant_id: str) -> RemoteCounts:
         return self.counts.setdefault(participant_id, RemoteCounts())
@@ -88,6 +90,8 @@ class ParticipantStats:
             "hands": [self._name(participant_id) for participant_id in self.hands],
             "reactions": dict(reactions),
             "errors": list(self.errors),
+            "waited_s": self.waited_s,
+            "muted_by_moderator": self.muted_by_moderator,
         }
 
 

@@ -29,6 +29,9 @@ class ErrorCode(StrEnum):
     ROOM_FULL = "room_full"
     PRESENTER_BUSY = "presenter_busy"
     RATE_LIMITED = "rate_limited"
+    FORBIDDEN = "forbidden"
+    MEETING_LOCKED = "meeting_locked"
+    MICROPHONE_LOCKED = "microphone_locked"
 
 
 class _Strict(BaseModel):

@@ -15,7 +15,7 @@ import base64
 import ipaddress
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -65,6 +65,16 @@ class MeetingLink:
     room: str
     secret: str = field(repr=False)
     fingerprint: bytes = field(repr=False)
+    # A moderator link carries a second secret (m=): who joins with it moderates.
+    moderator_secret: str | None = field(default=None, repr=False)
+
+    @property
+    def moderates(self) -> bool:
+        return self.moderator_secret is not None
+
+    def for_participants(self) -> MeetingLink:
+        """The same meeting without the moderator's secret: the link to invite with."""
+        return replace(self, moderator_secret=None)
 
     @property
     def signaling_url(self) -> str:
@@ -78,6 +88,8 @@ class MeetingLink:
 
     def to_text(self, form: LinkForm = LinkForm.HTTPS) -> str:
         fragment = f"k={self.secret}&fp={fingerprint_to_text(self.fingerprint)}"
+        if self.moderator_secret is not None:
+            fragment += f"&m={self.moderator_secret}"
         if form is LinkForm.RUNDE:
             return f"runde://{self._netloc}/{self.room}#{fragment}"
         return f"https://{self._netloc}/r/{self.room}#{fragment}"
@@ -107,8 +119,8 @@ def _parse_fragment(fragment: str) -> dict[str, str]:
             raise LinkError(f"the part {part[:16]!r} after '#' is not of the form key=value")
         if key in values:
             raise LinkError(f"the key {key!r} appears twice after '#'")
-        if key not in ("k", "fp"):
-            raise LinkError(f"unknown key {key[:16]!r} after '#'; expected k and fp")
+        if key not in ("k", "fp", "m"):
+            raise LinkError(f"unknown key {key[:16]!r} after '#'; expected k, fp and m")
         values[key] = value
     return values
 
@@ -161,4 +173,18 @@ def parse_link(text: str) -> MeetingLink:
     if "fp" not in fragment:
         raise LinkError("the link has no certificate fingerprint (fp=)")
     fingerprint = fingerprint_from_text(fragment["fp"])
-    return MeetingLink(host=host, port=port, room=room, secret=secret, fingerprint=fingerprint)
+    moderator_secret = fragment.get("m")
+    if moderator_secret is not None and (
+        len(moderator_secret) < 22
+        or len(moderator_secret) > 128
+        or not _TOKEN.match(moderator_secret)
+    ):
+        raise LinkError("the moderator secret (m=) is malformed or too short to be safe")
+    return MeetingLink(
+        host=host,
+        port=port,
+        room=room,
+        secret=secret,
+        fingerprint=fingerprint,
+        moderator_secret=moderator_secret,
+    )

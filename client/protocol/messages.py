@@ -22,6 +22,7 @@ from client.protocol.common import (
     _Strict,
 )
 from client.protocol.common import ErrorCode as ErrorCode  # re-exported: part of the schema
+from client.protocol.moderation import ModerationNotice, ModerationRequest, Role
 from client.protocol.modules import (
     ChatNotice,
     ChatRequest,
@@ -55,6 +56,7 @@ class ParticipantInfo(_Strict):
     display_name: DisplayName
     media: MediaState
     publishing: list[MediaSessionType] = Field(default_factory=list, max_length=4)
+    role: Role = Role.PARTICIPANT
 
 
 # ---- client -> server: core -----------------------------------------------------------
@@ -71,8 +73,13 @@ class Join(_Strict):
     # From an earlier join_success of this meeting: the host takes this participant's place
     # over (same id, private chat kept) instead of seating a stranger next to a ghost.
     resume_token: ResumeToken | None = None
+    # From a moderator link (m=): join as a moderator.
+    moderator_secret: ResumeToken | None = None
+    # Only with the moderator secret: a connection that moderates without being seated
+    # (``runde moderate``); nobody is told it came, and it gets no media.
+    moderation_only: bool = False
 
-    @field_serializer("secret", "resume_token", when_used="json")
+    @field_serializer("secret", "resume_token", "moderator_secret", when_used="json")
     def _reveal_secrets_on_the_wire(self, secret: SecretStr | None) -> str | None:
         return secret.get_secret_value() if secret is not None else None
 
@@ -141,7 +148,7 @@ class MediaRequest(_Strict):
 
 
 ClientMessage = Annotated[
-    CoreRequest | MediaRequest | ChatRequest | HandsRequest | ReactionRequest,
+    CoreRequest | MediaRequest | ChatRequest | HandsRequest | ReactionRequest | ModerationRequest,
     Field(discriminator="namespace"),
 ]
 CLIENT_NAMESPACES = {
@@ -150,6 +157,7 @@ CLIENT_NAMESPACES = {
     "chat": ChatRequest,
     "raise_hands": HandsRequest,
     "reaction": ReactionRequest,
+    "moderation": ModerationRequest,
 }
 
 
@@ -166,6 +174,7 @@ class JoinSuccess(_Strict):
     modules: list[Module] = Field(default_factory=list, max_length=16)
     # Join again with this after a lost connection to keep the same place in the meeting.
     resume_token: ResumeToken
+    role: Role = Role.PARTICIPANT
 
     @field_serializer("resume_token", when_used="json")
     def _reveal_token_on_the_wire(self, token: SecretStr) -> str:
@@ -180,7 +189,7 @@ class ParticipantJoined(_Strict):
 class ParticipantLeft(_Strict):
     message: Literal["participant_left"]
     participant_id: Identifier
-    reason: Literal["left", "disconnected", "timeout"]
+    reason: Literal["left", "disconnected", "timeout", "removed"]
 
 
 class MeetingEnded(_Strict):
@@ -251,6 +260,6 @@ class MediaNotice(_Strict):
 
 
 ServerMessage = Annotated[
-    CoreNotice | MediaNotice | ChatNotice | HandsNotice | ReactionNotice,
+    CoreNotice | MediaNotice | ChatNotice | HandsNotice | ReactionNotice | ModerationNotice,
     Field(discriminator="namespace"),
 ]

@@ -27,6 +27,7 @@ class Module(StrEnum):
     CHAT = "chat"
     RAISE_HANDS = "raise_hands"
     REACTION = "reaction"
+    MODERATION = "moderation"
 
 
 class Reaction(StrEnum):

@@ -10,7 +10,9 @@ from typing import assert_never
 
 from aiohttp import ServerTimeoutError, WSCloseCode, WSMsgType, web
 
+from client.conference import modules
 from client.conference.limits import TokenBucket
+from client.conference.moderation import moderate
 from client.conference.room import LeaveReason, Member, Notice, RoomError
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.codec import ProtocolError, encode, parse_client_message
@@ -29,6 +31,7 @@ from client.protocol.messages import (
     Unpublish,
     UpdateMediaState,
 )
+from client.protocol.moderation import ModerationRequest
 from client.protocol.modules import (
     ChatRequest,
     HandsRequest,
@@ -180,6 +183,14 @@ class Connection:
         room, member = self._room, self._participant
         if room is None or member is None:
             raise ProtocolError(ErrorCode.NOT_JOINED, "join the meeting first")
+        if isinstance(message, CoreRequest) and isinstance(message.payload, Leave):
+            return True
+        if not room.conference.seated(member):
+            raise ProtocolError(
+                ErrorCode.NOT_JOINED, "you are waiting for a moderator to let you in"
+            )
+        if member.moderation_only and not isinstance(message, ModerationRequest):
+            raise ProtocolError(ErrorCode.FORBIDDEN, "this connection only moderates")
         match message:
             case CoreRequest(payload=Leave()):
                 return True
@@ -188,11 +199,13 @@ class Connection:
             case MediaRequest(payload=payload):
                 await self._handle_media(room, member, payload)
             case ChatRequest(payload=payload):
-                room.conference.send_chat(member, payload.text, payload.to)
+                modules.send_chat(room.conference, member, payload.text, payload.to)
             case HandsRequest(payload=payload):
-                room.conference.raise_hand(member, isinstance(payload, RaiseHand))
+                modules.raise_hand(room.conference, member, isinstance(payload, RaiseHand))
             case ReactionRequest(payload=payload):
-                room.conference.react(member, payload.reaction)
+                modules.react(room.conference, member, payload.reaction)
+            case ModerationRequest(payload=payload):
+                await moderate(room.conference, member, payload, message.transaction_id)
             case _:
                 assert_never(message)
         return False
@@ -208,10 +221,19 @@ class Connection:
             )
         room = self._find_room(join.room)
         secret = join.secret.get_secret_value()
+        moderator_secret = (
+            join.moderator_secret.get_secret_value() if join.moderator_secret else None
+        )
         if room is None:
             # Same work as a real comparison, so timing does not reveal which rooms exist.
             hmac.compare_digest(_DUMMY_SECRET, secret.encode())
-        if room is None or not room.conference.secret_matches(secret):
+        # A moderator link's own secret admits on its own: it stays valid when a moderator
+        # renews the participant link. A wrong one is refused, never quietly downgraded.
+        if room is None or not (
+            room.conference.moderator_secret_matches(moderator_secret)
+            if moderator_secret is not None
+            else room.conference.secret_matches(secret)
+        ):
             self._refused_joins += 1
             self._error(ErrorCode.JOIN_REFUSED, JOIN_REFUSED_TEXT, transaction_id)
             if self._refused_joins >= MAX_REFUSED_JOINS:
@@ -219,7 +241,14 @@ class Connection:
             return
         self._room = room
         token = join.resume_token.get_secret_value() if join.resume_token else None
-        self._participant = await room.conference.join(join.display_name, join.media, self, token)
+        self._participant = await room.conference.join(
+            join.display_name,
+            join.media,
+            self,
+            token,
+            moderator=moderator_secret is not None,
+            moderation_only=join.moderation_only,
+        )
 
     async def _handle_media(
         self,

@@ -65,6 +65,19 @@ class SfuMedia:
     def _others(self, peer: Peer) -> list[Peer]:
         return [p for p in self.peers.values() if p is not peer]
 
+    def audio_allowed(self, member_id: str, allowed: bool) -> None:
+        """The room's record says this member's microphone is on (or off): forward accordingly."""
+        self._speakers.silence(f"{member_id}/{MediaSessionType.VIDEO.value}", not allowed)
+
+    async def end_screen_share(self, member: Member) -> bool:
+        """A moderator stops this member's screen share; True when there was one."""
+        peer = self.peers.get(member.id)
+        publication = peer.publications.pop(MediaSessionType.SCREEN, None) if peer else None
+        if peer is None or publication is None:
+            return False
+        await self._end_publication(peer, MediaSessionType.SCREEN, publication)
+        return True
+
     def publishing(self, member_id: str) -> list[MediaSessionType]:
         peer = self.peers.get(member_id)
         return list(peer.publications) if peer is not None else []
@@ -251,10 +264,11 @@ class HostedRoom:
         room_id: str,
         secret: str,
         network: NetworkSettings,
+        moderator_secret: str | None = None,
         max_participants: int = 50,
         allow_multiple_presenters: bool = False,
     ) -> HostedRoom:
-        conference = ConferenceRoom(room_id, secret, max_participants)
+        conference = ConferenceRoom(room_id, secret, moderator_secret, max_participants)
         media = SfuMedia(network, allow_multiple_presenters=allow_multiple_presenters)
         conference.attach_media(media)
         return cls(conference, media)

@@ -91,15 +91,24 @@ class SfuServer:
         )
         logger.info("signaling listens on %s:%d", self.settings.listen_host, self._port)
 
-    def create_room(self) -> tuple[HostedRoom, MeetingLink]:
-        room_id, secret = new_room_id(), new_secret()
+    def create_room(self, waiting_room: bool = False) -> tuple[HostedRoom, MeetingLink]:
+        """A new room; the link returned is the moderator link (``for_participants()`` is the
+        one to invite with)."""
+        room_id, secret, moderator_secret = new_room_id(), new_secret(), new_secret()
         room = HostedRoom.create(
             room_id,
             secret,
             self.settings.network,
+            moderator_secret=moderator_secret,
             max_participants=self.settings.max_participants,
             allow_multiple_presenters=self.settings.allow_multiple_presenters,
         )
+        room.conference.rules.waiting_room = waiting_room
+
+        def forget() -> None:  # ended by a moderator: forget the room and its secrets
+            self._rooms.pop(room_id, None)
+
+        room.conference.on_end = forget
         self._rooms[room_id] = room
         link = MeetingLink(
             host=self.advertised_host,
@@ -107,6 +116,7 @@ class SfuServer:
             room=room_id,
             secret=secret,
             fingerprint=self.certificate.fingerprint,
+            moderator_secret=moderator_secret,
         )
         logger.info("room created: %s", link.redacted())
         return room, link

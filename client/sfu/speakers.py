@@ -34,6 +34,15 @@ class SpeakerSelector:
         self._speakers: dict[str, _Speaker] = {}
         self._admitted: set[str] = set()
         self._last_ranking = 0.0
+        # Publishers whose microphone is off by the room's record (they, or a moderator,
+        # muted it): their audio goes nowhere, whatever their client still sends.
+        self._silenced: set[str] = set()
+
+    def silence(self, publisher_id: str, silenced: bool) -> None:
+        if silenced:
+            self._silenced.add(publisher_id)
+        else:
+            self._silenced.discard(publisher_id)
 
     def gate_for(self, publisher_id: str) -> _Gate:
         self._speakers[publisher_id] = _Speaker()
@@ -46,7 +55,7 @@ class SpeakerSelector:
 
     def admits(self, publisher_id: str, audio_level: tuple[bool, int] | None) -> bool:
         speaker = self._speakers.get(publisher_id)
-        if speaker is None:
+        if speaker is None or publisher_id in self._silenced:
             return False
         if audio_level is None:
             # A sender without the level extension cannot be ranked: never silence it. It

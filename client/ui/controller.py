@@ -342,9 +342,11 @@ class MeetingController(QObject):
             )
             return
         self._name = name
-        if link_text != self._link:
-            self._link = link_text
-            self.linkChanged.emit(link_text)
+        # A moderator link is never shown: the link to invite with is the participants' one.
+        invitation = link.for_participants().to_text() if link.moderates else link_text
+        if invitation != self._link:
+            self._link = invitation
+            self.linkChanged.emit(invitation)
         self._set_state(SessionState.JOINING)
         self._open_local_media()
         self._loop = asyncio.get_running_loop()
@@ -438,13 +440,37 @@ class MeetingController(QObject):
                 self.problem.emit(self.tr("You are sending too fast; wait a moment and try again."))
             case events.ServerError(text=text):
                 self.problem.emit(text)
-            case events.MeetingEnded(reason=reason, connection_lost=lost):
-                text = (
-                    self.tr("The connection to the meeting was lost and could not be restored.")
-                    if lost
-                    else reason
+            case events.MeetingEnded(reason=reason, connection_lost=lost, removed=removed):
+                if removed:
+                    reason = self.tr("You were removed from the meeting.")
+                elif lost:
+                    reason = self.tr(
+                        "The connection to the meeting was lost and could not be restored."
+                    )
+                self.spawn(self._leave(reason))
+            case events.Waiting():
+                self._set_state(
+                    SessionState.WAITING, self.tr("Waiting for a moderator to let you in…")
                 )
-                self.spawn(self._leave(text))
+            case events.MutedByModerator(refused=refused):
+                self.devices.set_microphone(False)
+                self.localMediaChanged.emit(self.microphone_on, self.camera_on)
+                self.problem.emit(
+                    self.tr("Microphones are locked: a moderator must allow you to speak.")
+                    if refused
+                    else self.tr("A moderator muted you.")
+                )
+            case events.CameraOffRequested():
+                self.problem.emit(self.tr("A moderator asks you to turn your camera off."))
+            case (
+                events.MeetingRulesChanged()
+                | events.WaitingListChanged()
+                | events.RoleChanged()
+                | events.ParticipantRenamed()
+                | events.LinkRenewed()
+                | events.ModerationDone()
+            ):
+                pass  # the snapshot carries them
             case _:
                 assert_never(event)
 

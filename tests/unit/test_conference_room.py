@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from client.conference import modules
 from client.conference.room import ConferenceRoom, Member, Notice, RoomError
 from client.protocol.common import ErrorCode
 from client.protocol.messages import CoreNotice, JoinSuccess, MediaState, ParticipantJoined
@@ -67,8 +68,8 @@ def test_room_messages_reach_everyone_and_private_ones_only_their_two_people() -
         anna, anna_out = await enter(room, "Anna")
         bernd, bernd_out = await enter(room, "Bernd")
         _, clara_out = await enter(room, "Clara")
-        room.send_chat(anna, "Guten Morgen", None)
-        room.send_chat(anna, "Nur für Bernd", bernd.id)
+        modules.send_chat(room, anna, "Guten Morgen", None)
+        modules.send_chat(room, anna, "Nur für Bernd", bernd.id)
         assert [m.text for m in anna_out.chat()] == ["Guten Morgen", "Nur für Bernd"]
         assert [m.text for m in bernd_out.chat()] == ["Guten Morgen", "Nur für Bernd"]
         assert [m.text for m in clara_out.chat()] == ["Guten Morgen"]
@@ -87,16 +88,16 @@ def test_refused_messages_name_the_problem_and_reach_nobody() -> None:
         anna, _ = await enter(room, "Anna")
         _, bernd_out = await enter(room, "Bernd")
         with pytest.raises(RoomError, match="empty"):
-            room.send_chat(anna, "   ", None)
+            modules.send_chat(room, anna, "   ", None)
         with pytest.raises(RoomError, match="another participant") as unknown:
-            room.send_chat(anna, "hallo", "nobody")
+            modules.send_chat(room, anna, "hallo", "nobody")
         assert unknown.value.code is ErrorCode.UNKNOWN_TARGET
         with pytest.raises(RoomError):
-            room.send_chat(anna, "an mich selbst", anna.id)
+            modules.send_chat(room, anna, "an mich selbst", anna.id)
         sent, refused = 0, []
         for number in range(100):
             try:
-                room.send_chat(anna, f"flood {number}", None)
+                modules.send_chat(room, anna, f"flood {number}", None)
                 sent += 1
             except RoomError as exc:
                 refused.append(exc)
@@ -115,12 +116,12 @@ def test_hands_keep_their_order_and_lowering_or_leaving_removes_them() -> None:
         anna, anna_out = await enter(room, "Anna")
         bernd, _ = await enter(room, "Bernd")
         clara, _ = await enter(room, "Clara")
-        room.raise_hand(bernd, True)
-        room.raise_hand(anna, True)
-        room.raise_hand(clara, True)
-        room.raise_hand(bernd, True)  # a second raise keeps the first place
+        modules.raise_hand(room, bernd, True)
+        modules.raise_hand(room, anna, True)
+        modules.raise_hand(room, clara, True)
+        modules.raise_hand(room, bernd, True)  # a second raise keeps the first place
         assert anna_out.hands() == [bernd.id, anna.id, clara.id]
-        room.raise_hand(anna, False)
+        modules.raise_hand(room, anna, False)
         assert anna_out.hands() == [bernd.id, clara.id]
         await room.leave(bernd, "left")
         assert anna_out.hands() == [clara.id]
@@ -135,12 +136,12 @@ def test_reactions_reach_everyone_and_a_flood_is_refused() -> None:
         room = ConferenceRoom("r", "s")
         anna, _ = await enter(room, "Anna")
         _, bernd_out = await enter(room, "Bernd")
-        room.react(anna, Reaction.CLAP)
+        modules.react(room, anna, Reaction.CLAP)
         reacted = [n.payload for n in bernd_out.notices if isinstance(n, ReactionNotice)]
         assert reacted == [Reacted(message="reaction", participant_id=anna.id, reaction="clap")]
         with pytest.raises(RoomError, match="too fast"):
             for _ in range(50):
-                room.react(anna, Reaction.HEART)
+                modules.react(room, anna, Reaction.HEART)
 
     asyncio.run(scenario())
 
@@ -150,8 +151,8 @@ def test_a_reconnect_takes_its_place_back_with_its_private_history() -> None:
         room = ConferenceRoom("r", "s")
         anna, anna_out = await enter(room, "Anna")
         bernd, old_out = await enter(room, "Bernd")
-        room.send_chat(anna, "privat", bernd.id)
-        room.raise_hand(bernd, True)
+        modules.send_chat(room, anna, "privat", bernd.id)
+        modules.raise_hand(room, bernd, True)
         token = old_out.join_success().resume_token.get_secret_value()
         new_out = Outbox()
         again = await room.join("Bernd", MEDIA, new_out, token)
