@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
             SessionState.JOINING.value: self.tr("Connecting…"),
             SessionState.JOINED.value: "",
             SessionState.RECONNECTING.value: reason or self.tr("Reconnecting…"),
+            SessionState.WAITING.value: reason,
         }
         if state in texts:
             self.meeting_view.set_status(texts[state])
