@@ -20,11 +20,18 @@ from client.call.events import SessionState
 from client.call.local_media import LocalDevices
 from client.call.local_media import LocalMedia as LocalMedia  # the views type with it
 from client.call.media_thread import MediaThread, run_on
-from client.call.session import ChatError, ChatProblem, MeetingSession, MeetingSnapshot
+from client.call.session import (
+    ChatError,
+    ChatProblem,
+    MeetingSession,
+    MeetingSnapshot,
+    ModerationRefused,
+)
 from client.media.screen import ShareSource
 from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
+from client.protocol.moderation import ModerationAction
 from client.protocol.modules import Reaction
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
 from client.ui.video_sink import SelfView, VideoSink
@@ -159,6 +166,10 @@ class MeetingController(QObject):
     def react(self, reaction: Reaction) -> None:
         self.spawn(self._module_call(lambda s: s.react(reaction)))
 
+    def moderate(self, action: ModerationAction) -> None:
+        """A moderator's action; a refusal (or not being a moderator) comes as ``problem``."""
+        self.spawn(self._module_call(lambda s: s.moderate(action)))
+
     async def _module_call(
         self, command: Callable[[MeetingSession], Coroutine[Any, Any, None]]
     ) -> None:
@@ -169,6 +180,10 @@ class MeetingController(QObject):
             await self._on_media(command(session))
         except ChatError as exc:
             self.problem.emit(self._chat_problem_text(exc.problem))
+        except ModerationRefused as exc:
+            self.problem.emit(
+                self.tr("A moderator's action was refused: %1").replace("%1", str(exc))
+            )
         except ModuleUnavailable:
             self.problem.emit(self.tr("This meeting's server offers no chat, hands or reactions."))
         except ConnectionError:
