@@ -21,6 +21,7 @@ from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.leaving import LeaveGuard
 from client.ui.meeting_modules import MeetingModulesUi
 from client.ui.meeting_view import MeetingView
+from client.ui.participant_notices import ParticipantNotices
 from client.ui.prejoin_view import PreJoinView
 from client.ui.sharing_ui import SharingUi
 from client.ui.start_view import StartView
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         controller.ownImage.connect(self.meeting_view.show_own_image)
         self.sharing = SharingUi(controller, self.meeting_view, media, self)
         self.modules = MeetingModulesUi(controller, self.meeting_view)
+        self.notices = ParticipantNotices(controller, self.meeting_view)
 
         self._level_timer = QTimer(self)
         self._level_timer.timeout.connect(self._show_level)

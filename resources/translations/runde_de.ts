@@ -196,72 +196,72 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="59"/>
+        <location filename="../../client/ui/main_window.py" line="60"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="107"/>
+        <location filename="../../client/ui/main_window.py" line="109"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="108"/>
+        <location filename="../../client/ui/main_window.py" line="110"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="128"/>
+        <location filename="../../client/ui/main_window.py" line="130"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="132"/>
+        <location filename="../../client/ui/main_window.py" line="134"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="147"/>
+        <location filename="../../client/ui/main_window.py" line="149"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="174"/>
+        <location filename="../../client/ui/main_window.py" line="176"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="175"/>
+        <location filename="../../client/ui/main_window.py" line="177"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="202"/>
+        <location filename="../../client/ui/main_window.py" line="204"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="262"/>
+        <location filename="../../client/ui/main_window.py" line="264"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="264"/>
+        <location filename="../../client/ui/main_window.py" line="266"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="270"/>
+        <location filename="../../client/ui/main_window.py" line="272"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="339"/>
+        <location filename="../../client/ui/main_window.py" line="341"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="352"/>
+        <location filename="../../client/ui/main_window.py" line="354"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -342,97 +342,127 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="150"/>
+        <location filename="../../client/ui/controller.py" line="157"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="173"/>
+        <location filename="../../client/ui/controller.py" line="185"/>
+        <source>A moderator&apos;s action was refused: %1</source>
+        <translation>Eine Moderationsaktion wurde abgelehnt: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="188"/>
         <source>This meeting&apos;s server offers no chat, hands or reactions.</source>
         <translation>Der Server dieser Besprechung bietet keinen Chat, keine Handmeldungen und keine Reaktionen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="175"/>
+        <location filename="../../client/ui/controller.py" line="190"/>
         <source>Not sent: the connection to the meeting is interrupted.</source>
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="203"/>
+        <location filename="../../client/ui/controller.py" line="218"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="217"/>
+        <location filename="../../client/ui/controller.py" line="232"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="228"/>
+        <location filename="../../client/ui/controller.py" line="243"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="240"/>
+        <location filename="../../client/ui/controller.py" line="255"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="241"/>
+        <location filename="../../client/ui/controller.py" line="256"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="321"/>
+        <location filename="../../client/ui/controller.py" line="336"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="330"/>
+        <location filename="../../client/ui/controller.py" line="345"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="341"/>
+        <location filename="../../client/ui/controller.py" line="356"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="362"/>
+        <location filename="../../client/ui/controller.py" line="379"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="438"/>
+        <location filename="../../client/ui/controller.py" line="455"/>
         <source>You are sending too fast; wait a moment and try again.</source>
         <translation>Sie senden zu schnell; warten Sie einen Moment und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="443"/>
+        <location filename="../../client/ui/controller.py" line="460"/>
+        <source>You were removed from the meeting.</source>
+        <translation>Sie wurden aus der Besprechung entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="463"/>
         <source>The connection to the meeting was lost and could not be restored.</source>
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="454"/>
+        <location filename="../../client/ui/controller.py" line="468"/>
+        <source>Waiting for a moderator to let you in…</source>
+        <translation>Warten, bis die Moderation Sie hereinlässt…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="474"/>
+        <source>Microphones are locked: a moderator must allow you to speak.</source>
+        <translation>Die Mikrofone sind gesperrt: Die Moderation muss Ihnen das Wort erteilen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="476"/>
+        <source>A moderator muted you.</source>
+        <translation>Die Moderation hat Ihr Mikrofon stummgeschaltet.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="479"/>
+        <source>A moderator asks you to turn your camera off.</source>
+        <translation>Die Moderation bittet Sie, Ihre Kamera auszuschalten.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/controller.py" line="495"/>
         <source>You are not connected to the meeting.</source>
         <translation>Sie sind nicht mit der Besprechung verbunden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="456"/>
+        <location filename="../../client/ui/controller.py" line="497"/>
         <source>The message is empty.</source>
         <translation>Die Nachricht ist leer.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="458"/>
+        <location filename="../../client/ui/controller.py" line="499"/>
         <source>A message can have at most 4,000 characters.</source>
         <translation>Eine Nachricht darf höchstens 4.000 Zeichen haben.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="460"/>
+        <location filename="../../client/ui/controller.py" line="501"/>
         <source>The person you are writing to has left the meeting.</source>
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="466"/>
+        <location filename="../../client/ui/controller.py" line="507"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -602,6 +632,19 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <location filename="../../client/ui/participant_list.py" line="59"/>
         <source>%1, hand raised (%2)</source>
         <translation>%1, Hand gehoben (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantNotices</name>
+    <message>
+        <location filename="../../client/ui/participant_notices.py" line="85"/>
+        <source>%1 joined</source>
+        <translation>%1 ist beigetreten</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/participant_notices.py" line="88"/>
+        <source>%1 left</source>
+        <translation>%1 hat die Besprechung verlassen</translation>
     </message>
 </context>
 <context>
