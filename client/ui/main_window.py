@@ -19,6 +19,7 @@ from client.settings import SettingsStore
 from client.ui.controller import LocalMedia, MeetingController
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.leaving import LeaveGuard
+from client.ui.link_bar import COPIED_SHOWN_MS
 from client.ui.meeting_modules import MeetingModulesUi
 from client.ui.meeting_view import MeetingView
 from client.ui.participant_notices import ParticipantNotices
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
         self.meeting_view.leaveRequested.connect(self.leaving.request)
         self.meeting_view.fullscreenRequested.connect(self.toggle_fullscreen)
         self.meeting_view.shortcutsRequested.connect(self.show_shortcuts)
+        self.meeting_view.link_bar.copied.connect(
+            lambda text: self.statusBar().showMessage(text, COPIED_SHOWN_MS)
+        )
 
         controller.stateChanged.connect(self._state_changed)
         controller.linkChanged.connect(self.meeting_view.set_link)

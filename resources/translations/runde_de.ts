@@ -148,37 +148,42 @@
 <context>
     <name>LinkBar</name>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="14"/>
+        <location filename="../../client/ui/link_bar.py" line="23"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="15"/>
+        <location filename="../../client/ui/link_bar.py" line="24"/>
         <source>Copy &amp;link</source>
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="16"/>
+        <location filename="../../client/ui/link_bar.py" line="25"/>
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="18"/>
+        <location filename="../../client/ui/link_bar.py" line="27"/>
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="19"/>
+        <location filename="../../client/ui/link_bar.py" line="28"/>
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="23"/>
+        <location filename="../../client/ui/link_bar.py" line="41"/>
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="38"/>
+        <location filename="../../client/ui/link_bar.py" line="52"/>
+        <source>Link copied</source>
+        <translation>Link kopiert</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_bar.py" line="57"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -192,76 +197,86 @@ Treten Sie mit der Runde-App bei:
 
 Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die eingeladenen Personen weiter.</translation>
     </message>
+    <message>
+        <location filename="../../client/ui/link_bar.py" line="62"/>
+        <source>Invitation copied</source>
+        <translation>Einladung kopiert</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_bar.py" line="67"/>
+        <source>Copied</source>
+        <translation>Kopiert</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="60"/>
+        <location filename="../../client/ui/main_window.py" line="61"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="109"/>
+        <location filename="../../client/ui/main_window.py" line="113"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="110"/>
+        <location filename="../../client/ui/main_window.py" line="114"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="130"/>
+        <location filename="../../client/ui/main_window.py" line="134"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="134"/>
+        <location filename="../../client/ui/main_window.py" line="138"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="149"/>
+        <location filename="../../client/ui/main_window.py" line="153"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="176"/>
+        <location filename="../../client/ui/main_window.py" line="180"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="177"/>
+        <location filename="../../client/ui/main_window.py" line="181"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="204"/>
+        <location filename="../../client/ui/main_window.py" line="208"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="264"/>
+        <location filename="../../client/ui/main_window.py" line="268"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="266"/>
+        <location filename="../../client/ui/main_window.py" line="270"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="272"/>
+        <location filename="../../client/ui/main_window.py" line="276"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="341"/>
+        <location filename="../../client/ui/main_window.py" line="345"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="354"/>
+        <location filename="../../client/ui/main_window.py" line="358"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
