@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.policy import Policy
+from client.ui.link_check import LinkCheck
 
 
 class StartView(QWidget):
@@ -48,11 +49,21 @@ class StartView(QWidget):
         self.link_edit.setPlaceholderText(self.tr("Paste a meeting link"))
         self.link_edit.setAccessibleName(self.tr("Meeting link"))
         self.link_edit.returnPressed.connect(self._join)
+        self.link_edit.textChanged.connect(self._check_link)
         link_label = QLabel(self.tr("Meeting &link:"))
         link_label.setBuddy(self.link_edit)
         self.join_button = QPushButton(self.tr("&Join"))
         self.join_button.setAccessibleName(self.tr("Join the meeting behind the link"))
         self.join_button.clicked.connect(self._join)
+        # What is wrong with the link typed so far, under the field; Join waits for a good one.
+        self._link_check = LinkCheck(self)
+        self._joining_allowed = True
+        self.link_problem = QLabel()
+        self.link_problem.setObjectName("link_problem")
+        self.link_problem.setTextFormat(Qt.TextFormat.PlainText)  # it may quote the link
+        self.link_problem.setWordWrap(True)
+        self.link_problem.setAccessibleName(self.tr("What is wrong with the link"))
+        self.link_problem.setVisible(False)
 
         self.settings_button = QPushButton(self.tr("Se&ttings"))
         self.settings_button.setAccessibleName(self.tr("Settings"))
@@ -82,12 +93,14 @@ class StartView(QWidget):
         column.addSpacing(24)
         column.addWidget(self.start_button)
         column.addLayout(join_row)
+        column.addWidget(self.link_problem)
         column.addWidget(self.settings_button)
         column.addWidget(self.error_label)
         column.addStretch(2)
         self.setTabOrder(self.start_button, self.link_edit)
         self.setTabOrder(self.link_edit, self.join_button)
         self.setTabOrder(self.join_button, self.settings_button)
+        self._check_link("")
 
     def apply_policy(self, policy: Policy) -> None:
         """Turn off what the policy forbids, each with the reason in words."""
@@ -112,6 +125,7 @@ class StartView(QWidget):
             self.start_button.setToolTip(locked)
             self.start_button.setAccessibleDescription(locked)
         if not policy.joining_allowed:
+            self._joining_allowed = False
             for control in (self.link_edit, self.join_button):
                 control.setEnabled(False)
                 control.setToolTip(locked)
@@ -126,7 +140,16 @@ class StartView(QWidget):
     def show_message(self, text: str) -> None:
         self.error_label.setText(text)
 
+    def _check_link(self, text: str) -> None:
+        text = text.strip()
+        problem = self._link_check.problem(text) if text else ""
+        self.link_problem.setText(problem)
+        self.link_problem.setVisible(bool(problem))
+        if self._joining_allowed:
+            self.join_button.setEnabled(bool(text) and not problem)
+            self.link_edit.setAccessibleDescription(problem)
+
     def _join(self) -> None:
         text = self.link_edit.text().strip()
-        if text:
+        if text and self.join_button.isEnabled():
             self.joinRequested.emit(text)

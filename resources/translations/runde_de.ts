@@ -209,6 +209,129 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>LinkCheck</name>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="31"/>
+        <source>This link cannot be used: %1</source>
+        <translation>Dieser Link kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="37"/>
+        <source>A meeting link begins with https:// or runde://.</source>
+        <translation>Ein Besprechungslink beginnt mit https:// oder runde://.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="41"/>
+        <source>The link contains spaces or line breaks: copy it again as a whole.</source>
+        <translation>Der Link enthält Leerzeichen oder Zeilenumbrüche: Kopieren Sie ihn noch einmal vollständig.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="46"/>
+        <source>The link contains characters that do not occur in links, such as umlauts.</source>
+        <translation>Der Link enthält Zeichen, die in Links nicht vorkommen, etwa Umlaute.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="49"/>
+        <source>The link is not readable text.</source>
+        <translation>Der Link ist kein lesbarer Text.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="52"/>
+        <source>The link is longer than %1 characters.</source>
+        <translation>Der Link ist länger als %1 Zeichen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="54"/>
+        <source>This is not a valid address (%1).</source>
+        <translation>Das ist keine gültige Adresse (%1).</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="57"/>
+        <source>The link must not contain a user name or password.</source>
+        <translation>Der Link darf keinen Benutzernamen und kein Passwort enthalten.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="59"/>
+        <source>The link names no server.</source>
+        <translation>Der Link nennt keinen Server.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="62"/>
+        <source>%1 is not a valid server name or IP address.</source>
+        <translation>%1 ist kein gültiger Servername und keine gültige IP-Adresse.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="66"/>
+        <source>The link has no port number (such as :8443 after the server name).</source>
+        <translation>Im Link fehlt die Portnummer (etwa :8443 nach dem Servernamen).</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="68"/>
+        <source>Port 0 is not a valid port.</source>
+        <translation>Port 0 ist kein gültiger Port.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="71"/>
+        <source>The link must not contain a query (“?…”).</source>
+        <translation>Der Link darf keine Abfrage („?…“) enthalten.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="75"/>
+        <source>After the server, the link must go on with %1 and the meeting room.</source>
+        <translation>Nach dem Server muss der Link mit %1 und dem Besprechungsraum weitergehen.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="79"/>
+        <source>The link names no valid meeting room.</source>
+        <translation>Der Link nennt keinen gültigen Besprechungsraum.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="84"/>
+        <source>The link is incomplete: the part after “#” with the meeting&apos;s key is missing.</source>
+        <translation>Der Link ist unvollständig: Der Teil nach „#“ mit dem Schlüssel der Besprechung fehlt.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="89"/>
+        <source>After “#”, %1 is not of the form key=value.</source>
+        <translation>Nach „#“ hat %1 nicht die Form Schlüssel=Wert.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="93"/>
+        <source>The key %1 appears twice after “#”.</source>
+        <translation>Der Schlüssel %1 steht nach „#“ zweimal.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="97"/>
+        <source>After “#”, %1 is not a known key (k, fp and m are).</source>
+        <translation>Nach „#“ ist %1 kein bekannter Schlüssel (bekannt sind k, fp und m).</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="101"/>
+        <source>The link has no meeting key (k=).</source>
+        <translation>Im Link fehlt der Besprechungsschlüssel (k=).</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="105"/>
+        <source>The meeting key (k=) is damaged or too short to be safe.</source>
+        <translation>Der Besprechungsschlüssel (k=) ist beschädigt oder zu kurz, um sicher zu sein.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="109"/>
+        <source>The link has no certificate fingerprint (fp=).</source>
+        <translation>Im Link fehlt der Zertifikat-Fingerabdruck (fp=).</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="113"/>
+        <source>The certificate fingerprint (fp=) is damaged or incomplete.</source>
+        <translation>Der Zertifikat-Fingerabdruck (fp=) ist beschädigt oder unvollständig.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/link_check.py" line="117"/>
+        <source>The moderator key (m=) is damaged or too short to be safe.</source>
+        <translation>Der Moderationsschlüssel (m=) ist beschädigt oder zu kurz, um sicher zu sein.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../client/ui/main_window.py" line="61"/>
@@ -1093,92 +1216,97 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>StartView</name>
     <message>
-        <location filename="../../client/ui/start_view.py" line="31"/>
+        <location filename="../../client/ui/start_view.py" line="32"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="37"/>
+        <location filename="../../client/ui/start_view.py" line="38"/>
         <source>Meetings on your own infrastructure.</source>
         <translation>Besprechungen auf Ihrer eigenen Infrastruktur.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="40"/>
+        <location filename="../../client/ui/start_view.py" line="41"/>
         <source>&amp;Start meeting</source>
         <translation>Besprechung &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="41"/>
+        <location filename="../../client/ui/start_view.py" line="42"/>
         <source>Start a new meeting</source>
         <translation>Eine neue Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="42"/>
+        <location filename="../../client/ui/start_view.py" line="43"/>
         <source>Host a meeting from this computer (Ctrl+N)</source>
         <translation>Eine Besprechung von diesem Computer aus leiten (Strg+N)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="48"/>
+        <location filename="../../client/ui/start_view.py" line="49"/>
         <source>Paste a meeting link</source>
         <translation>Besprechungslink einfügen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="49"/>
+        <location filename="../../client/ui/start_view.py" line="50"/>
         <source>Meeting link</source>
         <translation>Besprechungslink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="51"/>
+        <location filename="../../client/ui/start_view.py" line="53"/>
         <source>Meeting &amp;link:</source>
         <translation>Besprechungs&amp;link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="53"/>
+        <location filename="../../client/ui/start_view.py" line="55"/>
         <source>&amp;Join</source>
         <translation>&amp;Beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="54"/>
+        <location filename="../../client/ui/start_view.py" line="56"/>
         <source>Join the meeting behind the link</source>
         <translation>Der Besprechung hinter dem Link beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="57"/>
+        <location filename="../../client/ui/start_view.py" line="65"/>
+        <source>What is wrong with the link</source>
+        <translation>Was am Link nicht stimmt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/start_view.py" line="68"/>
         <source>Se&amp;ttings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="58"/>
+        <location filename="../../client/ui/start_view.py" line="69"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="64"/>
+        <location filename="../../client/ui/start_view.py" line="75"/>
         <source>Administrator policy</source>
         <translation>Richtlinie der Administration</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="69"/>
+        <location filename="../../client/ui/start_view.py" line="80"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="95"/>
+        <location filename="../../client/ui/start_view.py" line="108"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="102"/>
+        <location filename="../../client/ui/start_view.py" line="115"/>
         <source>The administrator policy in %1 cannot be used: %2. Until it is fixed, Runde neither joins nor hosts meetings.</source>
         <translation>Die Richtlinie der Administration in %1 ist nicht verwendbar: %2. Bis sie korrigiert ist, nimmt Runde weder an Besprechungen teil noch veranstaltet es welche.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="109"/>
+        <location filename="../../client/ui/start_view.py" line="122"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="121"/>
+        <location filename="../../client/ui/start_view.py" line="135"/>
         <source>Paste a meeting link from %1</source>
         <translation>Besprechungslink von %1 einfügen</translation>
     </message>

@@ -58,8 +58,10 @@ def test_hosting_turned_off_disables_start_meeting_with_the_reason(
     assert start.start_button.toolTip() == LOCKED
     assert start.policy_label.isVisibleTo(app.window)
     assert "turned off hosting" in start.policy_label.text()
-    # Joining is not affected.
-    assert start.join_button.isEnabled() and start.link_edit.isEnabled()
+    # Joining is not affected: Join is offered once a usable link is in the field.
+    assert start.link_edit.isEnabled()
+    start.link_edit.setText("https://127.0.0.1:9/r/room#k=" + "a" * 32 + "&fp=" + "b" * 43)
+    assert start.join_button.isEnabled()
     # Hosting started another way than the button is refused with the same reason.
     app.window.begin_hosting()
     assert app.window.stack.currentWidget() is start
