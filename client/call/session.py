@@ -71,6 +71,7 @@ class Participant:
     display_name: str
     media: MediaState
     hand_raised: bool = False
+    role: Role = Role.PARTICIPANT
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,8 @@ class RemoteParticipant:
     media: MediaState
     tracks: dict[tuple[MediaSessionType, str], MediaStreamTrack] = field(default_factory=dict)
 
-    def view(self, hands: Sequence[str]) -> Participant:
-        return Participant(self.id, self.display_name, self.media, self.id in hands)
+    def view(self, hands: Sequence[str], role: Role) -> Participant:
+        return Participant(self.id, self.display_name, self.media, self.id in hands, role)
 
 
 class MeetingSession:
@@ -140,7 +141,10 @@ class MeetingSession:
         return MeetingSnapshot(
             state=self.state,
             participant_id=self.participant_id,
-            participants=tuple(p.view(self.hands) for p in self.participants.values()),
+            participants=tuple(
+                p.view(self.hands, self.moderation.roles.get(p.id, Role.PARTICIPANT))
+                for p in self.participants.values()
+            ),
             chat=tuple(self.chat),
             hands=self.hands,
             media=self.media,
@@ -319,6 +323,7 @@ class MeetingSession:
                 self.participants[info.id] = RemoteParticipant(
                     info.id, info.display_name, info.media
                 )
+                self.moderation.roles[info.id] = info.role
             case events.ParticipantLeft(participant_id=gone):
                 self.participants.pop(gone, None)
             case events.MediaStateChanged(participant_id=who, media=media):

@@ -22,6 +22,7 @@ from client.ui.leaving import LeaveGuard
 from client.ui.link_bar import COPIED_SHOWN_MS
 from client.ui.meeting_modules import MeetingModulesUi
 from client.ui.meeting_view import MeetingView
+from client.ui.moderation_ui import ModerationUi
 from client.ui.participant_notices import ParticipantNotices
 from client.ui.prejoin_view import PreJoinView
 from client.ui.sharing_ui import SharingUi
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         self.meeting_view.microphoneToggled.connect(controller.set_microphone)
         self.meeting_view.cameraToggled.connect(controller.set_camera)
         self.leaving = LeaveGuard(controller, self)
+        self.moderation = ModerationUi(controller, self)
         self.meeting_view.leaveRequested.connect(self.leaving.request)
         self.meeting_view.fullscreenRequested.connect(self.toggle_fullscreen)
         self.meeting_view.shortcutsRequested.connect(self.show_shortcuts)

@@ -1,0 +1,65 @@
+"""The moderators' panel in the main window: a dock shown to moderators while in a meeting."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from client.call.events import SessionState
+from client.call.session import MeetingSnapshot
+from client.protocol.moderation import Role
+from client.ui.controller import MeetingController
+from client.ui.moderation_panel import ModerationPanel
+
+MODERATION_KEYS = "Ctrl+Shift+M"
+
+
+class ModerationUi(QObject):
+    def __init__(self, controller: MeetingController, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.panel = ModerationPanel()
+        self.dock = QDockWidget(self.tr("Moderation"), window)
+        self.dock.setObjectName("moderation_dock")
+        self.dock.setAccessibleName(self.tr("Moderation"))
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.action = QAction(self.tr("Show or hide moderation"), window)
+        self.action.setShortcut(QKeySequence(MODERATION_KEYS))
+        self.action.triggered.connect(self.toggle)
+        window.addAction(self.action)
+        self._moderating = False
+        self._waiting: set[str] = set()
+        self.panel.actionRequested.connect(controller.moderate)
+        controller.snapshotChanged.connect(self._snapshot_changed)
+        controller.stateChanged.connect(self._state_changed)
+
+    def toggle(self) -> None:
+        if self._moderating:
+            self.dock.setVisible(not self.dock.isVisible())
+
+    def _snapshot_changed(self, snapshot: MeetingSnapshot) -> None:
+        moderating = snapshot.role is Role.MODERATOR and snapshot.state is SessionState.JOINED
+        if moderating and not self._moderating:
+            self.dock.show()
+        self._moderating = moderating
+        if not moderating:
+            self.dock.hide()
+            return
+        self.panel.show_snapshot(snapshot)
+        waiting = {participant_id for participant_id, _ in snapshot.waiting}
+        newcomers = [name for pid, name in snapshot.waiting if pid not in self._waiting]
+        self._waiting = waiting
+        if newcomers:
+            self.dock.show()
+            self._window.statusBar().showMessage(
+                self.tr("Waiting to be let in: %1").replace("%1", ", ".join(newcomers)), 10000
+            )
+
+    def _state_changed(self, state: str, _reason: str) -> None:
+        if state != SessionState.JOINED.value:
+            self._moderating = False
+            self._waiting = set()
+            self.dock.hide()
