@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSize, QTimer
+from PySide6.QtGui import QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -22,6 +25,25 @@ from PySide6.QtWidgets import (
 
 from client.policy import LockedSettings
 from client.settings import UserSettings
+
+MINIMUM_SIZE = QSize(480, 360)
+
+
+def fit_dialog(dialog: QDialog, layout: QVBoxLayout, content: QSize, below: QWidget) -> None:
+    """Resize ``dialog`` so ``content`` (its scroll area's whole contents, the first item of
+    ``layout``, with ``below`` under it) shows without scroll bars: at least MINIMUM_SIZE, at
+    most the screen's free area."""
+    margins = layout.contentsMargins()
+    width = content.width() + margins.left() + margins.right()
+    height = content.height() + layout.spacing() + below.sizeHint().height()
+    height += margins.top() + margins.bottom()
+    wanted = QSize(width, height).expandedTo(MINIMUM_SIZE)
+    dialog.resize(wanted.boundedTo(dialog.screen().availableGeometry().size()))
+
+
+def native_keys(keys: str) -> str:
+    """Keys as this system and language write them ("Strg+D" in German)."""
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def shortcuts() -> list[tuple[str, str]]:
@@ -46,22 +68,33 @@ def shortcuts() -> list[tuple[str, str]]:
 
 
 class ShortcutsDialog(QDialog):
+    """Every shortcut at a glance: opens large enough for the whole list."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Keyboard shortcuts"))
         rows = shortcuts()
-        table = QTableWidget(len(rows), 2)
+        self.table = table = QTableWidget(len(rows), 2)
         table.setAccessibleName(self.tr("Keyboard shortcuts"))
         table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
         for row, (keys, action) in enumerate(rows):
-            table.setItem(row, 0, QTableWidgetItem(keys))
+            table.setItem(row, 0, QTableWidgetItem(native_keys(keys)))
             table.setItem(row, 1, QTableWidgetItem(action))
         table.resizeColumnsToContents()
+        table.resizeRowsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
+        frame = 2 * table.frameWidth()
+        width = sum(table.columnWidth(c) for c in range(2)) + frame + 24  # 24: some air
+        height = sum(table.rowHeight(r) for r in range(len(rows)))
+        height += table.horizontalHeader().sizeHint().height() + frame + 2
+        fit_dialog(self, layout, QSize(width, height), buttons)
 
 
 class DiagnosticsDialog(QDialog):
@@ -74,12 +107,14 @@ class DiagnosticsDialog(QDialog):
         self._report = report
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setAccessibleName(self.tr("Diagnostics"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(buttons)
+        self._buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self._buttons.rejected.connect(self.reject)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.text)
+        self._layout.addWidget(self._buttons)
+        self._fitted = QSize(0, 0)  # the report's size the dialog was last made to fit
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(1000)
@@ -87,6 +122,23 @@ class DiagnosticsDialog(QDialog):
 
     def refresh(self) -> None:
         self.text.setPlainText(self._report())
+        needed = self._report_size()
+        if needed.width() > self._fitted.width() or needed.height() > self._fitted.height():
+            # The report grew: the dialog grows with it (it never shrinks what the user set).
+            self._fitted = self._fitted.expandedTo(needed)
+            shown = self.text.size() if self.isVisible() else QSize(0, 0)
+            fit_dialog(self, self._layout, self._fitted.expandedTo(shown), self._buttons)
+
+    def _report_size(self) -> QSize:
+        """The text edit's size that shows every line of the report whole."""
+        metrics = QFontMetrics(self.text.font())
+        lines = self.text.toPlainText().splitlines() or [""]
+        margin = round(2 * self.text.document().documentMargin()) + 2 * self.text.frameWidth()
+        # and a scroll bar's breadth of air: a bar shown for a moment must not stay
+        air = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = max(metrics.horizontalAdvance(line) for line in lines) + margin + air
+        height = (len(lines) + 1) * metrics.lineSpacing() + margin + air
+        return QSize(width, height)
 
 
 RESOLUTIONS = [(1280, 720), (960, 540), (640, 360)]

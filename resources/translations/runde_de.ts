@@ -111,8 +111,8 @@
 <context>
     <name>DiagnosticsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="73"/>
-        <location filename="../../client/ui/dialogs.py" line="77"/>
+        <location filename="../../client/ui/dialogs.py" line="106"/>
+        <location filename="../../client/ui/dialogs.py" line="111"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
@@ -334,72 +334,72 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="61"/>
+        <location filename="../../client/ui/main_window.py" line="62"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="113"/>
+        <location filename="../../client/ui/main_window.py" line="115"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="114"/>
+        <location filename="../../client/ui/main_window.py" line="116"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="134"/>
+        <location filename="../../client/ui/main_window.py" line="136"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="138"/>
+        <location filename="../../client/ui/main_window.py" line="140"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="153"/>
+        <location filename="../../client/ui/main_window.py" line="155"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="180"/>
+        <location filename="../../client/ui/main_window.py" line="182"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="181"/>
+        <location filename="../../client/ui/main_window.py" line="183"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="208"/>
+        <location filename="../../client/ui/main_window.py" line="210"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="268"/>
+        <location filename="../../client/ui/main_window.py" line="270"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="270"/>
+        <location filename="../../client/ui/main_window.py" line="272"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="276"/>
+        <location filename="../../client/ui/main_window.py" line="278"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="345"/>
+        <location filename="../../client/ui/main_window.py" line="347"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="358"/>
+        <location filename="../../client/ui/main_window.py" line="360"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -755,6 +755,150 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>ModerationPanel</name>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="52"/>
+        <source>Moderation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="56"/>
+        <location filename="../../client/ui/moderation_panel.py" line="62"/>
+        <source>Waiting room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="57"/>
+        <source>Let in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="59"/>
+        <source>Let everyone in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="61"/>
+        <source>Turn away</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="70"/>
+        <source>Lock the meeting (nobody new comes in)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="72"/>
+        <source>Newcomers wait until let in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="76"/>
+        <source>Only people you allow may unmute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="80"/>
+        <source>This meeting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="86"/>
+        <source>Participants to moderate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="87"/>
+        <source>Mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="89"/>
+        <source>Mute everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="91"/>
+        <source>Allow to speak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="92"/>
+        <location filename="../../client/ui/moderation_panel.py" line="204"/>
+        <source>Make moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="93"/>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="95"/>
+        <source>Lower all hands</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="97"/>
+        <source>Participants</source>
+        <translation type="unfinished">Teilnehmende</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="110"/>
+        <source>New participant link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="113"/>
+        <source>End meeting for everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="170"/>
+        <source>moderator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="171"/>
+        <source>microphone on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="171"/>
+        <source>muted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="173"/>
+        <source>may speak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="204"/>
+        <source>Make participant</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModerationUi</name>
+    <message>
+        <location filename="../../client/ui/moderation_ui.py" line="23"/>
+        <location filename="../../client/ui/moderation_ui.py" line="25"/>
+        <source>Moderation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_ui.py" line="29"/>
+        <source>Show or hide moderation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_ui.py" line="58"/>
+        <source>Waiting to be let in: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ParticipantList</name>
     <message>
         <location filename="../../client/ui/participant_list.py" line="20"/>
@@ -992,97 +1136,97 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="107"/>
+        <location filename="../../client/ui/dialogs.py" line="159"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="110"/>
+        <location filename="../../client/ui/dialogs.py" line="162"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="112"/>
+        <location filename="../../client/ui/dialogs.py" line="164"/>
         <source>Camera resolution</source>
         <translation>Kamera-Auflösung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="117"/>
+        <location filename="../../client/ui/dialogs.py" line="169"/>
         <source>Send a smaller picture while the computer is &amp;busy</source>
         <translation>&amp;Kleineres Bild senden, wenn der Computer ausgelastet ist</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="121"/>
+        <location filename="../../client/ui/dialogs.py" line="173"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="122"/>
+        <location filename="../../client/ui/dialogs.py" line="174"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="128"/>
+        <location filename="../../client/ui/dialogs.py" line="180"/>
         <source>TURN server</source>
         <translation>TURN-Server</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="131"/>
+        <location filename="../../client/ui/dialogs.py" line="183"/>
         <source>TURN user name</source>
         <translation>TURN-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="134"/>
+        <location filename="../../client/ui/dialogs.py" line="186"/>
         <source>TURN password</source>
         <translation>TURN-Passwort</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="135"/>
+        <location filename="../../client/ui/dialogs.py" line="187"/>
         <source>unchanged</source>
         <translation>unverändert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="136"/>
+        <location filename="../../client/ui/dialogs.py" line="188"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="146"/>
+        <location filename="../../client/ui/dialogs.py" line="198"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="147"/>
+        <location filename="../../client/ui/dialogs.py" line="199"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="149"/>
+        <location filename="../../client/ui/dialogs.py" line="201"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="150"/>
+        <location filename="../../client/ui/dialogs.py" line="202"/>
         <source>&amp;TURN server:</source>
         <translation>&amp;TURN-Server:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="151"/>
+        <location filename="../../client/ui/dialogs.py" line="203"/>
         <source>TURN &amp;user:</source>
         <translation>TURN-&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="152"/>
+        <location filename="../../client/ui/dialogs.py" line="204"/>
         <source>TURN &amp;password:</source>
         <translation>TURN-&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="153"/>
+        <location filename="../../client/ui/dialogs.py" line="205"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="160"/>
+        <location filename="../../client/ui/dialogs.py" line="212"/>
         <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
         <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
     </message>
@@ -1119,77 +1263,77 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>Shortcuts</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="30"/>
+        <location filename="../../client/ui/dialogs.py" line="52"/>
         <source>Start a meeting</source>
         <translation>Besprechung starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="31"/>
+        <location filename="../../client/ui/dialogs.py" line="53"/>
         <source>Microphone on/off</source>
         <translation>Mikrofon an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="32"/>
+        <location filename="../../client/ui/dialogs.py" line="54"/>
         <source>Camera on/off</source>
         <translation>Kamera an/aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="33"/>
+        <location filename="../../client/ui/dialogs.py" line="55"/>
         <source>Grid or speaker layout</source>
         <translation>Kachel- oder Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="34"/>
+        <location filename="../../client/ui/dialogs.py" line="56"/>
         <source>Share your screen or stop sharing</source>
         <translation>Bildschirm freigeben oder Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="35"/>
+        <location filename="../../client/ui/dialogs.py" line="57"/>
         <source>Shared screen large or the grid</source>
         <translation>Freigegebener Bildschirm groß oder Raster</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="36"/>
+        <location filename="../../client/ui/dialogs.py" line="58"/>
         <source>Pin the focused tile</source>
         <translation>Die ausgewählte Kachel anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="37"/>
+        <location filename="../../client/ui/dialogs.py" line="59"/>
         <source>Show or hide the participant list</source>
         <translation>Teilnehmendenliste ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="38"/>
+        <location filename="../../client/ui/dialogs.py" line="60"/>
         <source>Show or hide the chat</source>
         <translation>Chat ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="39"/>
+        <location filename="../../client/ui/dialogs.py" line="61"/>
         <source>Raise or lower your hand</source>
         <translation>Hand heben oder senken</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="40"/>
+        <location filename="../../client/ui/dialogs.py" line="62"/>
         <source>React (thumbs up, applause …)</source>
         <translation>Reagieren (Daumen hoch, Applaus …)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="41"/>
+        <location filename="../../client/ui/dialogs.py" line="63"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="42"/>
+        <location filename="../../client/ui/dialogs.py" line="64"/>
         <source>Leave the meeting</source>
         <translation>Die Besprechung verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="43"/>
+        <location filename="../../client/ui/dialogs.py" line="65"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="44"/>
+        <location filename="../../client/ui/dialogs.py" line="66"/>
         <source>This list</source>
         <translation>Diese Liste</translation>
     </message>
@@ -1197,18 +1341,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="51"/>
-        <location filename="../../client/ui/dialogs.py" line="54"/>
+        <location filename="../../client/ui/dialogs.py" line="75"/>
+        <location filename="../../client/ui/dialogs.py" line="78"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="55"/>
+        <location filename="../../client/ui/dialogs.py" line="79"/>
         <source>Keys</source>
         <translation>Tasten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="55"/>
+        <location filename="../../client/ui/dialogs.py" line="79"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
