@@ -759,124 +759,124 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="52"/>
         <source>Moderation</source>
-        <translation type="unfinished"></translation>
+        <translation>Moderation</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="56"/>
         <location filename="../../client/ui/moderation_panel.py" line="62"/>
         <source>Waiting room</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteraum</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="57"/>
         <source>Let in</source>
-        <translation type="unfinished"></translation>
+        <translation>Hereinlassen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="59"/>
         <source>Let everyone in</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle hereinlassen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="61"/>
         <source>Turn away</source>
-        <translation type="unfinished"></translation>
+        <translation>Abweisen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="70"/>
         <source>Lock the meeting (nobody new comes in)</source>
-        <translation type="unfinished"></translation>
+        <translation>Besprechung abschließen (niemand Neues kommt herein)</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="72"/>
         <source>Newcomers wait until let in</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue warten, bis sie hereingelassen werden</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="76"/>
         <source>Only people you allow may unmute</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur wem Sie es erlauben, darf das Mikrofon einschalten</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="80"/>
         <source>This meeting</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Besprechung</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="86"/>
         <source>Participants to moderate</source>
-        <translation type="unfinished"></translation>
+        <translation>Teilnehmende zum Moderieren</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="87"/>
         <source>Mute</source>
-        <translation type="unfinished"></translation>
+        <translation>Stummschalten</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="89"/>
         <source>Mute everyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle stummschalten</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="91"/>
         <source>Allow to speak</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprechen erlauben</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="92"/>
         <location filename="../../client/ui/moderation_panel.py" line="204"/>
         <source>Make moderator</source>
-        <translation type="unfinished"></translation>
+        <translation>Zur Moderation machen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="93"/>
         <source>Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="95"/>
         <source>Lower all hands</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Hände senken</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="97"/>
         <source>Participants</source>
-        <translation type="unfinished">Teilnehmende</translation>
+        <translation>Teilnehmende</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="110"/>
         <source>New participant link</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Teilnahmelink</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="113"/>
         <source>End meeting for everyone</source>
-        <translation type="unfinished"></translation>
+        <translation>Besprechung für alle beenden</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="170"/>
         <source>moderator</source>
-        <translation type="unfinished"></translation>
+        <translation>Moderation</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="171"/>
         <source>microphone on</source>
-        <translation type="unfinished"></translation>
+        <translation>Mikrofon an</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="171"/>
         <source>muted</source>
-        <translation type="unfinished"></translation>
+        <translation>stummgeschaltet</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="173"/>
         <source>may speak</source>
-        <translation type="unfinished"></translation>
+        <translation>darf sprechen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="204"/>
         <source>Make participant</source>
-        <translation type="unfinished"></translation>
+        <translation>Zu Teilnehmenden machen</translation>
     </message>
 </context>
 <context>
@@ -885,17 +885,17 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <location filename="../../client/ui/moderation_ui.py" line="23"/>
         <location filename="../../client/ui/moderation_ui.py" line="25"/>
         <source>Moderation</source>
-        <translation type="unfinished"></translation>
+        <translation>Moderation</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_ui.py" line="29"/>
         <source>Show or hide moderation</source>
-        <translation type="unfinished"></translation>
+        <translation>Moderation ein- oder ausblenden</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_ui.py" line="58"/>
         <source>Waiting to be let in: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Wartet auf Einlass: %1</translation>
     </message>
 </context>
 <context>
