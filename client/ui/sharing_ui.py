@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtWidgets import QWidget
 
 from client.ui.controller import LocalMedia, MeetingController
@@ -40,6 +40,7 @@ class SharingUi(QObject):
         controller.remoteScreenEnded.connect(view.remove_screen)
         controller.stateChanged.connect(lambda *_: view.set_hosting(controller.hosting))
         view.multiplePresentersToggled.connect(controller.allow_multiple_presenters)
+        window.installEventFilter(self)  # the indicator moves out of the window's way
 
     def pick(self) -> None:
         """Open the picker (without blocking the meeting); sharing starts when accepted."""
@@ -62,9 +63,24 @@ class SharingUi(QObject):
     def _sharing_changed(self, sharing: bool, title: str) -> None:
         self._view.set_sharing(sharing)
         if sharing:
-            self.indicator.show_sharing(title)
+            self.indicator.show_sharing(title, self._window.screen(), *self._window_areas())
         else:
             self.indicator.hide()
+
+    def _window_areas(self) -> tuple[QRect | None, QRect | None]:
+        """The meeting window and its video stage on the screen; None when not shown."""
+        window = self._window
+        if not window.isVisible() or window.isMinimized():
+            return None, None
+        stage = self._view.stage
+        free = QRect(stage.mapToGlobal(QPoint(0, 0)), stage.size()) if stage.isVisible() else None
+        return window.frameGeometry(), free
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        moved = (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.WindowStateChange)
+        if watched is self._window and event.type() in moved and self.indicator.isVisible():
+            self.indicator.place(self._window.screen(), *self._window_areas())
+        return False
 
     def close(self) -> None:
         self.indicator.hide()

@@ -1234,28 +1234,28 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SharingIndicator</name>
     <message>
-        <location filename="../../client/ui/sharing_indicator.py" line="29"/>
-        <location filename="../../client/ui/sharing_indicator.py" line="30"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="56"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="57"/>
         <source>You are sharing your screen</source>
         <translation>Sie geben Ihren Bildschirm frei</translation>
     </message>
     <message>
-        <location filename="../../client/ui/sharing_indicator.py" line="37"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="64"/>
         <source>Sharing state</source>
         <translation>Freigabestatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/sharing_indicator.py" line="38"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="65"/>
         <source>&amp;Stop sharing</source>
         <translation>Freigabe &amp;beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/sharing_indicator.py" line="39"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="66"/>
         <source>Stop sharing your screen</source>
         <translation>Die Freigabe Ihres Bildschirms beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/sharing_indicator.py" line="47"/>
+        <location filename="../../client/ui/sharing_indicator.py" line="82"/>
         <source>You are sharing: %1</source>
         <translation>Sie geben frei: %1</translation>
     </message>
