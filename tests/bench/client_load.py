@@ -121,7 +121,7 @@ def _app_video_frames(generator: GeneratorProcess) -> int:
     return int(first.get(APP_NAME, {}).get("video", 0))
 
 
-_SCALE = re.compile(r"INFO runde.media.camera: camera .* now sends (\d+)% of its size")
+_SCALE = re.compile(r"INFO client.media.camera: camera .* now sends (\d+)% of its size")
 
 
 @dataclass
