@@ -14,25 +14,21 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from client.call import events
-from client.call.backend import JoinError, ModuleUnavailable, PublishError
+from client.call.backend import JoinError, PublishError
 from client.call.connect import backend_for
 from client.call.events import SessionState
 from client.call.local_media import LocalDevices
 from client.call.local_media import LocalMedia as LocalMedia  # the views type with it
 from client.call.media_thread import MediaThread, run_on
 from client.call.session import (
-    ChatError,
-    ChatProblem,
     MeetingSession,
     MeetingSnapshot,
-    ModerationRefused,
 )
 from client.media.screen import ShareSource
 from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
-from client.protocol.moderation import ModerationAction
-from client.protocol.modules import Reaction
+from client.ui.module_commands import ModuleCommands
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
 from client.ui.video_sink import SelfView, VideoSink
 
@@ -108,6 +104,9 @@ class MeetingController(QObject):
         self._network = network
         self._base_network = network
         self._media = media
+        self.commands = ModuleCommands(
+            lambda: self._session, self.spawn, self._on_media, self.problem.emit
+        )
         self.self_view = SelfView(self.ownImage.emit)
         self.devices = LocalDevices(media, self.problem.emit, self.self_view)
         self._host = host
@@ -155,39 +154,6 @@ class MeetingController(QObject):
 
     def leave(self) -> None:
         self.spawn(self._leave(self.tr("You left the meeting.")))
-
-    def send_chat(self, text: str, to: str | None = None) -> None:
-        """To everyone, or privately to participant ``to``; a refusal comes as ``problem``."""
-        self.spawn(self._module_call(lambda s: s.send_chat(text, to)))
-
-    def set_hand(self, raised: bool) -> None:
-        self.spawn(self._module_call(lambda s: s.set_hand(raised)))
-
-    def react(self, reaction: Reaction) -> None:
-        self.spawn(self._module_call(lambda s: s.react(reaction)))
-
-    def moderate(self, action: ModerationAction) -> None:
-        """A moderator's action; a refusal (or not being a moderator) comes as ``problem``."""
-        self.spawn(self._module_call(lambda s: s.moderate(action)))
-
-    async def _module_call(
-        self, command: Callable[[MeetingSession], Coroutine[Any, Any, None]]
-    ) -> None:
-        session = self._session
-        if session is None:
-            return
-        try:
-            await self._on_media(command(session))
-        except ChatError as exc:
-            self.problem.emit(self._chat_problem_text(exc.problem))
-        except ModerationRefused as exc:
-            self.problem.emit(
-                self.tr("A moderator's action was refused: %1").replace("%1", str(exc))
-            )
-        except ModuleUnavailable:
-            self.problem.emit(self.tr("This meeting's server offers no chat, hands or reactions."))
-        except ConnectionError:
-            self.problem.emit(self.tr("Not sent: the connection to the meeting is interrupted."))
 
     def share_screen(self, source: ShareSource) -> None:
         """Share ``source`` as a second video stream; the camera goes on beside it."""
@@ -488,19 +454,6 @@ class MeetingController(QObject):
                 pass  # the snapshot carries them
             case _:
                 assert_never(event)
-
-    def _chat_problem_text(self, problem: ChatProblem) -> str:
-        match problem:
-            case ChatProblem.NOT_CONNECTED:
-                return self.tr("You are not connected to the meeting.")
-            case ChatProblem.EMPTY:
-                return self.tr("The message is empty.")
-            case ChatProblem.TOO_LONG:
-                return self.tr("A message can have at most 4,000 characters.")
-            case ChatProblem.ADDRESSEE_GONE:
-                return self.tr("The person you are writing to has left the meeting.")
-            case _:
-                assert_never(problem)
 
     def _state_text(self, state: SessionState, reason: str) -> str:
         if state is SessionState.RECONNECTING:

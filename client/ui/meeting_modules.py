@@ -52,7 +52,7 @@ class MeetingModulesUi(QObject):
         view.hand_button.clicked.connect(self.toggle_hand)
         view.reactions_button.clicked.connect(self.open_reactions)
         panel.closeRequested.connect(lambda: self.set_chat_open(False))
-        panel.sendRequested.connect(controller.send_chat)
+        panel.sendRequested.connect(controller.commands.send_chat)
         self.menu.chosen.connect(self._react)
         self.toast.clicked.connect(lambda: self.set_chat_open(True))
         controller.chatReceived.connect(self._chat_received)
@@ -91,7 +91,7 @@ class MeetingModulesUi(QObject):
 
     def toggle_hand(self) -> None:
         raised = self._hand_raised()
-        self._controller.set_hand(not raised)
+        self._controller.commands.set_hand(not raised)
         # The button changes when the host's queue comes back, not before: a refused
         # request (too fast, connection lost) must not leave it showing a raised hand.
         self._show_hand(raised)
@@ -103,7 +103,7 @@ class MeetingModulesUi(QObject):
     def _react(self, value: str) -> None:
         reaction = parse_reaction(value)
         if reaction is not None:
-            self._controller.react(reaction)
+            self._controller.commands.react(reaction)
 
     # ---- from the meeting ---------------------------------------------------------------
 

@@ -32,7 +32,7 @@ class ModerationUi(QObject):
         window.addAction(self.action)
         self._moderating = False
         self._waiting: set[str] = set()
-        self.panel.actionRequested.connect(controller.moderate)
+        self.panel.actionRequested.connect(controller.commands.moderate)
         controller.snapshotChanged.connect(self._snapshot_changed)
         controller.stateChanged.connect(self._state_changed)
 
