@@ -45,9 +45,14 @@ def test_server_drops_a_client_that_stops_answering_pings() -> None:
             observer = await session.ws_connect(link.signaling_url, ssl=pin)
             frozen = await session.ws_connect(link.signaling_url, ssl=pin, autoping=False)
             await observer.send_str(join_frame(link.room, link.secret, "Observer"))
-            welcome = [await observer.receive_json() for _ in range(3)]
-            # join_success, then the meeting's chat history and raised hands
-            assert [m["namespace"] for m in welcome] == ["core", "chat", "raise_hands"]
+            welcome = [await observer.receive_json() for _ in range(4)]
+            # join_success, then the chat history, the raised hands and the meeting's rules
+            assert [m["namespace"] for m in welcome] == [
+                "core",
+                "chat",
+                "raise_hands",
+                "moderation",
+            ]
             await frozen.send_str(join_frame(link.room, link.secret, "Frozen"))
             joined = await observer.receive_json(timeout=5)
             assert joined["payload"]["message"] == "participant_joined"
