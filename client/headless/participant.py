@@ -87,6 +87,11 @@ class HeadlessParticipant:
             task.cancel()
         await asyncio.gather(*self._consumers, return_exceptions=True)
 
+    def waited_so_far(self) -> float | None:
+        """Seconds in the waiting room so far (None: not waiting)."""
+        since = self._waiting_since
+        return time.monotonic() - since if since is not None else None
+
     def participant_named(self, name: str) -> str | None:
         """The id of the participant called ``name`` now in the meeting."""
         return next(

@@ -113,14 +113,12 @@ async def join_headless(options: JoinOptions, network: NetworkSettings, started_
     stop = asyncio.Event()
     install_stop_signals(stop)
     try:
-        # In a waiting room the join lasts until a moderator lets us in: --duration bounds it.
-        await asyncio.wait_for(participant.join(), options.duration)
-    except TimeoutError:
-        await participant.leave()
-        return _fail(
-            EXIT_JOIN_FAILED,
-            f"could not join the meeting: nobody let you in within {options.duration:g} s",
-        )
+        if not await _join_within(participant, options.duration):
+            await participant.leave()
+            return _fail(
+                EXIT_JOIN_FAILED,
+                f"could not join the meeting: nobody let you in within {options.duration:g} s",
+            )
     except JoinError as exc:
         for opened in sources:
             opened.stop()
@@ -156,6 +154,21 @@ async def join_headless(options: JoinOptions, network: NetworkSettings, started_
         waiter.cancel()
     await participant.leave()
     return _finish(participant, options)
+
+
+async def _join_within(participant: HeadlessParticipant, duration: float | None) -> bool:
+    """Join; False when a waiting room kept us waiting longer than ``duration``."""
+    joining = asyncio.ensure_future(participant.join())
+    while True:
+        done, _ = await asyncio.wait([joining], timeout=0.1)
+        if done:
+            joining.result()  # raises what joining raised
+            return True
+        waited = participant.waited_so_far()
+        if duration is not None and waited is not None and waited > duration:
+            joining.cancel()
+            await asyncio.gather(joining, return_exceptions=True)
+            return False
 
 
 def _finish(participant: HeadlessParticipant, options: JoinOptions) -> int:
