@@ -21,7 +21,14 @@ EventSink = Callable[[MeetingEvent], None]
 
 
 class JoinError(Exception):
-    """Joining failed; the message is one sentence for the user that names the problem."""
+    """Joining failed; the message is one sentence for the user that names the problem.
+
+    ``code`` is the host's error code when the host refused (e.g. ``forbidden``).
+    """
+
+    def __init__(self, text: str, code: str | None = None) -> None:
+        super().__init__(text)
+        self.code = code
 
 
 class PublishError(Exception):

@@ -27,7 +27,9 @@ from client.call.backend import (
     PublishError,
 )
 from client.call.events import ChatEntry, SessionState
+from client.call.moderation_events import REMOVED
 from client.call.moderation_state import ModerationState, Rules
+from client.protocol.common import ErrorCode
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
 from client.protocol.moderation import ModerationAction, Role
 from client.protocol.modules import MAX_CHAT_CHARACTERS, Module, Reaction
@@ -410,7 +412,14 @@ class MeetingSession:
             await old.leave()
             try:
                 await self._enter()
-            except (JoinError, ConnectionError, TimeoutError) as exc:
+            except JoinError as exc:
+                logger.info("reconnect attempt %d failed: %s", attempt + 1, exc)
+                if exc.code == ErrorCode.FORBIDDEN:  # removed meanwhile: never back in
+                    self._reconnecting = None
+                    self._on_event(events.MeetingEnded(REMOVED, removed=True))
+                    return
+                continue
+            except (ConnectionError, TimeoutError) as exc:
                 logger.info("reconnect attempt %d failed: %s", attempt + 1, exc)
                 continue
             logger.info("reconnected after attempt %d", attempt + 1)

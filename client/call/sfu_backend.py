@@ -173,7 +173,9 @@ class SfuBackend(MeetingBackend):
                 case JoinSuccess():
                     return payload
                 case Error():
-                    raise JoinError(f"the meeting refused the join: {payload.text}")
+                    raise JoinError(
+                        f"the meeting refused the join: {payload.text}", payload.code.value
+                    )
                 case Waiting():
                     waiting = True
                     self._emit(events.Waiting())
@@ -315,9 +317,14 @@ class SfuBackend(MeetingBackend):
             return
         if not self._left:
             self._left = True
+            closing = self._close_once()
+            if not ended.connection_lost:
+                # Ended, removed: say so at once; closing peer connections can take seconds.
+                self._emit(ended)
             # Shielded: a leave() or the loop's shutdown must not cut the closing short.
-            await asyncio.shield(self._close_once())
-            self._emit(ended)
+            await asyncio.shield(closing)
+            if ended.connection_lost:
+                self._emit(ended)
 
     async def _dispatch(self, message: ServerMessage) -> events.MeetingEnded | None:
         """Handle one server message; returns how the meeting ended, when it did."""

@@ -145,6 +145,7 @@ class ConferenceRoom:
         self.hands = HandQueue()
         # resume token -> (member id, role); dropped when that member leaves for good
         self._resume: dict[str, tuple[str, Role]] = {}
+        self._revoked: set[str] = set()  # resume tokens of removed participants
         self._lock = asyncio.Lock()
         self.ended = False
         self.on_end: Callable[[], None] | None = None
@@ -207,6 +208,8 @@ class ConferenceRoom:
                 raise RoomError("only a moderator link can moderate", ErrorCode.FORBIDDEN)
             return self._observe(display_name, outbox)
         async with self._lock:
+            if resume_token is not None and resume_token in self._revoked:
+                raise RoomError("a moderator removed you from this meeting", ErrorCode.FORBIDDEN)
             resumed = self._resume.pop(resume_token, None) if resume_token else None
             if resumed is None and not moderator and self.rules.locked:
                 raise RoomError(
@@ -345,6 +348,8 @@ class ConferenceRoom:
             return  # already gone, or its place was taken over by a reconnect
         del self.members[member.id]
         if reason in ("left", "removed"):
+            if reason == "removed":  # a removed participant's client may try to come back
+                self._revoked |= {t for t, v in self._resume.items() if v[0] == member.id}
             self._resume = {t: v for t, v in self._resume.items() if v[0] != member.id}
         self.rules.microphone_allowed.discard(member.id)
         logger.info("participant %s left room %s (%s)", member.id, self.id, reason)
