@@ -17,6 +17,7 @@ from client.protocol.moderation import (
     LockMicrophones,
     LowerAllHands,
     Mute,
+    Remove,
     Rename,
     Renamed,
     RenewLink,
@@ -133,5 +134,20 @@ def test_roles_names_and_hands_change_for_everyone() -> None:
         )
         await moderate(room, anna, LockMeeting(action="lock", locked=True), None)
         assert room.rules.locked, "a promoted moderator moderates"
+
+    asyncio.run(scenario())
+
+
+def test_a_removed_participant_cannot_come_back_with_its_resume_token() -> None:
+    async def scenario() -> None:
+        room = ConferenceRoom("r", "s" * 32, "m" * 32)
+        chair, _ = await enter(room, "Vorsitz", moderator=True)
+        anna, anna_out = await enter(room, "Anna")
+        token = anna_out.join_success().resume_token.get_secret_value()
+        await moderate(room, chair, Remove(action="remove", target=anna.id), None)
+        assert anna_out.disconnected and anna.id not in room.members
+        with pytest.raises(RoomError, match="removed you") as refused:
+            await room.join("Anna", ON, Outbox(), token)
+        assert refused.value.code is ErrorCode.FORBIDDEN
 
     asyncio.run(scenario())
