@@ -44,7 +44,14 @@ RECONNECT_ATTEMPTS = 4
 
 
 class ModerationRefused(Exception):
-    """The host refused a moderator's action; the text names why."""
+    """The host refused a moderator's action; the text names why.
+
+    ``code`` is the host's error code (``None`` when the host did not answer at all).
+    """
+
+    def __init__(self, text: str, code: str | None = None) -> None:
+        super().__init__(text)
+        self.code = code
 
 
 class ChatProblem(StrEnum):
@@ -280,7 +287,7 @@ class MeetingSession:
     async def moderate(self, action: ModerationAction, within: float = 10.0) -> None:
         """Have the host carry out a moderator's action; raises :class:`ModerationRefused`."""
         if self.state is not SessionState.JOINED:
-            raise ModerationRefused("not connected to the meeting")
+            raise ModerationRefused("not connected to the meeting", ErrorCode.NOT_JOINED)
         transaction_id = f"moderate-{secrets.token_hex(4)}"
         done = asyncio.get_running_loop().create_future()
         self._moderating[transaction_id] = done
@@ -376,7 +383,7 @@ class MeetingSession:
             case events.ModerationDone(transaction_id=tid) if tid in self._moderating:
                 self._moderating.pop(tid).set_result(None)
             case events.ServerError(transaction_id=tid) if tid in self._moderating:
-                self._moderating.pop(tid).set_exception(ModerationRefused(event.text))
+                self._moderating.pop(tid).set_exception(ModerationRefused(event.text, event.code))
             case events.ServerError(code="microphone_locked"):
                 self.media = MediaState(audio=False, video=self.media.video)
                 self._publish(events.MutedByModerator(refused=True))
