@@ -17,6 +17,7 @@ from aiortc.mediastreams import VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamEr
 
 from client.media.failure import ErrorCallback, FailureReport
 from client.media.handoff import Handoff
+from client.media.keyframes import without_keyframe_request
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class CaptureTrack(VideoStreamTrack):
         """The newest picture; waits for one. After a failure it waits until stop()."""
         if self.readyState != "live":
             raise MediaStreamError
-        frame = await self._latest.get()
+        frame = without_keyframe_request(await self._latest.get())
         frame.pts = self._next_pts()
         frame.time_base = VIDEO_TIME_BASE
         return frame

@@ -11,6 +11,8 @@ import av
 from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
+from client.media.keyframes import CapturedVideoTrack
+
 _TESTSRC = re.compile(r"^testsrc(?::(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?)?$")
 _COLOR = re.compile(r"^color:([0-9a-fA-F]{6})$")
 _SINE = re.compile(r"^sine(?::(\d{2,5}))?$")
@@ -41,6 +43,8 @@ def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSo
     track = player.video if kind == "video" else player.audio
     if track is None:
         raise SourceError(f"{file!r} contains no {kind}")
+    if kind == "video":
+        track = CapturedVideoTrack(track)
     return OpenedSource(track, player)
 
 
