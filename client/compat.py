@@ -33,12 +33,13 @@ from aiortc.rtcdtlstransport import State
 if TYPE_CHECKING:
     from aiohttp import web
     from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
-    from aiortc.codecs.base import Encoder
+    from aiortc.codecs.base import Decoder, Encoder
     from aiortc.rtcdtlstransport import RTCDtlsTransport
     from aiortc.rtcrtpparameters import RTCRtpCodecParameters
     from aiortc.rtp import AnyRtcpPacket, RtpPacket
 
     RtcpHandler = Callable[[AnyRtcpPacket], Awaitable[None]]
+    DecoderWrapper = Callable[[RTCRtpCodecParameters, Decoder], Decoder]
 
 
 class RtpHandler(Protocol):
@@ -86,6 +87,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aioice.ice.CandidatePair", "remote_addr"),
     # vp8_packetize
     ("aiortc.codecs.vpx.Vp8Encoder", "_packetize"),
+    # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
+    ("aiortc.rtcrtpreceiver", "get_decoder"),
     # set_host_addresses: aioice looks this module-level function up when it gathers
     ("aioice.ice", "get_host_addresses"),
     # listening_sockets
@@ -181,6 +184,27 @@ def vp8_packetize(data: bytes, picture_id: int) -> list[bytes]:
     """One encoded VP8 frame as RTP payloads (payload descriptor with ``picture_id``)."""
     payloads: list[bytes] = Vp8Encoder._packetize(data, picture_id)
     return payloads
+
+
+_aiortc_get_decoder: list[Callable[[RTCRtpCodecParameters], Decoder]] = []  # aiortc's own
+
+
+def wrap_receiver_decoders(wrap: DecoderWrapper | None) -> None:
+    """Make every RTCRtpReceiver in this whole process decode with ``wrap(codec, decoder)``
+    around the decoder aiortc picks; None restores aiortc's own. Receivers that already made
+    their decoder keep it. aiortc has no per-receiver setting."""
+    receiver_module = importlib.import_module("aiortc.rtcrtpreceiver")
+    if not _aiortc_get_decoder:
+        _aiortc_get_decoder.append(getattr(receiver_module, "get_decoder"))  # noqa: B009
+    own = _aiortc_get_decoder[0]
+    if wrap is None:
+        setattr(receiver_module, "get_decoder", own)  # noqa: B010
+        return
+
+    def get_decoder(codec: RTCRtpCodecParameters) -> Decoder:
+        return wrap(codec, own(codec))
+
+    setattr(receiver_module, "get_decoder", get_decoder)  # noqa: B010
 
 
 # --- aioice -----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from client.call.connect import backend_for
 from client.call.events import SessionState
 from client.call.session import BackendFactory, MeetingSession
 from client.headless.stats import ParticipantStats
+from client.media.received_keyframes import mark_received_keyframes
 from client.media.screen import display_source
 from client.media.screen_track import DEFAULT_FPS, ScreenTrack
 from client.media.sources import OpenedSource
@@ -51,6 +52,7 @@ class HeadlessParticipant:
         share: ShareSettings | None = None,
         backend: BackendFactory | None = None,
     ) -> None:
+        mark_received_keyframes()  # before any receiver makes its decoder
         self._share = share
         self.screen_snapshot: av.VideoFrame | None = None
         self.screen_error: str | None = None
@@ -164,8 +166,10 @@ class HeadlessParticipant:
         try:
             while True:
                 frame = await track.recv()
-                if track.kind == "video":
+                if isinstance(frame, av.VideoFrame):
                     counts.video_frames += 1
+                    counts.video_keyframes += frame.key_frame
+                    counts.video_height = frame.height
                     if self.stats.first_remote_video_s is None:
                         self.stats.first_remote_video_s = round(
                             time.monotonic() - self.stats.started_at, 3

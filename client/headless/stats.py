@@ -16,6 +16,11 @@ from client.call.events import ChatEntry
 @dataclass
 class RemoteCounts:
     video_frames: int = 0
+    video_keyframes: int = 0  # of video_frames, those decoded from a keyframe
+    video_height: int | None = None  # of the last decoded picture
+    # Frames the receive path filled in for lost audio. The headless receiver does not conceal
+    # losses (aiortc's audio path skips a lost frame, nothing plays it): always 0 here.
+    audio_concealed_frames: int = 0
     audio_frames: int = 0
     screen_frames: int = 0
     screen_size: tuple[int, int] | None = None
@@ -65,7 +70,11 @@ class ParticipantStats:
             before = remotes.get(name, {})
             entry: dict[str, object] = {
                 "video_frames": counts.video_frames + _int(before.get("video_frames")),
+                "video_keyframes": counts.video_keyframes + _int(before.get("video_keyframes")),
+                "video_height": counts.video_height or before.get("video_height"),
                 "audio_frames": counts.audio_frames + _int(before.get("audio_frames")),
+                "audio_concealed_frames": counts.audio_concealed_frames
+                + _int(before.get("audio_concealed_frames")),
                 "screen_frames": counts.screen_frames + _int(before.get("screen_frames")),
                 "audio_dominant_hz": counts.dominant_hz(),
             }

@@ -421,3 +421,26 @@ def test_batch_reading_datagrams_reads_what_waits() -> None:
         assert datagrams_read_while_busy(loop) == list(range(DATAGRAMS))
     finally:
         loop.close()
+
+
+def test_wrap_receiver_decoders_wraps_what_a_receiver_decodes_with() -> None:
+    import aiortc.rtcrtpreceiver
+    from aiortc.codecs.base import Decoder
+    from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+    aiortc_own = aiortc.rtcrtpreceiver.get_decoder  # type: ignore[attr-defined]
+    vp8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
+    wrapped: list[tuple[str, Decoder]] = []
+
+    def wrap(codec: RTCRtpCodecParameters, decoder: Decoder) -> Decoder:
+        wrapped.append((codec.mimeType, decoder))
+        return decoder
+
+    compat.wrap_receiver_decoders(wrap)
+    try:
+        decoder = aiortc.rtcrtpreceiver.get_decoder(vp8)  # type: ignore[attr-defined]
+    finally:
+        compat.wrap_receiver_decoders(None)
+    assert wrapped == [("video/VP8", decoder)]
+    assert type(decoder).__name__ == "Vp8Decoder"
+    assert aiortc.rtcrtpreceiver.get_decoder is aiortc_own  # type: ignore[attr-defined]
