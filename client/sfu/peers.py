@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiortc import (
+    InvalidAccessError,
+    InvalidStateError,
     MediaStreamTrack,
     RTCPeerConnection,
     RTCRtpReceiver,
@@ -15,6 +17,7 @@ from aiortc import (
     RTCRtpTransceiver,
     RTCSessionDescription,
 )
+from aiortc.exceptions import InternalError, OperationError
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from av import Packet
 from av.frame import Frame
@@ -23,15 +26,11 @@ from client import compat
 from client.netconfig import NetworkSettings
 from client.sfu.forwarder import AudioGate, OutboundStream, TrackForwarder
 from client.sfu.keyframes import keyframe_detector
+from client.sfu.offer_check import SdpError, prepare_answer, prepare_offer
+
+__all__ = ["Publication", "SdpError", "Subscription", "accept_publication", "offer_subscription"]
 
 logger = logging.getLogger(__name__)
-
-# Codecs the SFU forwards: it must recognise keyframes of every video codec it accepts.
-FORWARDED_MIME_TYPES = {"audio": ("audio/opus",), "video": ("video/vp8", "video/h264")}
-
-
-class SdpError(ValueError):
-    """An offer or answer the SFU cannot use; the text goes back to the participant."""
 
 
 class _IdleTrack(MediaStreamTrack):
@@ -65,12 +64,32 @@ def _primary_codec(transceiver: RTCRtpTransceiver) -> tuple[str, int]:
     raise SdpError(f"no common {transceiver.kind} codec; the SFU forwards Opus, VP8 and H.264")
 
 
+# aiortc's own exceptions carry fixed sentences; others may quote the SDP, so only their type.
+_TELLING_ERRORS = (InvalidAccessError, InvalidStateError, InternalError, OperationError)
+
+
 async def _apply_remote(pc: RTCPeerConnection, sdp: str, kind: str) -> None:
+    """Set the (already checked) remote description, and for an offer make the answer.
+
+    Whatever aiortc raises on it becomes an SdpError: a bad SDP never ends the connection.
+    """
     try:
         await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type=kind))
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, AssertionError) as exc:
-        detail = str(exc)[:200] or type(exc).__name__
-        raise SdpError(f"the SDP {kind} could not be used: {detail}") from None
+        if kind == "offer":
+            for transceiver in pc.getTransceivers():
+                transceiver.direction = "recvonly"
+            await pc.setLocalDescription(await pc.createAnswer())
+    except Exception as exc:
+        detail = str(exc)[:160] if isinstance(exc, _TELLING_ERRORS) else type(exc).__name__
+        raise SdpError(f"the SDP {kind} could not be used ({detail})") from None
+
+
+async def _close(pc: RTCPeerConnection) -> None:
+    """Close ``pc``; a failure here must not hide the reason it is being closed."""
+    try:
+        await pc.close()
+    except Exception as exc:
+        logger.warning("closing a peer connection failed: %s", type(exc).__name__)
 
 
 @dataclass
@@ -82,7 +101,7 @@ class Publication:
     codecs: dict[str, str]  # kind -> mime type, to offer subscribers the same codec
 
     async def close(self) -> None:
-        await self.pc.close()
+        await _close(self.pc)
 
 
 async def accept_publication(
@@ -91,24 +110,11 @@ async def accept_publication(
     audio_gate: AudioGate | None,
 ) -> tuple[Publication, str]:
     """Answer a publisher's offer; returns the publication and the SDP answer."""
+    checked_offer = prepare_offer(offer_sdp)  # before aiortc: it picks the codecs on reading
     pc = RTCPeerConnection(settings.rtc_configuration())
     try:
-        await _apply_remote(pc, offer_sdp, "offer")
+        await _apply_remote(pc, checked_offer, "offer")
         transceivers = pc.getTransceivers()
-        kinds = [t.kind for t in transceivers]
-        if not transceivers:
-            raise SdpError("the SDP offer contains no audio or video track")
-        if any(kinds.count(k) > 1 for k in kinds) or set(kinds) - {"audio", "video"}:
-            raise SdpError("the SDP offer may carry one audio and one video track, nothing else")
-        for transceiver in transceivers:
-            if transceiver.direction not in ("recvonly", "sendrecv"):
-                raise SdpError(f"the {transceiver.kind} track in the SDP offer is not sent")
-            transceiver.direction = "recvonly"
-            transceiver.setCodecPreferences(
-                _capabilities(transceiver.kind, FORWARDED_MIME_TYPES[transceiver.kind])
-            )
-        answer = await pc.createAnswer()
-        await pc.setLocalDescription(answer)
         forwarders: dict[str, TrackForwarder] = {}
         codecs: dict[str, str] = {}
         for transceiver in transceivers:
@@ -122,7 +128,7 @@ async def accept_publication(
                 audio_gate if transceiver.kind == "audio" else None,
             )
     except BaseException:
-        await pc.close()
+        await _close(pc)
         raise
     return Publication(pc=pc, forwarders=forwarders, codecs=codecs), pc.localDescription.sdp
 
@@ -140,7 +146,7 @@ class Subscription:
         return self.pc.signalingState == "have-local-offer"
 
     async def accept_answer(self, answer_sdp: str) -> None:
-        await _apply_remote(self.pc, answer_sdp, "answer")
+        await _apply_remote(self.pc, prepare_answer(answer_sdp), "answer")
 
         @self.pc.on("connectionstatechange")
         def _on_state() -> None:
@@ -176,7 +182,7 @@ class Subscription:
         self._detach()
         for transceiver in self._transceivers.values():
             transceiver.sender.track.stop()
-        await self.pc.close()
+        await _close(self.pc)
 
 
 async def offer_subscription(
@@ -193,6 +199,6 @@ async def offer_subscription(
         offer = await pc.createOffer()
         await pc.setLocalDescription(offer)
     except BaseException:
-        await pc.close()
+        await _close(pc)
         raise
     return Subscription(pc, publication, transceivers), pc.localDescription.sdp

@@ -1,0 +1,257 @@
+"""Reads a participant's SDP before aiortc does: refuses what the SFU cannot use, keeps its codecs.
+
+aiortc picks the codecs inside ``setRemoteDescription`` (in the order the remote side lists
+them) and raises assorted exceptions on odd SDP. So the SFU checks the text first, answers every
+problem with one sentence, and hands aiortc an offer that lists only the codecs it forwards, in
+Runde's order of preference; aiortc's choice is then Runde's choice.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from aiortc.codecs import CODECS
+from aiortc.rtcpeerconnection import is_codec_compatible
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.sdp import MediaDescription, SessionDescription
+
+logger = logging.getLogger(__name__)
+
+
+class SdpError(ValueError):
+    """An offer or answer the SFU cannot use; the text goes back to the participant."""
+
+
+# The codecs the SFU forwards, most preferred first (it must spot keyframes of each video codec).
+PREFERRED_CODECS = {"audio": ("opus",), "video": ("vp8", "h264")}
+CODEC_NAMES = {"audio": "Opus", "video": "VP8 or H.264"}
+# A publication is at most one audio and one video section; a subscription offer the same.
+MAX_MEDIA_SECTIONS = 2
+# A browser's offer has about 120 lines; this leaves ample room and bounds the parsing work.
+MAX_LINES = 1000
+FINGERPRINT_BYTES = {"sha-256": 32, "sha-384": 48, "sha-512": 64}
+ACCEPTED_DIRECTIONS = {"offer": ("sendonly", "sendrecv"), "answer": ("recvonly", "sendrecv")}
+# DTLS roles as aiortc parses a=setup: an offer must leave the choice to the SFU.
+ACCEPTED_DTLS_ROLES = {"offer": ("auto",), "answer": ("client", "server")}
+
+_CODEC_LINE = re.compile(r"a=(rtpmap|fmtp|rtcp-fb):(\S*)")
+_MEDIA_LINE = re.compile(r"m=(\S+) (\d+)(?:/\d+)? (\S+)((?: \S+)+)$")
+_LINE_LABEL = re.compile(r"[a-z]=[A-Za-z0-9-]{0,30}")
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One media section as the participant wrote it."""
+
+    number: int  # 1-based, for sentences
+    kind: str
+    lines: list[str]
+
+    def name(self, what: str) -> str:
+        if self.kind in PREFERRED_CODECS:
+            return f"the SDP {what}'s {self.kind} section"
+        return f"media section {self.number} of the SDP {what}"
+
+
+def prepare_offer(sdp: str) -> str:
+    """A publisher's offer, checked, with only the forwarded codecs in Runde's order."""
+    return _prepare(sdp, "offer")
+
+
+def prepare_answer(sdp: str) -> str:
+    """A subscriber's answer, checked, with only the forwarded codecs in Runde's order."""
+    return _prepare(sdp, "answer")
+
+
+def _prepare(sdp: str, what: str) -> str:
+    lines = sdp.splitlines()
+    session_lines, sections = _split(lines, what)
+    description = _parse(lines, what)
+    try:
+        _check_media(description, sections, what)
+        _check_transport(description, sections, what)
+        rebuilt = list(session_lines)
+        for section, media in zip(sections, description.media, strict=True):
+            rebuilt += _keep_forwarded_codecs(section, media, what)
+    except SdpError:
+        raise
+    except Exception as exc:  # a parsed value of a type nobody expected: still a bad SDP
+        logger.warning("an SDP %s tripped its check: %s", what, type(exc).__name__)
+        raise SdpError(f"the SDP {what} could not be read") from None
+    return "\r\n".join(rebuilt) + "\r\n"
+
+
+def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
+    """Session lines and media sections, with the m= lines and payload type numbers checked."""
+    media_starts = [i for i, line in enumerate(lines) if line.startswith("m=")]
+    if not media_starts:
+        raise SdpError(f"the SDP {what} contains no audio or video section")
+    if len(media_starts) > MAX_MEDIA_SECTIONS:
+        raise SdpError(
+            f"the SDP {what} has {len(media_starts)} media sections; "
+            "the meeting takes at most one audio and one video section"
+        )
+    if len(lines) > MAX_LINES:
+        raise SdpError(f"the SDP {what} has more than {MAX_LINES} lines")
+    sections = []
+    for number, (start, end) in enumerate(
+        zip(media_starts, [*media_starts[1:], len(lines)], strict=True), start=1
+    ):
+        match = _MEDIA_LINE.match(lines[start])
+        if match is None:
+            raise SdpError(f"the m= line of media section {number} of the SDP {what} is malformed")
+        section = _Section(number, match.group(1), lines[start:end])
+        if section.kind not in PREFERRED_CODECS:
+            raise SdpError(f"{section.name(what)} is neither audio nor video")
+        codec_numbers = [m.group(2) for m in map(_CODEC_LINE.match, section.lines) if m]
+        numbers = match.group(4).split() + [n for n in codec_numbers if n != "*"]
+        if not all(re.fullmatch("[0-9]{1,3}", n) and int(n) <= 127 for n in numbers):
+            raise SdpError(f"{section.name(what)} uses payload types outside 0 to 127")
+        sections.append(section)
+    kinds = [s.kind for s in sections]
+    if len(set(kinds)) < len(kinds):
+        raise SdpError(
+            f"the SDP {what} has two {kinds[0]} sections; "
+            "the meeting takes at most one audio and one video section"
+        )
+    return lines[: media_starts[0]], sections
+
+
+def _parse(lines: list[str], what: str) -> SessionDescription:
+    try:
+        return SessionDescription.parse("\r\n".join(lines))
+    except Exception:  # aiortc's parser raises whatever the line gives it
+        bad = _first_unreadable_line(lines)
+        label = _LINE_LABEL.match(lines[bad])
+        where = f" ({label.group(0)})" if label else ""
+        raise SdpError(f"line {bad + 1}{where} of the SDP {what} could not be read") from None
+
+
+def _first_unreadable_line(lines: list[str]) -> int:
+    """The line whose addition makes the text unreadable (bisecting over prefixes)."""
+    readable, unreadable = 0, len(lines)
+    while unreadable - readable > 1:
+        middle = (readable + unreadable) // 2
+        try:
+            SessionDescription.parse("\r\n".join(lines[:middle]))
+            readable = middle
+        except Exception:
+            unreadable = middle
+    return unreadable - 1
+
+
+def _check_media(description: SessionDescription, sections: list[_Section], what: str) -> None:
+    mids: set[str] = set()
+    for section, media in zip(sections, description.media, strict=True):
+        name = section.name(what)
+        accepted = " or ".join(ACCEPTED_DIRECTIONS[what])
+        if media.direction is None:  # aiortc cannot answer a section without one
+            raise SdpError(f"{name} states no direction; it must be {accepted}")
+        if media.direction not in ACCEPTED_DIRECTIONS[what]:
+            raise SdpError(f"{name} is {media.direction}; it must be {accepted}")
+        mid = media.rtp.muxId
+        if not mid:
+            raise SdpError(f"{name} has no a=mid line")
+        if mid in mids:
+            raise SdpError(f"two media sections of the SDP {what} have the same a=mid")
+        mids.add(mid)
+    # aiortc bundles on the group's first mid; a group naming a missing section leaves
+    # the real sections without a transport.
+    for group in description.group:
+        if group.semantic == "BUNDLE" and not set(map(str, group.items)) <= mids:
+            raise SdpError(f"the SDP {what}'s a=group:BUNDLE names a media section it lacks")
+
+
+def _check_transport(description: SessionDescription, sections: list[_Section], what: str) -> None:
+    for section, media in zip(sections, description.media, strict=True):
+        name = section.name(what)
+        if media.ice is None or not media.ice.usernameFragment or not media.ice.password:
+            raise SdpError(f"{name} has no ICE credentials (a=ice-ufrag and a=ice-pwd)")
+        if not media.rtcp_mux:
+            raise SdpError(f"{name} lacks a=rtcp-mux, which the meeting requires")
+        if media.dtls is None:
+            raise SdpError(f"{name} has no a=setup line")
+        if media.dtls.role not in ACCEPTED_DTLS_ROLES[what]:
+            setup = "actpass" if what == "offer" else "active or passive"
+            raise SdpError(f"{name} must say a=setup:{setup}")
+        if not media.dtls.fingerprints:
+            raise SdpError(
+                f"{name} has no DTLS fingerprint; the meeting needs sha-256, sha-384 or sha-512"
+            )
+        for fingerprint in media.dtls.fingerprints:
+            algorithm = fingerprint.algorithm.lower()
+            size = FINGERPRINT_BYTES.get(algorithm)
+            if size is None:
+                raise SdpError(
+                    f"{name} has a DTLS fingerprint of a kind the meeting does not accept; "
+                    "use sha-256, sha-384 or sha-512"
+                )
+            pattern = rf"[0-9A-Fa-f]{{2}}(?::[0-9A-Fa-f]{{2}}){{{size - 1}}}"
+            if not re.fullmatch(pattern, fingerprint.value):
+                raise SdpError(f"{name} has a malformed {algorithm} DTLS fingerprint")
+
+
+def _forwarded_codecs(media: MediaDescription) -> list[RTCRtpCodecParameters]:
+    """The codecs of ``media`` the SFU forwards, each followed by its RTX, best first."""
+    listed = [c for c in media.rtp.codecs if c.payloadType in media.fmt]
+    preferred = PREFERRED_CODECS[media.kind]
+
+    def rank(codec: RTCRtpCodecParameters) -> int:
+        return preferred.index(codec.mimeType.split("/")[-1].lower())
+
+    primaries = [
+        c
+        for c in listed
+        if c.mimeType.split("/")[-1].lower() in preferred
+        and any(_compatible(local, c) for local in CODECS[media.kind])
+    ]
+    kept = []
+    for primary in sorted(primaries, key=rank):  # sorted() is stable: the sender's order stays
+        kept.append(primary)
+        kept += [c for c in listed if _repairs(c, primary)][:1]
+    return kept
+
+
+def _compatible(local: RTCRtpCodecParameters, remote: RTCRtpCodecParameters) -> bool:
+    try:
+        return is_codec_compatible(local, remote)
+    except Exception:  # e.g. an H.264 packetization-mode without a value
+        return False
+
+
+def _repairs(codec: RTCRtpCodecParameters, primary: RTCRtpCodecParameters) -> bool:
+    return (
+        codec.mimeType.lower().endswith("/rtx")
+        and codec.parameters.get("apt") == primary.payloadType
+        and codec.clockRate == primary.clockRate
+    )
+
+
+def _keep_forwarded_codecs(section: _Section, media: MediaDescription, what: str) -> list[str]:
+    """The section's lines with only the forwarded codecs, listed in order of preference."""
+    kept = _forwarded_codecs(media)
+    if not any(not c.mimeType.lower().endswith("/rtx") for c in kept):
+        raise SdpError(
+            f"the SDP {what}'s {media.kind} has no codec the meeting supports: "
+            f"{CODEC_NAMES[media.kind]}"
+        )
+    numbers = [str(c.payloadType) for c in kept]
+    per_codec: dict[str, list[str]] = {n: [] for n in numbers}
+    lines: list[str] = []
+    codec_lines_at: int | None = None
+    for line in section.lines[1:]:
+        match = _CODEC_LINE.match(line)
+        if match is None or match.group(2) == "*":
+            lines.append(line)
+            continue
+        if codec_lines_at is None:
+            codec_lines_at = len(lines)
+        number = str(int(match.group(2)))  # digits: checked in _split
+        if number in per_codec:
+            per_codec[number].append(line)
+    ordered = [line for n in numbers for line in per_codec[n]]
+    at = len(lines) if codec_lines_at is None else codec_lines_at
+    head = section.lines[0].split(" ")[:3]
+    return [" ".join([*head, *numbers]), *lines[:at], *ordered, *lines[at:]]
