@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QMessageLogContext, QStandardPaths, QtMsgType, qInstallMessageHandler
 
+from client import log_filter
+
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
     QtMsgType.QtInfoMsg: logging.INFO,
@@ -43,5 +45,6 @@ def configure(level: str) -> Path:
     console.setFormatter(formatter)
     console.setLevel(logging.WARNING)
     root.addHandler(console)
+    log_filter.install()  # a repeated line (e.g. from a hostile peer) cannot fill the disk
     qInstallMessageHandler(_qt_message)
     return path

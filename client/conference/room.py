@@ -83,6 +83,13 @@ class Member:
     hand_limit: TokenBucket = field(default_factory=lambda: TokenBucket(HAND_RATE, HAND_BURST))
 
 
+class SeatKeeper(Protocol):
+    """Frees seats held by connections whose media never came (strangers filling the room)."""
+
+    async def make_room(self, room: ConferenceRoom) -> None:
+        """Before a newcomer is seated: give up a stale seat, or raise RoomError to refuse."""
+
+
 class MediaPlane(Protocol):
     """Carries the members' streams; the room calls it as they come and go."""
 
@@ -149,6 +156,7 @@ class ConferenceRoom:
         self._lock = asyncio.Lock()
         self.ended = False
         self.on_end: Callable[[], None] | None = None
+        self.seat_keeper: SeatKeeper | None = None
 
     def attach_media(self, media: MediaPlane) -> None:
         self.media = media
@@ -215,6 +223,8 @@ class ConferenceRoom:
                 raise RoomError(
                     "the meeting is locked; a moderator can unlock it", ErrorCode.MEETING_LOCKED
                 )
+            if resumed is None and self.seat_keeper is not None:
+                await self.seat_keeper.make_room(self)
             if resumed is None and len(self.members) >= self.max_participants:
                 raise RoomError(
                     f"the meeting is full ({self.max_participants} participants)",

@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     MEETING_LOCKED = "meeting_locked"
     MICROPHONE_LOCKED = "microphone_locked"
+    MEDIA_TIMEOUT = "media_timeout"
 
 
 class _Strict(BaseModel):

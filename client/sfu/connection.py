@@ -38,6 +38,7 @@ from client.protocol.modules import (
     RaiseHand,
     ReactionRequest,
 )
+from client.sfu.join_throttle import JoinThrottle, wait_sentence
 from client.sfu.peers import SdpError
 from client.sfu.room import HostedRoom
 
@@ -61,9 +62,15 @@ class Connection:
         find_room: Callable[[str], HostedRoom | None],
         message_rate: float,
         message_burst: float,
+        source: str = "",
+        throttle: JoinThrottle | None = None,
+        on_joined: Callable[[], None] | None = None,
     ) -> None:
         self._ws = ws
         self._find_room = find_room
+        self._source = source  # the address (or IPv6 /64) refused joins are counted by
+        self._throttle = throttle or JoinThrottle()
+        self._on_joined = on_joined
         self._limiter = TokenBucket(message_rate, message_burst)
         # Frames to write; an int is a close code: the writer closes after what came before.
         self._queue: asyncio.Queue[str | int] = asyncio.Queue(self.OUTBOX_SIZE)
@@ -219,6 +226,9 @@ class Connection:
                 f"protocol version {join.protocol_version} is not supported; "
                 f"this server speaks version {PROTOCOL_VERSION}",
             )
+        wait = self._throttle.wait_for(self._source)
+        if wait > 0:  # not even looked at: a guesser learns nothing from these
+            raise ProtocolError(ErrorCode.RATE_LIMITED, wait_sentence(wait))
         room = self._find_room(join.room)
         secret = join.secret.get_secret_value()
         moderator_secret = (
@@ -235,6 +245,9 @@ class Connection:
             else room.conference.secret_matches(secret)
         ):
             self._refused_joins += 1
+            late = self._throttle.refused(self._source, join.room)
+            if late:  # this room is being guessed: wrong secrets are answered slowly
+                await asyncio.sleep(late)
             self._error(ErrorCode.JOIN_REFUSED, JOIN_REFUSED_TEXT, transaction_id)
             if self._refused_joins >= MAX_REFUSED_JOINS:
                 self._close_soon(WSCloseCode.POLICY_VIOLATION)
@@ -249,6 +262,8 @@ class Connection:
             moderator=moderator_secret is not None,
             moderation_only=join.moderation_only,
         )
+        if self._on_joined is not None:
+            self._on_joined()
 
     async def _handle_media(
         self,
