@@ -4,6 +4,7 @@
 #   menu entry + runde:// handler    -> /usr/share/applications/org.runde.Runde*.desktop
 #   icon (SVG + rendered PNGs)       -> /usr/share/icons/hicolor/*/apps/org.runde.Runde.*
 #   AppStream metainfo               -> /usr/share/metainfo/org.runde.Runde.metainfo.xml
+#   headless host service (disabled) -> /usr/lib/systemd/system/runde-host.service
 # Libraries Debian provides are not bundled: dpkg-shlibdeps turns them into Depends.
 #
 # Usage: installers/linux/build-deb.sh   (needs .venv with '.[gui,package]', dpkg-dev,
@@ -75,6 +76,8 @@ release_date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$release_date/" \
   resources/linux/$app_id.metainfo.xml.in >"$package/usr/share/metainfo/$app_id.metainfo.xml"
 install -m 0644 installers/linux/debian/copyright "$package/usr/share/doc/runde/copyright"
+install -D -m 0644 installers/linux/runde-host.service \
+  "$package/usr/lib/systemd/system/runde-host.service"
 install -m 0755 installers/linux/debian/postinst installers/linux/debian/postrm "$package/DEBIAN/"
 
 desktop-file-validate "$package"/usr/share/applications/*.desktop
