@@ -29,6 +29,7 @@ from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
 from client.ui.module_commands import ModuleCommands
+from client.ui.refusals import join_refusal_text
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
 from client.ui.video_sink import SelfView, VideoSink
 
@@ -340,7 +341,7 @@ class MeetingController(QObject):
             )
         except (JoinError, TimeoutError, ConnectionError) as exc:
             reason = (
-                str(exc)
+                join_refusal_text(exc.code, str(exc))
                 if isinstance(exc, JoinError)
                 else self.tr("the meeting host stopped answering while we joined")
             )

@@ -143,6 +143,11 @@ class MeetingModulesUi(QObject):
         panel.set_own_id(snapshot.participant_id)
         panel.set_participants([(p.id, p.display_name) for p in snapshot.participants])
         self._offer(snapshot.modules)
+        for person in snapshot.participants:  # a moderator may have renamed someone
+            tile = self._view.tiles.get(person.id)
+            if tile is not None and tile.name != person.display_name:
+                tile.set_name(person.display_name)
+                self._view.participant_list.rename(person.id, person.display_name)
 
     def _state_changed(self, state: str, reason: str) -> None:
         if (state == SessionState.JOINING.value and self._controller.snapshot is None) or (

@@ -38,6 +38,7 @@ from client.protocol.moderation import (
     SetRole,
     SetWaitingRoom,
 )
+from client.ui.person_menu import offer_person_menus, open_person_menu
 
 _ID = Qt.ItemDataRole.UserRole
 
@@ -91,6 +92,8 @@ class ModerationPanel(QWidget):
         self.allow_button = self._button(self.tr("Allow to speak"), self._allow)
         self.role_button = self._button(self.tr("Make moderator"), self._toggle_role)
         self.remove_button = self._button(self.tr("Remove"), self._remove)
+        self.more_button = self._button(self.tr("More actions…"), self._more)
+        self.more_button.setAccessibleDescription(self.tr("Actions for the chosen person"))
         self.hands_button = self._button(
             self.tr("Lower all hands"), lambda: self._ask(LowerAllHands(action="lower_all_hands"))
         )
@@ -99,7 +102,8 @@ class ModerationPanel(QWidget):
         people_column.addWidget(self.people)
         for row in (
             (self.mute_button, self.mute_all_button, self.allow_button),
-            (self.role_button, self.remove_button, self.hands_button),
+            (self.role_button, self.remove_button, self.more_button),
+            (self.hands_button,),
         ):
             line = QHBoxLayout()
             for button in row:
@@ -124,6 +128,7 @@ class ModerationPanel(QWidget):
         column.addWidget(self.end_button)
         column.addWidget(self.status)
         self.people.currentItemChanged.connect(lambda *_: self._update_buttons())
+        offer_person_menus(self.people, lambda: self._snapshot, self._ask)
         self.waiting.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
@@ -193,7 +198,13 @@ class ModerationPanel(QWidget):
     def _update_buttons(self) -> None:
         person = self._chosen(self.people)
         waiting = self._chosen(self.waiting)
-        for button in (self.mute_button, self.allow_button, self.role_button, self.remove_button):
+        for button in (
+            self.mute_button,
+            self.allow_button,
+            self.role_button,
+            self.remove_button,
+            self.more_button,
+        ):
             button.setEnabled(person is not None)
         for button in (self.admit_button, self.deny_button):
             button.setEnabled(waiting is not None)
@@ -240,6 +251,10 @@ class ModerationPanel(QWidget):
             return
         role = Role.PARTICIPANT if chosen.role is Role.MODERATOR else Role.MODERATOR
         self._ask(SetRole(action="set_role", target=target, role=role))
+
+    def _more(self) -> None:
+        if (target := self._chosen(self.people)) is not None:
+            open_person_menu(self.people, self._snapshot, target, self._ask)
 
     def _remove(self) -> None:
         if (target := self._chosen(self.people)) is not None:

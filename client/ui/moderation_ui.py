@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QListWidget, QMainWindow
 
 from client.call.events import SessionState
 from client.call.session import MeetingSnapshot
 from client.protocol.moderation import Role
 from client.ui.controller import MeetingController
 from client.ui.moderation_panel import ModerationPanel
+from client.ui.person_menu import offer_person_menus
 
 MODERATION_KEYS = "Ctrl+Shift+M"
 
 
 class ModerationUi(QObject):
-    def __init__(self, controller: MeetingController, window: QMainWindow) -> None:
+    def __init__(
+        self, controller: MeetingController, window: QMainWindow, people: QListWidget
+    ) -> None:
         super().__init__(window)
         self._window = window
         self.panel = ModerationPanel()
@@ -32,7 +35,11 @@ class ModerationUi(QObject):
         window.addAction(self.action)
         self._moderating = False
         self._waiting: set[str] = set()
-        self.panel.actionRequested.connect(controller.commands.moderate)
+        self._ask = controller.commands.moderate
+        self.panel.actionRequested.connect(self._ask)
+        self._snapshot: MeetingSnapshot | None = None
+        # the participant list beside the video offers the same actions to moderators
+        offer_person_menus(people, lambda: self._snapshot if self._moderating else None, self._ask)
         controller.snapshotChanged.connect(self._snapshot_changed)
         controller.stateChanged.connect(self._state_changed)
 
@@ -41,6 +48,7 @@ class ModerationUi(QObject):
             self.dock.setVisible(not self.dock.isVisible())
 
     def _snapshot_changed(self, snapshot: MeetingSnapshot) -> None:
+        self._snapshot = snapshot
         moderating = snapshot.role is Role.MODERATOR and snapshot.state is SessionState.JOINED
         if moderating and not self._moderating:
             self.dock.show()

@@ -15,6 +15,7 @@ from client.call.backend import ModuleUnavailable
 from client.call.session import ChatError, ChatProblem, MeetingSession, ModerationRefused
 from client.protocol.moderation import ModerationAction
 from client.protocol.modules import Reaction
+from client.ui.refusals import moderation_refusal_text
 
 Command = Callable[[MeetingSession], Coroutine[Any, Any, None]]
 
@@ -59,7 +60,7 @@ class ModuleCommands:
             self._problem(
                 QCoreApplication.translate(
                     "MeetingController", "A moderator's action was refused: %1"
-                ).replace("%1", str(exc))
+                ).replace("%1", moderation_refusal_text(exc.code, str(exc)))
             )
         except ModuleUnavailable:
             self._problem(

@@ -26,6 +26,11 @@ class ParticipantList(QListWidget):
         self._people[participant_id] = (name, is_self)
         self._fill()
 
+    def rename(self, participant_id: str, name: str) -> None:
+        if (known := self._people.get(participant_id)) is not None:
+            self._people[participant_id] = (name, known[1])
+            self._fill()
+
     def remove(self, participant_id: str) -> None:
         if self._people.pop(participant_id, None) is not None:
             self._fill()

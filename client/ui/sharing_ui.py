@@ -38,9 +38,12 @@ class SharingUi(QObject):
         controller.sharingChanged.connect(self._sharing_changed)
         controller.remoteScreen.connect(view.add_screen)
         controller.remoteScreenEnded.connect(view.remove_screen)
-        controller.stateChanged.connect(lambda *_: view.set_hosting(controller.hosting))
+        controller.stateChanged.connect(self._state_changed)  # a method: gone with the window
         view.multiplePresentersToggled.connect(controller.allow_multiple_presenters)
         window.installEventFilter(self)  # the indicator moves out of the window's way
+
+    def _state_changed(self, _state: str, _reason: str) -> None:
+        self._view.set_hosting(self._controller.hosting)
 
     def pick(self) -> None:
         """Open the picker (without blocking the meeting); sharing starts when accepted."""

@@ -112,6 +112,11 @@ class VideoTile(QWidget):
         self._update_accessible_name()
         self.update()
 
+    def set_name(self, name: str) -> None:
+        self.name = name
+        self._update_accessible_name()
+        self.update()
+
     def image(self) -> QImage | None:
         return self._image
 

@@ -485,122 +485,122 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="185"/>
+        <location filename="../../client/ui/module_commands.py" line="61"/>
         <source>A moderator&apos;s action was refused: %1</source>
         <translation>Eine Moderationsaktion wurde abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="188"/>
+        <location filename="../../client/ui/module_commands.py" line="67"/>
         <source>This meeting&apos;s server offers no chat, hands or reactions.</source>
         <translation>Der Server dieser Besprechung bietet keinen Chat, keine Handmeldungen und keine Reaktionen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="190"/>
+        <location filename="../../client/ui/module_commands.py" line="73"/>
         <source>Not sent: the connection to the meeting is interrupted.</source>
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="218"/>
+        <location filename="../../client/ui/controller.py" line="185"/>
         <source>Device changes apply to the next meeting.</source>
         <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="232"/>
+        <location filename="../../client/ui/controller.py" line="199"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="243"/>
+        <location filename="../../client/ui/controller.py" line="210"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="255"/>
+        <location filename="../../client/ui/controller.py" line="222"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="256"/>
+        <location filename="../../client/ui/controller.py" line="223"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="336"/>
+        <location filename="../../client/ui/controller.py" line="303"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="345"/>
+        <location filename="../../client/ui/controller.py" line="312"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="356"/>
+        <location filename="../../client/ui/controller.py" line="323"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="379"/>
+        <location filename="../../client/ui/controller.py" line="346"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="455"/>
+        <location filename="../../client/ui/controller.py" line="422"/>
         <source>You are sending too fast; wait a moment and try again.</source>
         <translation>Sie senden zu schnell; warten Sie einen Moment und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="460"/>
+        <location filename="../../client/ui/controller.py" line="427"/>
         <source>You were removed from the meeting.</source>
         <translation>Sie wurden aus der Besprechung entfernt.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="463"/>
+        <location filename="../../client/ui/controller.py" line="430"/>
         <source>The connection to the meeting was lost and could not be restored.</source>
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="468"/>
+        <location filename="../../client/ui/controller.py" line="435"/>
         <source>Waiting for a moderator to let you in…</source>
         <translation>Warten, bis die Moderation Sie hereinlässt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="474"/>
+        <location filename="../../client/ui/controller.py" line="441"/>
         <source>Microphones are locked: a moderator must allow you to speak.</source>
         <translation>Die Mikrofone sind gesperrt: Die Moderation muss Ihnen das Wort erteilen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="476"/>
+        <location filename="../../client/ui/controller.py" line="443"/>
         <source>A moderator muted you.</source>
         <translation>Die Moderation hat Ihr Mikrofon stummgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="479"/>
+        <location filename="../../client/ui/controller.py" line="446"/>
         <source>A moderator asks you to turn your camera off.</source>
         <translation>Die Moderation bittet Sie, Ihre Kamera auszuschalten.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="495"/>
+        <location filename="../../client/ui/module_commands.py" line="82"/>
         <source>You are not connected to the meeting.</source>
         <translation>Sie sind nicht mit der Besprechung verbunden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="497"/>
+        <location filename="../../client/ui/module_commands.py" line="86"/>
         <source>The message is empty.</source>
         <translation>Die Nachricht ist leer.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="499"/>
+        <location filename="../../client/ui/module_commands.py" line="88"/>
         <source>A message can have at most 4,000 characters.</source>
         <translation>Eine Nachricht darf höchstens 4.000 Zeichen haben.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="501"/>
+        <location filename="../../client/ui/module_commands.py" line="92"/>
         <source>The person you are writing to has left the meeting.</source>
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="507"/>
+        <location filename="../../client/ui/controller.py" line="461"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -623,27 +623,27 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="183"/>
+        <location filename="../../client/ui/meeting_modules.py" line="188"/>
         <source>Chat (%1)</source>
         <translation>Chat (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="185"/>
+        <location filename="../../client/ui/meeting_modules.py" line="190"/>
         <source>Chat, %1 unread (%2)</source>
         <translation>Chat, %1 ungelesen (%2)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="188"/>
+        <location filename="../../client/ui/meeting_modules.py" line="193"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="193"/>
+        <location filename="../../client/ui/meeting_modules.py" line="198"/>
         <source>Lower hand</source>
         <translation>Hand senken</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="193"/>
+        <location filename="../../client/ui/meeting_modules.py" line="198"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
@@ -757,124 +757,134 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ModerationPanel</name>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="52"/>
+        <location filename="../../client/ui/moderation_panel.py" line="53"/>
         <source>Moderation</source>
         <translation>Moderation</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="56"/>
-        <location filename="../../client/ui/moderation_panel.py" line="62"/>
+        <location filename="../../client/ui/moderation_panel.py" line="57"/>
+        <location filename="../../client/ui/moderation_panel.py" line="63"/>
         <source>Waiting room</source>
         <translation>Warteraum</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="57"/>
+        <location filename="../../client/ui/moderation_panel.py" line="58"/>
         <source>Let in</source>
         <translation>Hereinlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="59"/>
+        <location filename="../../client/ui/moderation_panel.py" line="60"/>
         <source>Let everyone in</source>
         <translation>Alle hereinlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="61"/>
+        <location filename="../../client/ui/moderation_panel.py" line="62"/>
         <source>Turn away</source>
         <translation>Abweisen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="70"/>
+        <location filename="../../client/ui/moderation_panel.py" line="71"/>
         <source>Lock the meeting (nobody new comes in)</source>
         <translation>Besprechung abschließen (niemand Neues kommt herein)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="72"/>
+        <location filename="../../client/ui/moderation_panel.py" line="73"/>
         <source>Newcomers wait until let in</source>
         <translation>Neue warten, bis sie hereingelassen werden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="76"/>
+        <location filename="../../client/ui/moderation_panel.py" line="77"/>
         <source>Only people you allow may unmute</source>
         <translation>Nur wem Sie es erlauben, darf das Mikrofon einschalten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="80"/>
+        <location filename="../../client/ui/moderation_panel.py" line="81"/>
         <source>This meeting</source>
         <translation>Diese Besprechung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="86"/>
+        <location filename="../../client/ui/moderation_panel.py" line="87"/>
         <source>Participants to moderate</source>
         <translation>Teilnehmende zum Moderieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="87"/>
+        <location filename="../../client/ui/moderation_panel.py" line="88"/>
         <source>Mute</source>
         <translation>Stummschalten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="89"/>
+        <location filename="../../client/ui/moderation_panel.py" line="90"/>
         <source>Mute everyone</source>
         <translation>Alle stummschalten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="91"/>
+        <location filename="../../client/ui/moderation_panel.py" line="92"/>
         <source>Allow to speak</source>
         <translation>Sprechen erlauben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="92"/>
-        <location filename="../../client/ui/moderation_panel.py" line="204"/>
+        <location filename="../../client/ui/moderation_panel.py" line="93"/>
+        <location filename="../../client/ui/moderation_panel.py" line="215"/>
         <source>Make moderator</source>
         <translation>Zur Moderation machen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="93"/>
+        <location filename="../../client/ui/moderation_panel.py" line="94"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="95"/>
+        <source>More actions…</source>
+        <translation>Weitere Aktionen…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="96"/>
+        <source>Actions for the chosen person</source>
+        <translation>Aktionen für die gewählte Person</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/moderation_panel.py" line="98"/>
         <source>Lower all hands</source>
         <translation>Alle Hände senken</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="97"/>
+        <location filename="../../client/ui/moderation_panel.py" line="100"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="110"/>
+        <location filename="../../client/ui/moderation_panel.py" line="114"/>
         <source>New participant link</source>
         <translation>Neuer Teilnahmelink</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="113"/>
+        <location filename="../../client/ui/moderation_panel.py" line="117"/>
         <source>End meeting for everyone</source>
         <translation>Besprechung für alle beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="170"/>
+        <location filename="../../client/ui/moderation_panel.py" line="175"/>
         <source>moderator</source>
         <translation>Moderation</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="171"/>
+        <location filename="../../client/ui/moderation_panel.py" line="176"/>
         <source>microphone on</source>
         <translation>Mikrofon an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="171"/>
+        <location filename="../../client/ui/moderation_panel.py" line="176"/>
         <source>muted</source>
         <translation>stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="173"/>
+        <location filename="../../client/ui/moderation_panel.py" line="178"/>
         <source>may speak</source>
         <translation>darf sprechen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="204"/>
+        <location filename="../../client/ui/moderation_panel.py" line="215"/>
         <source>Make participant</source>
         <translation>Zu Teilnehmenden machen</translation>
     </message>
@@ -882,18 +892,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ModerationUi</name>
     <message>
-        <location filename="../../client/ui/moderation_ui.py" line="23"/>
-        <location filename="../../client/ui/moderation_ui.py" line="25"/>
+        <location filename="../../client/ui/moderation_ui.py" line="26"/>
+        <location filename="../../client/ui/moderation_ui.py" line="28"/>
         <source>Moderation</source>
         <translation>Moderation</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_ui.py" line="29"/>
+        <location filename="../../client/ui/moderation_ui.py" line="32"/>
         <source>Show or hide moderation</source>
         <translation>Moderation ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_ui.py" line="58"/>
+        <location filename="../../client/ui/moderation_ui.py" line="66"/>
         <source>Waiting to be let in: %1</source>
         <translation>Wartet auf Einlass: %1</translation>
     </message>
@@ -906,12 +916,12 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/participant_list.py" line="50"/>
+        <location filename="../../client/ui/participant_list.py" line="55"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/participant_list.py" line="59"/>
+        <location filename="../../client/ui/participant_list.py" line="64"/>
         <source>%1, hand raised (%2)</source>
         <translation>%1, Hand gehoben (%2)</translation>
     </message>
@@ -927,6 +937,69 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <location filename="../../client/ui/participant_notices.py" line="88"/>
         <source>%1 left</source>
         <translation>%1 hat die Besprechung verlassen</translation>
+    </message>
+</context>
+<context>
+    <name>PersonMenu</name>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="42"/>
+        <source>Actions for %1</source>
+        <translation>Aktionen für %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="54"/>
+        <source>Mute</source>
+        <translation>Stummschalten</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="61"/>
+        <source>Take back the permission to speak</source>
+        <translation>Rederecht zurücknehmen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="63"/>
+        <source>Allow to speak</source>
+        <translation>Rederecht geben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="67"/>
+        <source>Ask to turn the camera off</source>
+        <translation>Bitten, die Kamera auszuschalten</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="72"/>
+        <source>Stop their screen share</source>
+        <translation>Bildschirmfreigabe beenden</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="75"/>
+        <source>Rename…</source>
+        <translation>Umbenennen…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="80"/>
+        <source>Make participant</source>
+        <translation>Zu Teilnehmenden machen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="82"/>
+        <source>Make moderator</source>
+        <translation>Zur Moderation machen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="90"/>
+        <source>Remove from the meeting</source>
+        <translation>Aus der Besprechung entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="99"/>
+        <source>Rename %1</source>
+        <translation>%1 umbenennen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/person_menu.py" line="101"/>
+        <source>New name:</source>
+        <translation>Neuer Name:</translation>
     </message>
 </context>
 <context>
@@ -1083,6 +1156,59 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <location filename="../../client/ui/reactions.py" line="75"/>
         <source>Applause</source>
         <translation>Applaus</translation>
+    </message>
+</context>
+<context>
+    <name>Refusals</name>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="18"/>
+        <source>the meeting is locked; a moderator can unlock it</source>
+        <translation>die Besprechung ist gesperrt; eine Moderatorin oder ein Moderator kann sie entsperren</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="22"/>
+        <source>the meeting is full</source>
+        <translation>die Besprechung ist voll</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="24"/>
+        <source>the meeting host does not know this link: it is mistyped, was renewed, or the meeting has ended</source>
+        <translation>der Besprechungsserver kennt diesen Link nicht: er ist falsch eingegeben, wurde erneuert, oder die Besprechung ist beendet</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="30"/>
+        <source>a moderator removed you from this meeting</source>
+        <translation>die Moderation hat Sie aus dieser Besprechung entfernt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="34"/>
+        <source>the meeting host runs a Runde version that does not fit this one</source>
+        <translation>der Besprechungsserver verwendet eine Runde-Version, die nicht zu dieser passt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="38"/>
+        <source>too many attempts; try again in a minute</source>
+        <translation>zu viele Versuche; bitte in einer Minute erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="49"/>
+        <source>only moderators can do that</source>
+        <translation>das darf nur die Moderation</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="51"/>
+        <source>that person is no longer there, or is not doing that anymore</source>
+        <translation>diese Person ist nicht mehr da oder tut das nicht mehr</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="55"/>
+        <source>too many actions at once; try again in a moment</source>
+        <translation>zu viele Aktionen auf einmal; bitte gleich erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="59"/>
+        <source>you are not connected to the meeting</source>
+        <translation>Sie sind nicht mit der Besprechung verbunden</translation>
     </message>
 </context>
 <context>
@@ -1458,52 +1584,52 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="119"/>
+        <location filename="../../client/ui/video_tile.py" line="124"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="121"/>
+        <location filename="../../client/ui/video_tile.py" line="126"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="123"/>
+        <location filename="../../client/ui/video_tile.py" line="128"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="125"/>
+        <location filename="../../client/ui/video_tile.py" line="130"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="127"/>
+        <location filename="../../client/ui/video_tile.py" line="132"/>
         <source>hand raised (%1)</source>
         <translation>Hand gehoben (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="130"/>
+        <location filename="../../client/ui/video_tile.py" line="135"/>
         <source>reaction: %1</source>
         <translation>Reaktion: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="134"/>
+        <location filename="../../client/ui/video_tile.py" line="139"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="205"/>
+        <location filename="../../client/ui/video_tile.py" line="210"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="207"/>
+        <location filename="../../client/ui/video_tile.py" line="212"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="209"/>
+        <location filename="../../client/ui/video_tile.py" line="214"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>

@@ -20,9 +20,10 @@ os.environ.setdefault("QT_API", "pyside6")
 
 import pytest
 import qasync
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from client import i18n
 from client.call.media_thread import MediaThread
 from client.desktop_media import DesktopMedia
 from client.headless import HeadlessParticipant
@@ -155,3 +156,13 @@ def make_app(
     loop.run_until_complete(dispose())
     for media_thread in threads:
         media_thread.stop()
+
+
+@pytest.fixture
+def german(qapp: QApplication) -> Iterator[None]:
+    """The window in German for one test, as on a German desktop."""
+    before = set(qapp.findChildren(QTranslator))
+    assert i18n.install(qapp, "de") == "de"
+    yield
+    for translator in set(qapp.findChildren(QTranslator)) - before:
+        qapp.removeTranslator(translator)

@@ -3,14 +3,10 @@ keys are written as the user's system writes them ("Strg" in German)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from PySide6.QtCore import QTranslator
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QDialog
+from PySide6.QtWidgets import QAbstractScrollArea, QDialog
 from pytestqt.qtbot import QtBot
 
-from client import i18n
 from client.ui.dialogs import DiagnosticsDialog, ShortcutsDialog, shortcuts
 
 
@@ -73,15 +69,6 @@ def test_diagnostics_grow_when_the_report_does(qtbot: QtBot) -> None:
     dialog.refresh()
     without_scroll_bars(qtbot, dialog.text)
     assert dialog.height() > 360
-
-
-@pytest.fixture
-def german(qapp: QApplication) -> Iterator[None]:
-    before = set(qapp.findChildren(QTranslator))
-    assert i18n.install(qapp, "de") == "de"
-    yield
-    for translator in set(qapp.findChildren(QTranslator)) - before:
-        qapp.removeTranslator(translator)
 
 
 @pytest.mark.usefixtures("german")
