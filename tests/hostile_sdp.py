@@ -47,8 +47,10 @@ def only_codecs(sdp: str, kind: str, payload_types: list[str]) -> str:
 
 
 def many_sections(sdp: str, count: int) -> str:
-    head, media = sections(sdp)
-    video = media[1]
+    """``sdp`` with video sections added up to ``count``, each kept small (VP8 only, no
+    header extensions or SSRCs) so the whole fits in one signaling message."""
+    head, media = sections(only_codecs(sdp, "video", ["96"]))
+    video = [line for line in media[1] if not line.startswith(("a=extmap", "a=ssrc"))]
     extra = [[line.replace("a=mid:1", f"a=mid:{n}") for line in video] for n in range(2, count)]
     return join(head, [*media, *extra])
 
@@ -113,7 +115,7 @@ HOSTILE_OFFERS: list[tuple[str, str, str]] = [
         "actpass",
     ),
     ("no media", join(sections(CHROMIUM_OFFER)[0], []), "no audio or video"),
-    ("empty", "", "no audio or video"),
+    ("only a version line", "v=0\r\n", "no audio or video"),
     # One byte changed in a browser's offer, at places that matter:
     ("byte in fingerprint", one_byte_changed(CHROMIUM_OFFER, SHA256, 4, "Z"), "malformed"),
     ("byte in setup", one_byte_changed(CHROMIUM_OFFER, "a=setup:actpass", 14, "z"), "a=setup"),
