@@ -55,7 +55,11 @@ class GuardedRequestHandler(RequestHandler):
         response = web.Response(
             status=status,
             text=f"{status} {phrase}\n",
-            headers={"Server": SERVER_NAME, "X-Content-Type-Options": "nosniff"},
+            headers={
+                "Server": SERVER_NAME,
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": FRAME_ANCESTORS,
+            },
         )
         response.force_close()
         return response
