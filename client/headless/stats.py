@@ -55,6 +55,7 @@ class ParticipantStats:
     errors: list[str] = field(default_factory=list)  # what the host refused, in order
     waited_s: float | None = None  # in the waiting room, until a moderator let us in
     muted_by_moderator: int = 0
+    reconnects: int = 0  # lost connections the participant came back from
 
     def counts_of(self, participant_id: str) -> RemoteCounts:
         return self.counts.setdefault(participant_id, RemoteCounts())
@@ -101,6 +102,7 @@ class ParticipantStats:
             "errors": list(self.errors),
             "waited_s": self.waited_s,
             "muted_by_moderator": self.muted_by_moderator,
+            "reconnects": self.reconnects,
         }
 
 
