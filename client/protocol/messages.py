@@ -39,8 +39,14 @@ ResumeToken = Annotated[SecretStr, Field(min_length=1, max_length=128)]
 # bidirectional embedding/override/isolate characters: a name with them can forge log lines,
 # drive a terminal, or show other people's text reversed ("gnp.exe").
 _FORBIDDEN_IN_NAMES = frozenset(
-    [*map(chr, range(0x00, 0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"]
-    + [*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]
+    {
+        *map(chr, range(0x00, 0x20)),
+        *map(chr, range(0x7F, 0xA0)),
+        "\u2028",
+        "\u2029",
+        *map(chr, range(0x202A, 0x202F)),
+        *map(chr, range(0x2066, 0x206A)),
+    }
 )
 NAME_CHARACTERS_TEXT = (
     "a display name may not contain control characters (such as a line break, ESC or NUL) "

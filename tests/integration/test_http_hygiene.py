@@ -8,6 +8,7 @@ the 64 KiB message limit is exact, and display names cannot carry control charac
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import ssl
@@ -41,15 +42,17 @@ def _tls() -> ssl.SSLContext:
 
 def _raw_request(link: MeetingLink, request: bytes) -> bytes:
     """Send raw bytes over TLS and read the answer until the server closes."""
-    with socket.create_connection((link.host, link.port), timeout=10) as plain:
-        with _tls().wrap_socket(plain, server_hostname=link.host) as sock:
-            sock.sendall(request)
-            answer = b""
-            while chunk := sock.recv(65536):
-                answer += chunk
-                if len(answer) > 1_000_000:
-                    break
-            return answer
+    with (
+        socket.create_connection((link.host, link.port), timeout=10) as plain,
+        _tls().wrap_socket(plain, server_hostname=link.host) as sock,
+    ):
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+            if len(answer) > 1_000_000:
+                break
+        return answer
 
 
 async def _get(link: MeetingLink, path: str) -> tuple[int, dict[str, str]]:
@@ -106,10 +109,8 @@ async def _send(link: MeetingLink, frame: str, wait: float = 3.0) -> tuple[list[
             pass
         if not ws.closed:
             await asyncio.sleep(0.3)  # a close sent right after the reply arrives by now
-            try:
+            with contextlib.suppress(TimeoutError):
                 await ws.receive(timeout=0.5)
-            except TimeoutError:
-                pass
         return replies, ws.close_code if ws.closed else None
 
 
@@ -127,35 +128,37 @@ def _frame(opcode: int, payload: bytes, final: bool = True) -> bytes:
 
 def _close_code_after(link: MeetingLink, frames: list[bytes]) -> int | None:
     """Upgrade by hand, send ``frames``; the code of the server's close frame, if one came."""
-    with socket.create_connection((link.host, link.port), timeout=10) as plain:
-        with _tls().wrap_socket(plain, server_hostname=link.host) as sock:
-            sock.sendall(
-                b"GET /signaling HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                b"Sec-WebSocket-Version: 13\r\n\r\n"
-            )
-            received = b""
-            while b"\r\n\r\n" not in received:
-                received += sock.recv(4096)
-            assert received.startswith(b"HTTP/1.1 101"), received[:200]
-            received = received.split(b"\r\n\r\n", 1)[1]
-            for frame in frames:
-                sock.sendall(frame)
-            while True:
-                while len(received) < 4:
-                    chunk = sock.recv(65536)
-                    if not chunk:
-                        return None
-                    received += chunk
-                opcode, length = received[0] & 0x0F, received[1] & 0x7F
-                if opcode == 0x8:
-                    return int.from_bytes(received[2:4], "big")
-                start = 2 + {126: 2, 127: 8}.get(length, 0)
-                if length >= 126:
-                    length = int.from_bytes(received[2:start], "big")
-                while len(received) < start + length:
-                    received += sock.recv(65536)
-                received = received[start + length :]
+    with (
+        socket.create_connection((link.host, link.port), timeout=10) as plain,
+        _tls().wrap_socket(plain, server_hostname=link.host) as sock,
+    ):
+        sock.sendall(
+            b"GET /signaling HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            b"Sec-WebSocket-Version: 13\r\n\r\n"
+        )
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += sock.recv(4096)
+        assert received.startswith(b"HTTP/1.1 101"), received[:200]
+        received = received.split(b"\r\n\r\n", 1)[1]
+        for frame in frames:
+            sock.sendall(frame)
+        while True:
+            while len(received) < 4:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return None
+                received += chunk
+            opcode, length = received[0] & 0x0F, received[1] & 0x7F
+            if opcode == 0x8:
+                return int.from_bytes(received[2:4], "big")
+            start = 2 + {126: 2, 127: 8}.get(length, 0)
+            if length >= 126:
+                length = int.from_bytes(received[2:start], "big")
+            while len(received) < start + length:
+                received += sock.recv(65536)
+            received = received[start + length :]
 
 
 def _assert_safe_headers(headers: dict[str, str]) -> None:
