@@ -12,6 +12,7 @@ from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
 from client.media.keyframes import CapturedVideoTrack
+from client.media.looped import LoopedVideoFile
 
 _TESTSRC = re.compile(r"^testsrc(?::(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?)?$")
 _COLOR = re.compile(r"^color:([0-9a-fA-F]{6})$")
@@ -29,7 +30,6 @@ class SourceError(ValueError):
 @dataclass
 class OpenedSource:
     track: MediaStreamTrack
-    player: MediaPlayer
 
     def stop(self) -> None:
         self.track.stop()
@@ -37,15 +37,16 @@ class OpenedSource:
 
 def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSource:
     try:
-        player = MediaPlayer(file, format=fmt, loop=loop)
+        # Looped video is paced by LoopedVideoFile: aiortc's own loop floods from pass two.
+        player = MediaPlayer(file, format=fmt, loop=loop and kind == "audio")
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise SourceError(f"cannot open {kind} source {file!r}: {exc}") from None
-    track = player.video if kind == "video" else player.audio
+    track: MediaStreamTrack | None = player.video if kind == "video" else player.audio
     if track is None:
         raise SourceError(f"{file!r} contains no {kind}")
     if kind == "video":
-        track = CapturedVideoTrack(track)
-    return OpenedSource(track, player)
+        track = CapturedVideoTrack(LoopedVideoFile(file, player) if loop else track)
+    return OpenedSource(track)
 
 
 def open_video_source(spec: str) -> OpenedSource | None:
