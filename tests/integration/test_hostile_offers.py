@@ -11,7 +11,7 @@ import asyncio
 import json
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,17 +89,17 @@ class Attacker:
 
     async def reply(self, matches: Any, within: float = 10.0) -> dict[str, Any]:
         """The first message (kept or new) for which ``matches(message)`` holds."""
-        for message in self.notices:
-            if matches(message):
-                self.notices.remove(message)
-                return message
+        for kept in self.notices:
+            if matches(kept):
+                self.notices.remove(kept)
+                return kept
         async with asyncio.timeout(within):
             while True:
                 received = await self.ws.receive()
                 assert received.type == aiohttp.WSMsgType.TEXT, (
                     f"the connection ended: {received.type.name} {self.ws.close_code}"
                 )
-                message = json.loads(received.data)
+                message: dict[str, Any] = json.loads(received.data)
                 if matches(message):
                     return message
                 self.notices.append(message)
@@ -181,7 +181,7 @@ async def _answer(offer: str) -> str:
 
 
 def test_hostile_subscription_answers_get_invalid_sdp(meeting: Meeting) -> None:
-    bad_answers = [
+    bad_answers: list[tuple[str, Callable[[str], str], str]] = [
         ("inactive", lambda a: a.replace("a=recvonly", "a=inactive"), "inactive"),
         ("md5", lambda a: a.replace("a=fingerprint:sha-256", "a=fingerprint:md5"), "sha-256"),
         (
