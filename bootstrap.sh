@@ -26,6 +26,8 @@ TEST_PACKAGES=(janus iproute2 pulseaudio pulseaudio-utils libasound2-plugins tin
 # dpkg -i and open links under Xvfb; dpkg-shlibdeps reads the Qt runtime libraries above.
 TEST_PACKAGES+=(dpkg-dev binutils file desktop-file-utils appstream wixl msitools xvfb
   xdg-utils xdotool)
+# openbox is the window manager the keyboard walk-throughs run the real window under.
+TEST_PACKAGES+=(openbox)
 
 missing_packages() {
   local wanted=("$@") missing=()

@@ -132,6 +132,13 @@ class ModerationPanel(QWidget):
         self.waiting.currentItemChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
+    def focus_work(self) -> None:
+        """Keyboard focus where a moderator is needed: who waits, else the participants."""
+        chosen = self.waiting if self.waiting.count() else self.people
+        chosen.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if chosen.currentRow() < 0 and chosen.count():
+            chosen.setCurrentRow(0)
+
     def _button(self, text: str, slot: object) -> QPushButton:
         button = QPushButton(text)
         button.setAccessibleName(text)

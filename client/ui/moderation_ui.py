@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QListWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QDockWidget, QListWidget, QMainWindow
 
 from client.call.events import SessionState
 from client.call.session import MeetingSnapshot
@@ -29,7 +29,7 @@ class ModerationUi(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-        self.action = QAction(self.tr("Show or hide moderation"), window)
+        self.action = QAction(self.tr("Moderation: go to the panel, or hide it"), window)
         self.action.setShortcut(QKeySequence(MODERATION_KEYS))
         self.action.triggered.connect(self.toggle)
         window.addAction(self.action)
@@ -44,8 +44,17 @@ class ModerationUi(QObject):
         controller.stateChanged.connect(self._state_changed)
 
     def toggle(self) -> None:
-        if self._moderating:
-            self.dock.setVisible(not self.dock.isVisible())
+        """The moderation key: into the panel (shown if hidden) where there is work, and
+        out again (hidden) when pressed inside it."""
+        if not self._moderating:
+            return
+        focus = QApplication.focusWidget()
+        if self.dock.isVisible() and focus is not None and self.panel.isAncestorOf(focus):
+            self.dock.hide()
+            return
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.focus_work()
 
     def _snapshot_changed(self, snapshot: MeetingSnapshot) -> None:
         self._snapshot = snapshot

@@ -824,7 +824,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/moderation_panel.py" line="93"/>
-        <location filename="../../client/ui/moderation_panel.py" line="215"/>
+        <location filename="../../client/ui/moderation_panel.py" line="222"/>
         <source>Make moderator</source>
         <translation>Zur Moderation machen</translation>
     </message>
@@ -864,27 +864,27 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Besprechung für alle beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="175"/>
+        <location filename="../../client/ui/moderation_panel.py" line="182"/>
         <source>moderator</source>
         <translation>Moderation</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="176"/>
+        <location filename="../../client/ui/moderation_panel.py" line="183"/>
         <source>microphone on</source>
         <translation>Mikrofon an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="176"/>
+        <location filename="../../client/ui/moderation_panel.py" line="183"/>
         <source>muted</source>
         <translation>stummgeschaltet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="178"/>
+        <location filename="../../client/ui/moderation_panel.py" line="185"/>
         <source>may speak</source>
         <translation>darf sprechen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_panel.py" line="215"/>
+        <location filename="../../client/ui/moderation_panel.py" line="222"/>
         <source>Make participant</source>
         <translation>Zu Teilnehmenden machen</translation>
     </message>
@@ -899,11 +899,11 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/moderation_ui.py" line="32"/>
-        <source>Show or hide moderation</source>
-        <translation>Moderation ein- oder ausblenden</translation>
+        <source>Moderation: go to the panel, or hide it</source>
+        <translation>Moderation: zum Bereich wechseln oder ihn ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/moderation_ui.py" line="66"/>
+        <location filename="../../client/ui/moderation_ui.py" line="75"/>
         <source>Waiting to be let in: %1</source>
         <translation>Wartet auf Einlass: %1</translation>
     </message>
