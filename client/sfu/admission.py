@@ -107,6 +107,12 @@ class Admission:
             logger.warning("refusing connections from %s: too many unfinished joins", source)
             return None
         if len(self._pending) >= self.max_pending:
+            _, most = self._per_source.most_common(1)[0]
+            if self._per_source[source] + 1 >= most:
+                # This source already holds its share: it waits, nobody else is shed for it.
+                self.refused += 1
+                logger.warning("refusing a connection from %s: too many unfinished joins", source)
+                return None
             self.shed_one()
         ticket = Ticket(source, time.monotonic(), self)
         self._pending[ticket] = None
