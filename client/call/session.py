@@ -138,8 +138,13 @@ class MeetingSession:
         self._tracks: list[MediaStreamTrack] = []
         self._resume_token: str | None = None
         self._reconnecting: asyncio.Task[None] | None = None
+        self.reconnects = 0  # lost connections this meeting came back from
         self.moderation = ModerationState()
         self._moderating: dict[str, asyncio.Future[None]] = {}  # by transaction id
+
+    def never_reconnect(self) -> None:
+        """From now on a lost connection ends the meeting (``runde join --no-reconnect``)."""
+        self._reconnect_attempts = 0
 
     # ---- listening --------------------------------------------------------------------
 
@@ -429,7 +434,12 @@ class MeetingSession:
             except (ConnectionError, TimeoutError) as exc:
                 logger.info("reconnect attempt %d failed: %s", attempt + 1, exc)
                 continue
+            except Exception:
+                # Anything else must not leave a meeting that neither comes back nor ends.
+                logger.warning("reconnect attempt %d failed", attempt + 1, exc_info=True)
+                continue
             logger.info("reconnected after attempt %d", attempt + 1)
+            self.reconnects += 1
             self._reconnecting = None
             return
         self._reconnecting = None

@@ -13,6 +13,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
+from client.call.media_watchdog import MediaWatchdog
 from client.call.moderation_events import moderation_event
 from client.call.signaling import SignalingClient
 from client.media.screen_encoder import use_screen_encoder
@@ -99,6 +100,8 @@ class SfuBackend(MeetingBackend):
         self._pending_answers: dict[MediaSessionType, asyncio.Future[str]] = {}
         self._subscriptions: dict[tuple[str, MediaSessionType], RTCPeerConnection] = {}
         self._left = False
+        self._watchdog = MediaWatchdog(self._media_died)
+        self._losing: asyncio.Task[None] | None = None
         # Closing runs once; whoever comes second (leave() or the reader) waits for it.
         self._closing: asyncio.Future[None] | None = None
 
@@ -215,6 +218,7 @@ class SfuBackend(MeetingBackend):
             )
             sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            self._watchdog.watch(pc, f"the {session_type.value} we send")
         except BaseException:
             self._publishing.pop(session_type, None)
             await pc.close()
@@ -232,6 +236,7 @@ class SfuBackend(MeetingBackend):
         pc = self._publishing.pop(session_type, None)
         if pc is None:
             return
+        self._watchdog.forget(pc)
         await self._send_media(Unpublish(action="unpublish", media_session_type=session_type))
         await pc.close()
 
@@ -282,6 +287,7 @@ class SfuBackend(MeetingBackend):
         return self._closing
 
     async def _close_all(self) -> None:
+        await self._watchdog.stop()
         pcs = list(self._publishing.values()) + list(self._subscriptions.values())
         self._publishing.clear()
         self._subscriptions.clear()
@@ -315,16 +321,35 @@ class SfuBackend(MeetingBackend):
                     break
         except asyncio.CancelledError:
             return
-        if not self._left:
-            self._left = True
-            closing = self._close_once()
-            if not ended.connection_lost:
-                # Ended, removed: say so at once; closing peer connections can take seconds.
-                self._emit(ended)
-            # Shielded: a leave() or the loop's shutdown must not cut the closing short.
-            await asyncio.shield(closing)
-            if ended.connection_lost:
-                self._emit(ended)
+        except Exception:
+            # Whatever broke the reading, the meeting must not go on silently without it.
+            logger.warning("reading from the meeting host failed", exc_info=True)
+        await self._end(ended)
+
+    def _media_died(self, reason: str) -> None:
+        """The media stopped while the signaling looked alive: a lost connection all the same."""
+        if self._left or self._losing is not None:
+            return
+        if self._reader is not None:
+            self._reader.cancel()
+        lost = events.MeetingEnded(
+            f"the connection to the meeting host was lost ({reason})", connection_lost=True
+        )
+        self._losing = asyncio.ensure_future(self._end(lost))
+
+    async def _end(self, ended: events.MeetingEnded) -> None:
+        """Close everything without saying goodbye (the host keeps our place), then report."""
+        if self._left:
+            return
+        self._left = True
+        closing = self._close_once()
+        if not ended.connection_lost:
+            # Ended, removed: say so at once; closing peer connections can take seconds.
+            self._emit(ended)
+        # Shielded: a leave() or the loop's shutdown must not cut the closing short.
+        await asyncio.shield(closing)
+        if ended.connection_lost:
+            self._emit(ended)
 
     async def _dispatch(self, message: ServerMessage) -> events.MeetingEnded | None:
         """Handle one server message; returns how the meeting ended, when it did."""
@@ -340,6 +365,7 @@ class SfuBackend(MeetingBackend):
                     # the host already ended the stream: close our side without unpublishing
                     pc = self._publishing.pop(MediaSessionType.SCREEN, None)
                     if pc is not None:
+                        self._watchdog.forget(pc)
                         await pc.close()
                 if event is not None:
                     self._emit(event)
@@ -395,6 +421,7 @@ class SfuBackend(MeetingBackend):
             case StreamEnded():
                 pc = self._subscriptions.pop((payload.target, payload.media_session_type), None)
                 if pc is not None:
+                    self._watchdog.forget(pc)
                     await pc.close()
                 self._emit(events.RemoteStreamEnded(payload.target, payload.media_session_type))
             case MediaStateChanged():
@@ -414,6 +441,7 @@ class SfuBackend(MeetingBackend):
         key = (offer.target, offer.media_session_type)
         old = self._subscriptions.pop(key, None)
         if old is not None:
+            self._watchdog.forget(old)
             await old.close()
         pc = RTCPeerConnection(self._network.rtc_configuration())
         self._subscriptions[key] = pc
@@ -430,6 +458,7 @@ class SfuBackend(MeetingBackend):
             self._subscriptions.pop(key, None)
             await pc.close()
             return
+        self._watchdog.watch(pc, f"{offer.target}'s {offer.media_session_type.value}")
         await self._send_media(
             SubscribeAnswer(
                 action="sdp_answer",
@@ -441,7 +470,9 @@ class SfuBackend(MeetingBackend):
 
     async def _drop_subscriptions_of(self, participant_id: str) -> None:
         for key in [k for k in self._subscriptions if k[0] == participant_id]:
-            await self._subscriptions.pop(key).close()
+            pc = self._subscriptions.pop(key)
+            self._watchdog.forget(pc)
+            await pc.close()
 
 
 def _entry(message: ChatMessage) -> events.ChatEntry:

@@ -16,6 +16,10 @@ from client.protocol.messages import ClientMessage, ServerMessage
 
 logger = logging.getLogger(__name__)
 
+# A silent host is pinged after this many seconds and given half of it again to answer:
+# a frozen or vanished host is noticed within 6-9 s, a busy one is not mistaken for gone.
+HEARTBEAT_S = 6.0
+
 
 def _pinned_context() -> ssl.SSLContext:
     # The certificate is self-signed: trust comes from the fingerprint in the link, which
@@ -38,7 +42,7 @@ class SignalingClient:
     async def connect(
         cls,
         link: MeetingLink,
-        heartbeat: float = 10.0,
+        heartbeat: float = HEARTBEAT_S,
         connect_timeout: float = 10.0,
         proxy: str | None = None,
     ) -> SignalingClient:
@@ -97,7 +101,13 @@ class SignalingClient:
     async def receive(self) -> ServerMessage | None:
         """The next valid server message, or None once the connection is closed."""
         while True:
-            frame = await self._ws.receive()
+            try:
+                frame = await self._ws.receive()
+            except (ConnectionError, aiohttp.ClientError) as exc:
+                # aiohttp answers a ping while reading; on a connection the host already
+                # closed (it dropped us while this process was stopped) that write raises.
+                logger.info("the signaling connection broke: %s", exc)
+                return None
             if frame.type == aiohttp.WSMsgType.TEXT:
                 try:
                     return parse_server_message(frame.data)
