@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from client import __version__
 from client.exit_codes import EXIT_JOIN_FAILED, EXIT_OK, EXIT_POLICY, EXIT_USAGE
+from client.link_source import LinkSourceError, add_link_arguments, read_link_file
 from client.protocol.link import LinkError, LinkForm, parse_link
 
 # Media and WebRTC load lazily: a second start that only hands its link to the running app
@@ -98,6 +99,32 @@ class _Append(argparse.Action):
         setattr(namespace, self.dest, actions)
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0.5 <= seconds <= 600:
+        raise argparse.ArgumentTypeError("give between 0.5 and 600 seconds")
+    return seconds
+
+
+def _link_text(args: argparse.Namespace) -> str:
+    """The link from the command line or from ``--link-file``; raises LinkSourceError."""
+    if args.link_file is None:
+        if args.link is None:
+            raise LinkSourceError("give the meeting link, or --link-file PATH (- for stdin)")
+        return str(args.link)
+    if args.link is not None:
+        if args.command != "moderate" or args.name is not None:
+            raise LinkSourceError(
+                "give the meeting link either on the command line or with --link-file, not both"
+            )
+        # `runde moderate --link-file F mute Anna`: the positionals move up by one.
+        args.action, args.name = args.link, args.action
+    return read_link_file(args.link_file)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runde", description="Runde meetings")
     parser.add_argument("--version", action="version", version=f"runde {__version__}")
@@ -142,12 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="newcomers wait until a moderator lets them in (moderators never wait)",
     )
+    host.add_argument(
+        "--heartbeat",
+        type=_positive_seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="ping a silent participant after this long; drop it when no answer comes "
+        "within half of it again (default 10)",
+    )
     _add_shared_options(host, top_level=False)
 
     moderate = commands.add_parser(
         "moderate", help="carry out one moderator's action with a moderator link"
     )
-    moderate.add_argument("link", help="the moderator link (it carries m=)")
+    add_link_arguments(moderate, "the moderator link (it carries m=)")
     moderate.add_argument(
         "action", metavar="ACTION", help="admit, mute-all, lock, end … (see the README)"
     )
@@ -155,7 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_shared_options(moderate, top_level=False)
 
     join = commands.add_parser("join", help="join a meeting by its link")
-    join.add_argument("link", help="the meeting link (https://… or runde://…)")
+    add_link_arguments(join, "the meeting link (https://… or runde://…)")
+    join.add_argument(
+        "--no-reconnect",
+        action="store_true",
+        help="exit (code 5) when the connection to the host is lost instead of reconnecting",
+    )
     join.add_argument("--headless", action="store_true", help="run without a window")
     join.add_argument("--name", default="Runde", help="display name")
     join.add_argument(
@@ -287,6 +327,7 @@ async def _host(args: argparse.Namespace, network: NetworkSettings) -> int:
         advertised_host=args.advertise,
         network=network,
         allow_multiple_presenters=args.allow_multiple_presenters,
+        heartbeat_seconds=args.heartbeat,
     )
     stop = asyncio.Event()
     install_stop_signals(stop)
@@ -306,7 +347,9 @@ async def _join(
     from client.headless.run import JoinOptions, join_headless
 
     try:
-        link = parse_link(args.link)
+        link = parse_link(_link_text(args))
+    except LinkSourceError as exc:
+        return _fail(EXIT_USAGE, str(exc))
     except LinkError as exc:
         return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
     refusal = policy.link_refusal(link.host) or (
@@ -326,6 +369,7 @@ async def _join(
         share=ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None,
         screen_snapshot=args.screen_snapshot,
         actions=tuple(args.actions),
+        reconnect=not args.no_reconnect,
     )
     return await join_headless(options, network, started_at)
 
@@ -334,17 +378,21 @@ def _moderate(args: argparse.Namespace, network: NetworkSettings) -> int:
     from client.headless.moderate import ACTIONS, moderate
     from client.policy import load_policy
 
+    try:
+        text = _link_text(args)
+    except LinkSourceError as exc:
+        return _fail(EXIT_USAGE, str(exc))
     if args.action not in ACTIONS:
         return _fail(EXIT_USAGE, f"unknown action {args.action!r}; one of: {', '.join(ACTIONS)}")
     try:
-        link = parse_link(args.link)
+        link = parse_link(text)
     except LinkError as exc:
         return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
     policy = load_policy()
     refusal = policy.problem_sentence or policy.link_refusal(link.host)
     if refusal is not None:
         return _fail(EXIT_POLICY, refusal)
-    form = LinkForm.RUNDE if args.link.startswith("runde:") else LinkForm.HTTPS
+    form = LinkForm.RUNDE if text.startswith("runde:") else LinkForm.HTTPS
     return _run_media_loop(moderate(link, form, args.action, args.name, policy.network(network)))
 
 

@@ -21,7 +21,7 @@ from client.exit_codes import (
     EXIT_SOURCE_FAILED,
 )
 from client.headless.participant import HeadlessParticipant, ShareSettings
-from client.headless.stats import ParticipantStats, save_screen_snapshot, write_stats
+from client.headless.stats import save_screen_snapshot, write_stats
 from client.media.screen import ScreenCaptureError
 from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
 from client.netconfig import NetworkSettings
@@ -65,6 +65,7 @@ class JoinOptions:
     stats_every: float | None = None
     share: ShareSettings | None = None
     screen_snapshot: Path | None = None
+    reconnect: bool = True  # False: a lost connection ends the run (exit code 5)
     # done in this order once joined
     actions: tuple[Action, ...] = field(default_factory=tuple)
 
@@ -110,6 +111,8 @@ async def join_headless(options: JoinOptions, network: NetworkSettings, started_
         video_codec=options.video_codec,
         share=options.share,
     )
+    if not options.reconnect:
+        participant.session.never_reconnect()
     stop = asyncio.Event()
     install_stop_signals(stop)
     try:
@@ -137,7 +140,7 @@ async def join_headless(options: JoinOptions, network: NetworkSettings, started_
     if options.stats_json is not None and options.stats_every:
         waiters.append(
             asyncio.ensure_future(
-                _write_periodically(options.stats_json, participant.stats, options.stats_every)
+                _write_periodically(options.stats_json, participant, options.stats_every)
             )
         )
     deadline = time.monotonic() + options.duration if options.duration is not None else None
@@ -173,16 +176,18 @@ async def _join_within(participant: HeadlessParticipant, duration: float | None)
 
 def _finish(participant: HeadlessParticipant, options: JoinOptions) -> int:
     if options.stats_json is not None:
-        write_stats(options.stats_json, participant.stats)
+        _save_stats(options.stats_json, participant)
     if options.screen_snapshot is not None and participant.screen_snapshot is not None:
         save_screen_snapshot(options.screen_snapshot, participant.screen_snapshot)
     if participant.screen_error is not None:
         print(f"runde: {participant.screen_error}", file=sys.stderr)
     end = participant.end
     if end is not None:
-        print(f"runde: {end.reason}", file=sys.stderr)
         if end.connection_lost:
+            off = "" if options.reconnect else "; reconnecting is off (--no-reconnect)"
+            print(f"runde: {end.reason}{off}", file=sys.stderr)
             return EXIT_CONNECTION_LOST
+        print(f"runde: {end.reason}", file=sys.stderr)
         if end.removed:
             return EXIT_REMOVED
     return EXIT_OK
@@ -222,7 +227,12 @@ async def _addressee(participant: HeadlessParticipant, name: str | None) -> str:
         await asyncio.sleep(0.1)
 
 
-async def _write_periodically(path: Path, stats: ParticipantStats, every: float) -> None:
+async def _write_periodically(path: Path, participant: HeadlessParticipant, every: float) -> None:
     while True:
         await asyncio.sleep(every)
-        write_stats(path, stats)
+        _save_stats(path, participant)
+
+
+def _save_stats(path: Path, participant: HeadlessParticipant) -> None:
+    participant.stats.reconnects = participant.session.reconnects
+    write_stats(path, participant.stats)
