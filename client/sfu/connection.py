@@ -38,7 +38,7 @@ from client.protocol.modules import (
     RaiseHand,
     ReactionRequest,
 )
-from client.sfu.join_throttle import JoinThrottle, wait_sentence
+from client.sfu.join_throttle import JoinThrottle
 from client.sfu.peers import SdpError
 from client.sfu.room import HostedRoom
 
@@ -226,9 +226,6 @@ class Connection:
                 f"protocol version {join.protocol_version} is not supported; "
                 f"this server speaks version {PROTOCOL_VERSION}",
             )
-        wait = self._throttle.wait_for(self._source)
-        if wait > 0:  # not even looked at: a guesser learns nothing from these
-            raise ProtocolError(ErrorCode.RATE_LIMITED, wait_sentence(wait))
         room = self._find_room(join.room)
         secret = join.secret.get_secret_value()
         moderator_secret = (
@@ -245,9 +242,15 @@ class Connection:
             else room.conference.secret_matches(secret)
         ):
             self._refused_joins += 1
-            late = self._throttle.refused(self._source, join.room)
-            if late:  # this room is being guessed: wrong secrets are answered slowly
-                await asyncio.sleep(late)
+            # Guessing is slow: beyond a few typos, a refusal is answered only as often as
+            # its source's and room's budget allows (a right secret never waits).
+            delay = self._throttle.refusal_delay(self._source, join.room)
+            if delay is None:
+                logger.info("closing a connection from %s that keeps guessing", self._source)
+                self._close_soon(WSCloseCode.POLICY_VIOLATION)
+                return
+            if delay > 0:
+                await asyncio.sleep(delay)
             self._error(ErrorCode.JOIN_REFUSED, JOIN_REFUSED_TEXT, transaction_id)
             if self._refused_joins >= MAX_REFUSED_JOINS:
                 self._close_soon(WSCloseCode.POLICY_VIOLATION)

@@ -89,23 +89,25 @@ def test_a_connection_that_does_not_finish_its_upgrade_is_closed() -> None:
     asyncio.run(scenario())
 
 
-def test_refused_joins_cost_the_guessing_source_not_others() -> None:
+def test_refused_joins_are_answered_at_the_sources_rate_and_others_are_not_slowed() -> None:
     clock = Clock()
     throttle = JoinThrottle(clock=clock)
-    burst = int(join_throttle.SOURCE_BURST)
-    for _ in range(burst):
-        assert throttle.wait_for("10.0.0.9") == 0.0
-        throttle.refused("10.0.0.9", "room")
-    assert throttle.wait_for("10.0.0.9") == pytest.approx(1 / join_throttle.SOURCE_RATE)
-    assert throttle.wait_for("10.0.0.1") == 0.0  # someone else is not slowed
-    clock.now += 1 / join_throttle.SOURCE_RATE
-    assert throttle.wait_for("10.0.0.9") == 0.0
+    burst, rate = int(join_throttle.SOURCE_BURST), join_throttle.SOURCE_RATE
+    delays = [throttle.refusal_delay("10.0.0.9", "room") for _ in range(burst + 3)]
+    assert delays == [0.0] * burst + [1 / rate, 2 / rate, 3 / rate]
+    assert throttle.refusal_delay("10.0.0.1", "room") == 0.0  # another address
+    # Reserved answers beyond the longest wait are not given: the connection is closed.
+    while (delay := throttle.refusal_delay("10.0.0.9", "room")) is not None:
+        assert delay <= join_throttle.MAX_WAIT
+    clock.now += 1000
+    assert throttle.refusal_delay("10.0.0.9", "room") == 0.0  # the budget came back
 
 
-def test_a_room_guessed_from_many_sources_answers_wrong_secrets_late() -> None:
+def test_a_room_guessed_from_many_sources_answers_at_the_rooms_rate() -> None:
     clock = Clock()
     throttle = JoinThrottle(clock=clock)
-    delays = [throttle.refused(f"10.0.{n // 250}.{n % 250}", "room") for n in range(40)]
-    assert delays[: int(join_throttle.ROOM_BURST)] == [0.0] * int(join_throttle.ROOM_BURST)
-    assert all(d == join_throttle.ROOM_DELAY for d in delays[int(join_throttle.ROOM_BURST) :])
-    assert throttle.refused("10.9.9.9", "another room") == 0.0
+    burst, rate = int(join_throttle.ROOM_BURST), join_throttle.ROOM_RATE
+    delays = [throttle.refusal_delay(f"10.0.{n // 250}.{n % 250}", "room") for n in range(25)]
+    assert delays[:burst] == [0.0] * burst
+    assert delays[burst:] == pytest.approx([n / rate for n in range(1, 25 - burst + 1)])
+    assert throttle.refusal_delay("10.9.9.9", "another room") == 0.0
