@@ -30,7 +30,7 @@ _HEARD_TYPES = ("remote-inbound-rtp", "remote-outbound-rtp")
 
 @dataclass
 class _Watched:
-    what: str  # "your camera and microphone", "Anna's screen" … for the log
+    what: str  # "the video we send", "<participant id>'s screen" … for the log
     heard: datetime | None = None  # when the newest RTCP report from the host arrived
     sent: int = 0  # RTP packets we sent on it so far
     quiet_since: float | None = None  # loop time since which nothing new was heard
@@ -85,7 +85,7 @@ class MediaWatchdog:
         @pc.on("connectionstatechange")
         def _state_changed() -> None:
             if pc in self._watched and pc.connectionState == "failed":
-                self._dead(f"the media connection for {what} failed")
+                self._dead("the media connection to the meeting host failed", what)
 
         if self._task is None:
             self._task = asyncio.ensure_future(self._run())
@@ -102,11 +102,11 @@ class MediaWatchdog:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    def _dead(self, reason: str) -> None:
+    def _dead(self, reason: str, what: str) -> None:
         if self._fired:
             return
         self._fired = True
-        logger.warning("%s", reason)
+        logger.warning("%s (%s)", reason, what)
         self._on_dead(reason)
 
     async def _run(self) -> None:
@@ -118,30 +118,38 @@ class MediaWatchdog:
             paused = now - last_tick > PAUSED_AFTER_S
             last_tick = now
             for pc, watched in list(self._watched.items()):
-                if pc.connectionState != "connected":
+                if paused or pc.connectionState not in ("connected", "closed"):
                     watched.quiet_since = None
+                    continue
+                if pc.connectionState == "closed":
+                    # Closed by the host (we forget what we close ourselves); a stream that
+                    # ended is explained by the signaling within this time, a dead host not.
+                    if self._quiet_too_long(watched, now):
+                        self._dead("the meeting host closed the media connection", watched.what)
+                        return
                     continue
                 try:
                     progress = await rtcp_progress(pc)
                 except Exception as exc:  # a connection closing under us: judged next tick
                     logger.debug("no statistics for %s: %s", watched.what, exc)
                     continue
-                if self._silent_too_long(watched, progress, now, paused):
+                if self._silent_too_long(watched, progress, now):
                     self._dead(
-                        f"no media came from the meeting host for {watched.what} "
-                        f"for {self._silence_s:g} s"
+                        f"no media arrived from the meeting host for {self._silence_s:g} s",
+                        watched.what,
                     )
                     return
 
-    def _silent_too_long(
-        self, watched: _Watched, progress: RtcpProgress, now: float, paused: bool
-    ) -> bool:
+    def _silent_too_long(self, watched: _Watched, progress: RtcpProgress, now: float) -> bool:
         sending_idle = progress.sent == watched.sent and progress.sent > 0
         heard_news = progress.heard != watched.heard
         watched.heard, watched.sent = progress.heard, progress.sent
-        if paused or heard_news or progress.heard is None or sending_idle:
+        if heard_news or progress.heard is None or sending_idle:
             watched.quiet_since = None
             return False
+        return self._quiet_too_long(watched, now)
+
+    def _quiet_too_long(self, watched: _Watched, now: float) -> bool:
         if watched.quiet_since is None:
             watched.quiet_since = now
         return now - watched.quiet_since >= self._silence_s

@@ -106,6 +106,11 @@ class SfuBackend(MeetingBackend):
         self._closing: asyncio.Future[None] | None = None
 
     @property
+    def peer_connections(self) -> list[RTCPeerConnection]:
+        """Every peer connection this backend holds now (for diagnostics and tests)."""
+        return [*self._publishing.values(), *self._subscriptions.values()]
+
+    @property
     def connected(self) -> bool:
         """True while the signaling connection to the meeting host is open."""
         return self._signaling is not None and not self._signaling.closed
