@@ -19,8 +19,14 @@ from typing import Any
 
 import pytest
 
+from client.call.backend import MeetingBackend
+from client.call.events import MeetingEvent, SessionState, StateChanged
+from client.call.sfu_backend import SfuBackend
 from client.cli import main
 from client.exit_codes import EXIT_CONNECTION_LOST, EXIT_OK, EXIT_USAGE
+from client.headless import HeadlessParticipant
+from client.media.sources import open_audio_source, open_video_source
+from client.netconfig import apply_bind_addresses
 from client.protocol.link import parse_link
 from tests.helpers import (
     LOOPBACK,
@@ -30,9 +36,16 @@ from tests.helpers import (
     runde_command,
     start_host,
     start_participant,
+    until,
     wait_for,
 )
-from tests.integration.test_chat_resilience import TcpRelay
+from tests.integration.test_chat_resilience import (
+    NETWORK,
+    TcpRelay,
+    participant,
+    run,
+    video_from,
+)
 
 # The host pings a silent participant after 2 s and drops it 1 s later: a 6 s stop is
 # enough for the drop (the same happens with the default 10 s after about 15 s).
@@ -226,3 +239,50 @@ def test_a_bad_link_file_is_named_in_one_sentence(
         lines = capsys.readouterr().err.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("runde: "), lines
         assert sentence.format(path=path) in lines[0]
+
+
+def test_media_that_dies_under_a_live_signaling_connection_is_noticed(host: HostProcess) -> None:
+    """The peer connections close under the backend (as when the host's media plane ends
+    them) while the WebSocket stays open and answers pings: only the watchdog can tell."""
+    apply_bind_addresses([LOOPBACK])
+    link = parse_link(host.link)
+    backends: list[SfuBackend] = []
+
+    def recording(sink: Any) -> MeetingBackend:
+        backend = SfuBackend(link, NETWORK, sink)
+        backends.append(backend)
+        return backend
+
+    async def scenario() -> None:
+        anna = participant(link, "Anna")
+        sources = [s for s in (open_audio_source("none"), open_video_source("testsrc")) if s]
+        bernd = HeadlessParticipant(
+            link, "Bernd", NETWORK, sources, time.monotonic(), backend=recording
+        )
+        reasons: list[str] = []
+
+        def on_event(event: MeetingEvent) -> None:
+            if isinstance(event, StateChanged) and event.state is SessionState.RECONNECTING:
+                reasons.append(event.reason)
+
+        bernd.session.subscribe(on_event)
+        try:
+            await anna.join()
+            await bernd.join()
+            await until(lambda: video_from(bernd, anna) > 5, 15, "Anna's video at Bernd")
+            for pc in backends[-1].peer_connections:
+                await pc.close()
+            assert backends[-1].connected, "the signaling is still open"
+            await until(lambda: bernd.session.reconnects == 1, 15, "Bernd reconnects")
+            assert reasons == [
+                "the connection to the meeting host was lost "
+                "(the meeting host closed the media connection)"
+            ]
+            seen = video_from(bernd, anna)
+            await until(lambda: video_from(bernd, anna) > seen + 10, 10, "video again")
+            assert bernd.end is None and anna.end is None
+        finally:
+            await anna.leave()
+            await bernd.leave()
+
+    run(scenario)
