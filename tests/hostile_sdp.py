@@ -61,6 +61,15 @@ def one_byte_changed(sdp: str, anchor: str, offset: int, byte: str) -> str:
     return sdp[:at] + byte + sdp[at + 1 :]
 
 
+def add_to_audio(sdp: str, lines: list[str]) -> str:
+    head, media = sections(sdp)
+    media[0] += lines
+    return join(head, media)
+
+
+# As if aimed at many other hosts; loopback, so nothing leaves the machine should one pass.
+CANDIDATES = [f"a=candidate:{n} 1 udp 2122260223 127.0.0.{n} 9 typ host" for n in range(1, 41)]
+
 _FINGERPRINT = re.search(r"a=fingerprint:sha-256 (\S+)", CHROMIUM_OFFER)
 assert _FINGERPRINT is not None
 SHA256 = _FINGERPRINT.group(1)
@@ -101,6 +110,13 @@ HOSTILE_OFFERS: list[tuple[str, str, str]] = [
     ("garbage fingerprint", CHROMIUM_OFFER.replace(SHA256, "not-a-fingerprint"), "malformed"),
     ("short fingerprint", CHROMIUM_OFFER.replace(SHA256, SHA256[:-3]), "malformed"),
     ("50 m-lines", many_sections(CHROMIUM_OFFER, 50), "50 media sections"),
+    (
+        "a payload type mapped twice",
+        CHROMIUM_OFFER.replace("a=rtpmap:13 CN/8000", "a=rtpmap:111 CN/8000"),
+        "twice",
+    ),
+    ("500 lines", add_to_audio(CHROMIUM_OFFER, ["a=rtcp-fb:111 nack"] * 340), "400 lines"),
+    ("40 candidates", add_to_audio(CHROMIUM_OFFER, CANDIDATES), "ICE candidates"),
     ("two video sections", CHROMIUM_OFFER.replace("m=audio", "m=video"), "two video"),
     (
         "application section",

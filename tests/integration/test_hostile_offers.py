@@ -65,7 +65,8 @@ def meeting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Meeting]:
         for name, path in stats.items()
     ]
     result = Meeting(host, parse_link(host.link), stats, participants)
-    assert wait_for(lambda: min(result.frames().values()) > 10, 20), result.frames()
+    # Generous: the machine may be busy with other tests while the participants start.
+    assert wait_for(lambda: min(result.frames().values()) > 10, 40), result.frames()
     yield result
     for process in participants:
         process.send_signal(signal.SIGTERM)
