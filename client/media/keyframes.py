@@ -3,8 +3,9 @@
 PyAV marks every picture decoded from lavfi, MJPEG, raw video and v4l2 capture as a complete
 picture (``pict_type = I``), ``reformat()`` copies that mark, and aiortc's VP8 encoder takes it
 as "encode a keyframe": a camera would send nothing but keyframes, at twice the bitrate asked
-for (docs/benchmarks.md; aiortc's H.264 encoder sets the mark itself). Every picture that enters the send path passes :func:`without_keyframe_request`; keyframes then
-come only from the encoder (its first picture, PLI/FIR from a receiver, its own interval).
+for (docs/benchmarks.md; aiortc's H.264 encoder sets the mark itself). Every picture that
+enters the send path passes :func:`without_keyframe_request`; keyframes then come only from
+the encoder (its first picture, PLI/FIR from a receiver, its own interval).
 """
 
 from __future__ import annotations
