@@ -87,7 +87,7 @@ def _prepare(sdp: str, what: str) -> str:
 
 
 def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
-    """Session lines and media sections, with the m= lines and payload type numbers checked."""
+    """Session lines and media sections, their m= lines, numbers and candidates checked."""
     media_starts = [i for i, line in enumerate(lines) if line.startswith("m=")]
     if not media_starts:
         raise SdpError(f"the SDP {what} contains no audio or video section")
@@ -108,20 +108,9 @@ def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
         section = _Section(number, match.group(1), lines[start:end])
         if section.kind not in PREFERRED_CODECS:
             raise SdpError(f"{section.name(what)} is neither audio nor video")
-        codec_numbers = [m.group(2) for m in map(_CODEC_LINE.match, section.lines) if m]
-        numbers = match.group(4).split() + [n for n in codec_numbers if n != "*"]
-        if not all(re.fullmatch("[0-9]{1,3}", n) and int(n) <= 127 for n in numbers):
-            raise SdpError(f"{section.name(what)} uses payload types outside 0 to 127")
+        _check_numbers(section, match.group(4).split(), what)
         if sum(line.startswith("a=candidate:") for line in section.lines) > MAX_CANDIDATES:
             raise SdpError(f"{section.name(what)} has more than {MAX_CANDIDATES} ICE candidates")
-        listed = [int(n) for n in match.group(4).split()]
-        mapped = [
-            int(m.group(2))
-            for m in map(_CODEC_LINE.match, section.lines)
-            if m and m.group(1) == "rtpmap"
-        ]
-        if len(set(listed)) < len(listed) or len(set(mapped)) < len(mapped):
-            raise SdpError(f"{section.name(what)} lists or maps a payload type twice")
         sections.append(section)
     kinds = [s.kind for s in sections]
     if len(set(kinds)) < len(kinds):
@@ -130,6 +119,17 @@ def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
             "the meeting takes at most one audio and one video section"
         )
     return lines[: media_starts[0]], sections
+
+
+def _check_numbers(section: _Section, listed: list[str], what: str) -> None:
+    """Payload types in 0..127 (aiortc would fail on others), each listed and mapped once."""
+    codec_lines = [m for m in map(_CODEC_LINE.match, section.lines) if m]
+    numbers = listed + [m.group(2) for m in codec_lines if m.group(2) != "*"]
+    if not all(re.fullmatch("[0-9]{1,3}", n) and int(n) <= 127 for n in numbers):
+        raise SdpError(f"{section.name(what)} uses payload types outside 0 to 127")
+    mapped = [int(m.group(2)) for m in codec_lines if m.group(1) == "rtpmap"]
+    if len(set(map(int, listed))) < len(listed) or len(set(mapped)) < len(mapped):
+        raise SdpError(f"{section.name(what)} lists or maps a payload type twice")
 
 
 def _parse(lines: list[str], what: str) -> SessionDescription:
