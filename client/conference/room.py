@@ -86,7 +86,7 @@ class Member:
 class SeatKeeper(Protocol):
     """Frees seats held by connections whose media never came (strangers filling the room)."""
 
-    async def make_room(self, room: ConferenceRoom) -> None:
+    async def make_room(self, room: ConferenceRoom, moderator: bool) -> None:
         """Before a newcomer is seated: give up a stale seat, or raise RoomError to refuse."""
 
 
@@ -168,6 +168,10 @@ class ConferenceRoom:
         wanted = self._moderator_secret or secrets.token_urlsafe(24)  # never matches
         return hmac.compare_digest(wanted.encode(), secret.encode())
 
+    def forget_resume_tokens(self, member_id: str) -> None:
+        """``member_id`` cannot take its place back: its seat was given up for not using it."""
+        self._resume = {t: v for t, v in self._resume.items() if v[0] != member_id}
+
     def renew_secret(self) -> str:
         """A new participant secret; the old link stops working, nobody inside is dropped."""
         self._secret = secrets.token_urlsafe(SECRET_BYTES)
@@ -224,7 +228,7 @@ class ConferenceRoom:
                     "the meeting is locked; a moderator can unlock it", ErrorCode.MEETING_LOCKED
                 )
             if resumed is None and self.seat_keeper is not None:
-                await self.seat_keeper.make_room(self)
+                await self.seat_keeper.make_room(self, moderator)
             if resumed is None and len(self.members) >= self.max_participants:
                 raise RoomError(
                     f"the meeting is full ({self.max_participants} participants)",

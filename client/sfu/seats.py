@@ -95,12 +95,13 @@ class SeatWarden:
         ]
         return sorted(unproven, key=lambda s: s.joined_at)
 
-    async def make_room(self, room: ConferenceRoom) -> None:
+    async def make_room(self, room: ConferenceRoom, moderator: bool) -> None:
         now = time.monotonic()
         unproven = self._refresh(now)
         waiting = [s for s in unproven if s.duty_since is not None]
         full = len(room.members) >= room.max_participants
-        crowded = len(waiting) >= UNCONNECTED_ALLOWANCE
+        # A moderator (who has the moderator secret) is never told to come back later.
+        crowded = len(waiting) >= UNCONNECTED_ALLOWANCE and not moderator
         if not full and not crowded:
             return
         candidates = [s for s in (unproven if full else waiting) if now - s.joined_at >= GRACE]
@@ -130,4 +131,6 @@ class SeatWarden:
             CoreNotice(payload=Error(message="error", code=ErrorCode.MEDIA_TIMEOUT, text=text))
         )
         await self._conference.leave(member, "timeout")
+        # A resume token would seat it again past the allowance: it joins anew, or not at all.
+        self._conference.forget_resume_tokens(member.id)
         member.outbox.disconnect()
