@@ -28,6 +28,8 @@ TEST_PACKAGES+=(dpkg-dev binutils file desktop-file-utils appstream wixl msitool
   xdg-utils xdotool)
 # openbox is the window manager the keyboard walk-throughs run the real window under.
 TEST_PACKAGES+=(openbox)
+# The screen-reader test reads the real window through AT-SPI (pyatspi runs on the system python).
+TEST_PACKAGES+=(at-spi2-core python3-pyatspi dbus-x11)
 
 missing_packages() {
   local wanted=("$@") missing=()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -22,6 +21,7 @@ from client.ui.active_speaker import ActiveSpeaker
 from client.ui.chat_panel import ChatPanel
 from client.ui.link_bar import LinkBar
 from client.ui.media_buttons import Device, MediaToggleButton
+from client.ui.message_text import MessageText
 from client.ui.participant_list import ParticipantList
 from client.ui.stage_layout import place_grid, place_presentation, place_speaker
 from client.ui.video_sink import VideoSink
@@ -75,9 +75,7 @@ class MeetingView(QWidget):
         self.hosting = False
         self.hands: tuple[str, ...] = ()  # tile ids with a raised hand, in queue order
 
-        self.status = QLabel()
-        self.status.setAccessibleName(self.tr("Connection state"))
-        self.status.setWordWrap(True)
+        self.status = MessageText(self.tr("Connection state"))
 
         self.link_bar = LinkBar()
         self.link_edit = self.link_bar.link_edit
@@ -92,7 +90,8 @@ class MeetingView(QWidget):
         self.participant_list.setMaximumWidth(240)
         self.participant_list.setVisible(False)
         self.presenters_box = QCheckBox(self.tr("Let several people share at once"))
-        self.presenters_box.setAccessibleName(
+        # The name is the visible text (what voice control users say); the rest describes.
+        self.presenters_box.setAccessibleDescription(
             self.tr("Let several people share their screen at once")
         )
         self.presenters_box.setVisible(False)  # only the host decides
@@ -274,6 +273,7 @@ class MeetingView(QWidget):
         tile.setAccessibleName(self.tr("Shared screen of %1").replace("%1", name))
         tile.setToolTip(self.tr("Double-click or press Enter for full screen"))
         tile.activated.connect(lambda _: self.fullscreenRequested.emit())
+        tile.pin_button.hide()  # a shared screen is shown large anyway
         self.screen_tiles[participant_id] = tile
         sink.set_box(tile.size())
         tile.boxChanged.connect(sink.set_box)

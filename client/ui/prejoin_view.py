@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.ui.media_buttons import Device, MediaToggleButton
+from client.ui.message_text import MessageText
 from client.ui.video_tile import VideoTile
 
 Choices = list[tuple[str, str]]  # (label shown, value stored)
@@ -39,6 +40,7 @@ class PreJoinView(QWidget):
         super().__init__()
         self.preview = VideoTile("self", self.tr("You"), is_self=True)
         self.preview.setAccessibleName(self.tr("Camera preview"))
+        self.preview.pin_button.hide()  # nothing to pin before the meeting
         self.heading = QLabel()
         self.heading.setWordWrap(True)
 
@@ -76,10 +78,7 @@ class PreJoinView(QWidget):
         self.back_button = QPushButton(self.tr("&Back"))
         self.back_button.setAccessibleName(self.tr("Back to the start"))
         self.back_button.clicked.connect(self.backRequested)
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #b3261e")
-        self.message_label.setAccessibleName(self.tr("Message"))
+        self.message_label = MessageText(self.tr("Message"), error=True)
 
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name_edit)

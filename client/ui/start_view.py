@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from client.policy import Policy
 from client.ui.link_check import LinkCheck
+from client.ui.message_text import MessageText
 
 
 class StartView(QWidget):
@@ -58,12 +59,9 @@ class StartView(QWidget):
         # What is wrong with the link typed so far, under the field; Join waits for a good one.
         self._link_check = LinkCheck(self)
         self._joining_allowed = True
-        self.link_problem = QLabel()
+        # Plain text (it may quote the link); the field's description says it while typing.
+        self.link_problem = MessageText(self.tr("What is wrong with the link"), announce=False)
         self.link_problem.setObjectName("link_problem")
-        self.link_problem.setTextFormat(Qt.TextFormat.PlainText)  # it may quote the link
-        self.link_problem.setWordWrap(True)
-        self.link_problem.setAccessibleName(self.tr("What is wrong with the link"))
-        self.link_problem.setVisible(False)
 
         self.settings_button = QPushButton(self.tr("Se&ttings"))
         self.settings_button.setAccessibleName(self.tr("Settings"))
@@ -75,10 +73,7 @@ class StartView(QWidget):
         self.policy_label.setAccessibleName(self.tr("Administrator policy"))
         self.policy_label.setVisible(False)
 
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setAccessibleName(self.tr("Message"))
-        self.error_label.setStyleSheet("color: #b3261e")
+        self.error_label = MessageText(self.tr("Message"), error=True)
 
         join_row = QHBoxLayout()
         join_row.addWidget(link_label)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from client.protocol.modules import Reaction
 from client.ui.reactions import LOOKS, REACTION_SHOWN_MS, reaction_name
+from client.ui.tile_pin import PinButton
 from client.ui.video_sink import VideoSink
 
 logger = logging.getLogger("runde.ui.video")
@@ -70,6 +71,9 @@ class VideoTile(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 90)
+        # Pinning as an action screen readers offer (AT-SPI "Press"), and for the mouse.
+        self.pin_button = PinButton(self)
+        self.pin_button.clicked.connect(lambda: self.activated.emit(self.participant_id))
         self._update_accessible_name()
 
     # ---- state --------------------------------------------------------------------------
@@ -88,6 +92,7 @@ class VideoTile(QWidget):
     def set_speaking(self, speaking: bool) -> None:
         if speaking != self.speaking:
             self.speaking = speaking
+            self._update_accessible_name()
             self.update()
 
     def set_pinned(self, pinned: bool) -> None:
@@ -135,12 +140,16 @@ class VideoTile(QWidget):
             reacted = self.tr("reaction: %1").replace("%1", reaction_name(self.reaction))
             parts.append(reacted)
         self.setAccessibleName(", ".join(parts))
-        self.setAccessibleDescription(reacted)
+        # Speaking changes often: a description, so a screen reader is not interrupted by it.
+        said = [self.tr("speaking")] if self.speaking else []
+        self.setAccessibleDescription(", ".join([*said, reacted] if reacted else said))
         self.setToolTip(self.tr("Double-click or press Enter to pin"))
+        self.pin_button.label(self.tr("You") if self.is_self else self.name, self.pinned)
 
     # ---- Qt ----------------------------------------------------------------------------
 
     def resizeEvent(self, event: object) -> None:
+        self.pin_button.move(6, 6)
         self.boxChanged.emit(self.size())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:

@@ -1159,6 +1159,29 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>PinButton</name>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="23"/>
+        <source>Unpin</source>
+        <translation>Lösen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="24"/>
+        <source>Unpin %1</source>
+        <translation>%1 lösen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="26"/>
+        <source>Pin</source>
+        <translation>Anheften</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="27"/>
+        <source>Pin %1</source>
+        <translation>%1 anheften</translation>
+    </message>
+</context>
+<context>
     <name>Refusals</name>
     <message>
         <location filename="../../client/ui/refusals.py" line="18"/>
@@ -1583,6 +1606,11 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 </context>
 <context>
     <name>VideoTile</name>
+    <message>
+        <location filename="../../client/ui/video_tile.py" line="142"/>
+        <source>speaking</source>
+        <translation>spricht</translation>
+    </message>
     <message>
         <location filename="../../client/ui/video_tile.py" line="124"/>
         <source>You</source>

@@ -21,11 +21,13 @@ __all__ = ["meeting_host"]
 
 @pytest.fixture
 def announced(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """What is handed to a screen reader as an announcement (as if one were running)."""
+    """What the notices hand to a screen reader as an announcement (as if one were running);
+    the connection state's own announcements ("Connecting…") are not theirs."""
     said: list[str] = []
 
     def update(event: QAccessibleEvent) -> None:
-        if isinstance(event, QAccessibleAnnouncementEvent):
+        notice = event.object().objectName() == "participant_notice"
+        if isinstance(event, QAccessibleAnnouncementEvent) and notice:
             said.append(event.message())
 
     monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
