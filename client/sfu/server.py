@@ -101,8 +101,16 @@ class SfuServer:
         loop = asyncio.get_running_loop()
 
         def protocol(ticket: Ticket) -> asyncio.Protocol:
+            # Small header limits: 256 strangers' half-sent headers must not cost much memory.
             return GuardedRequestHandler(
-                server, ticket, loop=loop, access_log=None, keepalive_timeout=5.0
+                server,
+                ticket,
+                loop=loop,
+                access_log=None,
+                keepalive_timeout=5.0,
+                max_line_size=4096,
+                max_field_size=4096,
+                max_headers=40,
             )
 
         self._listener = Listener(

@@ -32,6 +32,8 @@ class ServerCertificate:
     def ssl_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
+        # A stranger may not make the host redo the costly handshake on one connection.
+        context.options |= ssl.OP_NO_RENEGOTIATION
         # load_cert_chain wants files; a private temporary directory keeps the key
         # readable by this user only and gone right after loading.
         with tempfile.TemporaryDirectory(prefix="runde-tls-") as folder:
