@@ -22,10 +22,13 @@ class LinkBar(QWidget):
         self.link_edit.setReadOnly(True)
         self.link_edit.setAccessibleName(self.tr("Meeting link"))
         self.copy_button = QPushButton(self.tr("Copy &link"))
-        self.copy_button.setAccessibleName(self.tr("Copy the meeting link"))
+        # Named by its visible text (what voice control users say); the rest describes it.
+        self.copy_button.setAccessibleDescription(self.tr("Copy the meeting link"))
         self.copy_button.clicked.connect(self._copy_link)
         self.invite_button = QPushButton(self.tr("Copy &invitation"))
-        self.invite_button.setAccessibleName(self.tr("Copy an invitation text with the link"))
+        self.invite_button.setAccessibleDescription(
+            self.tr("Copy an invitation text with the link")
+        )
         self.invite_button.clicked.connect(self._copy_invitation)
         self._labels: dict[QPushButton, str] = {}
         self._timers: dict[QPushButton, QTimer] = {}
@@ -38,7 +41,9 @@ class LinkBar(QWidget):
             self._timers[button] = timer
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QLabel(self.tr("Link:")))
+        label = QLabel(self.tr("Link:"))
+        label.setBuddy(self.link_edit)  # screen readers read the field with its label
+        row.addWidget(label)
         row.addWidget(self.link_edit, 1)
         row.addWidget(self.copy_button)
         row.addWidget(self.invite_button)

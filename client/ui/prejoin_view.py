@@ -73,7 +73,8 @@ class PreJoinView(QWidget):
 
         self.join_button = QPushButton(self.tr("&Join now"))
         self.join_button.setDefault(True)
-        self.join_button.setAccessibleName(self.tr("Join the meeting now"))
+        # Named by its visible text (what voice control users say); the rest describes it.
+        self.join_button.setAccessibleDescription(self.tr("Join the meeting now"))
         self.join_button.clicked.connect(self._join)
         self.back_button = QPushButton(self.tr("&Back"))
         self.back_button.setAccessibleName(self.tr("Back to the start"))

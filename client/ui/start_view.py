@@ -40,7 +40,6 @@ class StartView(QWidget):
         subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self.start_button = QPushButton(self.tr("&Start meeting"))
-        self.start_button.setAccessibleName(self.tr("Start a new meeting"))
         self.start_button.setToolTip(self.tr("Host a meeting from this computer (Ctrl+N)"))
         self.start_button.setShortcut("Ctrl+N")
         self.start_button.setEnabled(hosting_allowed)

@@ -1524,11 +1524,6 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Besprechung &amp;starten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="42"/>
-        <source>Start a new meeting</source>
-        <translation>Eine neue Besprechung starten</translation>
-    </message>
-    <message>
         <location filename="../../client/ui/start_view.py" line="43"/>
         <source>Host a meeting from this computer (Ctrl+N)</source>
         <translation>Eine Besprechung von diesem Computer aus leiten (Strg+N)</translation>
