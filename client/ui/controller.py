@@ -29,7 +29,7 @@ from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
 from client.ui.module_commands import ModuleCommands
-from client.ui.refusals import join_refusal_text
+from client.ui.refusals import join_refusal_text, meeting_ended_text
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
 from client.ui.video_sink import SelfView, VideoSink
 
@@ -429,6 +429,8 @@ class MeetingController(QObject):
                     reason = self.tr(
                         "The connection to the meeting was lost and could not be restored."
                     )
+                else:
+                    reason = meeting_ended_text(reason)
                 self.spawn(self._leave(reason))
             case events.Waiting():
                 self._set_state(

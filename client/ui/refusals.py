@@ -59,3 +59,17 @@ def moderation_refusal_text(code: str | None, host_text: str) -> str:
             return QCoreApplication.translate("Refusals", "you are not connected to the meeting")
         case _:
             return host_text
+
+
+def meeting_ended_text(reason: str) -> str:
+    """Why the meeting ended, from the meeting core's English sentence (the core has no Qt
+    and so no translation); any other sentence is shown as it came."""
+    texts = {
+        "the host ended the meeting": QCoreApplication.translate(
+            "Refusals", "the host ended the meeting"
+        ),
+        "the meeting host shut down": QCoreApplication.translate(
+            "Refusals", "the meeting host shut down"
+        ),
+    }
+    return texts.get(reason, reason)

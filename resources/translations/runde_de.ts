@@ -1184,6 +1184,16 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>Refusals</name>
     <message>
+        <location filename="../../client/ui/refusals.py" line="69"/>
+        <source>the host ended the meeting</source>
+        <translation>der Gastgeber hat die Besprechung beendet</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/refusals.py" line="72"/>
+        <source>the meeting host shut down</source>
+        <translation>der Besprechungsserver wurde beendet</translation>
+    </message>
+    <message>
         <location filename="../../client/ui/refusals.py" line="18"/>
         <source>the meeting is locked; a moderator can unlock it</source>
         <translation>die Besprechung ist gesperrt; eine Moderatorin oder ein Moderator kann sie entsperren</translation>

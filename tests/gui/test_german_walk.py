@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.call.sfu_backend import _ENDED_REASONS as ENDED_REASONS
 from client.ui.dialogs import SettingsDialog, ShortcutsDialog
+from client.ui.refusals import meeting_ended_text
 from client.ui.start_view import StartView
 from tests.gui.conftest import App
 from tests.gui.test_app import BLUE
@@ -151,3 +153,10 @@ def test_the_walk_finds_english(qapp: QApplication) -> None:
     found = english_left(view, english_sources())
     assert any("Start meeting" in f for f in found), found
     view.close()
+
+
+def test_why_a_meeting_ended_is_german(german: None) -> None:
+    """The meeting core says why a meeting ended in English; the window says it in German."""
+    for sentence in ENDED_REASONS.values():
+        shown = meeting_ended_text(sentence)
+        assert shown != sentence and not any(p.match(shown) for p in english_sources()), shown
