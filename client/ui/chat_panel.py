@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
-    QColor,
     QFont,
     QMouseEvent,
     QTextCharFormat,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from client.call.events import ChatEntry
 from client.protocol.modules import MAX_CHAT_CHARACTERS
+from client.ui.readable_colors import accent_color, error_color, muted_color
 
 # From this many characters on, the input says how many are left.
 _COUNT_FROM = MAX_CHAT_CHARACTERS - 500
@@ -151,10 +151,10 @@ class ChatPanel(QWidget):
         header = QTextCharFormat()
         header.setFontWeight(QFont.Weight.Bold)
         if entry.private:
-            header.setForeground(QColor(26, 115, 232))
+            header.setForeground(accent_color(self.messages.palette()))
         cursor.insertText(who, header)
         time_format = QTextCharFormat()
-        time_format.setForeground(QColor(128, 128, 128))
+        time_format.setForeground(muted_color(self.messages.palette()))
         cursor.insertText(f"  {sent_at}", time_format)
         cursor.insertBlock()
         cursor.insertText(entry.text, QTextCharFormat())  # text, never markup
@@ -228,7 +228,9 @@ class ChatPanel(QWidget):
 
     def _show_notice(self, text: str, error: bool = False) -> None:
         self.notice.setText(text)
-        self.notice.setStyleSheet("color: #b3261e" if error else "")
+        # readable on a light and on a dark theme alike
+        red = error_color(self.palette()).name()
+        self.notice.setStyleSheet(f"color: {red}" if error else "")
         self.notice.setVisible(bool(text))
 
 

@@ -8,18 +8,10 @@ the text; each new text is also announced (a status, not a focus change).
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QColor, QPalette, QResizeEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QSizePolicy, QTextEdit, QWidget
 
-# Error red with at least 4.5:1 contrast on the window colour: dark on light, light on dark.
-_ERROR_ON_LIGHT = QColor(0xB3, 0x26, 0x1E)
-_ERROR_ON_DARK = QColor(0xF2, 0xB8, 0xB5)
-
-
-def error_color(palette: QPalette) -> QColor:
-    """The error colour that stays readable on this palette's window colour."""
-    dark = palette.color(QPalette.ColorRole.Window).lightnessF() < 0.5
-    return _ERROR_ON_DARK if dark else _ERROR_ON_LIGHT
+from client.ui.readable_colors import error_color
 
 
 class MessageText(QTextEdit):

@@ -25,3 +25,10 @@ class PinButton(QToolButton):
             self.setText(self.tr("Pin"))
             self.setAccessibleName(self.tr("Pin %1").replace("%1", whose))
         self.adjustSize()
+        self.keep_in_corner()
+
+    def keep_in_corner(self) -> None:
+        """Bottom right: the hand is top left, a reaction top right, the name bottom left."""
+        tile = self.parentWidget()
+        if tile is not None:
+            self.move(tile.width() - self.width() - 6, tile.height() - self.height() - 6)

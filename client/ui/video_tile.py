@@ -149,7 +149,7 @@ class VideoTile(QWidget):
     # ---- Qt ----------------------------------------------------------------------------
 
     def resizeEvent(self, event: object) -> None:
-        self.pin_button.move(6, 6)
+        self.pin_button.keep_in_corner()
         self.boxChanged.emit(self.size())
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
