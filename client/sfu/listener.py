@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 _OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 _REPORT_EVERY = 10.0  # seconds between "out of file descriptors" lines
 _BACKOFF_FIRST, _BACKOFF_MAX = 0.05, 1.0
-BACKLOG = 128
+BACKLOG = 1024  # a burst of strangers must not push a real SYN out of the queue
 
 ProtocolFactory = Callable[[Ticket], asyncio.Protocol]
 
