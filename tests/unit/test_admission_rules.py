@@ -27,14 +27,18 @@ def _record(msg: str, *args: object, name: str = "asyncio") -> logging.LogRecord
 
 def test_a_repeated_line_passes_a_few_times_then_is_counted() -> None:
     clock = Clock()
-    limiter = RepeatLimiter(limit=3, interval=60.0, clock=clock)
-    passed = [limiter.filter(_record("accept failed: %s", n)) for n in range(1000)]
+    limiter = RepeatLimiter(limit=3, interval=60.0, clock=clock, template_limit=50)
+    passed = [limiter.filter(_record("accept failed: %s", "EMFILE")) for _ in range(1000)]
     assert passed.count(True) == 3
     assert limiter.filter(_record("another line")) is True  # other lines are not held back
+    # The same format with other values (other participants joining) is not the same line...
+    varied = [limiter.filter(_record("accept failed: %s", n)) for n in range(1000)]
+    # ...but a flood of them is held back too.
+    assert varied.count(True) == 50 - 3
     clock.now += 61
-    again = _record("accept failed: %s", 1)
+    again = _record("accept failed: %s", "EMFILE")
     assert limiter.filter(again) is True
-    assert "(997 similar lines suppressed)" in again.getMessage()
+    assert again.getMessage() == "accept failed: EMFILE (953 similar lines suppressed)"
 
 
 def test_source_key_groups_ipv6_by_64_and_unmaps_ipv4() -> None:
