@@ -50,6 +50,14 @@ class RepeatLimiter(logging.Filter):
         return entry
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # One verdict per record: it passes every handler (file, console) through this filter.
+        verdict = record.__dict__.get("repeat_verdict")
+        if not isinstance(verdict, bool):
+            verdict = self._decide(record)
+            setattr(record, "repeat_verdict", verdict)  # noqa: B010
+        return verdict
+
+    def _decide(self, record: logging.LogRecord) -> bool:
         now = self._clock()
         try:
             line = record.getMessage()

@@ -115,3 +115,12 @@ def test_a_room_guessed_from_many_sources_answers_at_the_rooms_rate() -> None:
     assert delays[:burst] == [0.0] * burst
     assert delays[burst:] == pytest.approx([n / rate for n in range(1, 25 - burst + 1)])
     assert throttle.refusal_delay("10.9.9.9", "another room") == 0.0
+
+
+def test_a_record_seen_by_two_handlers_counts_once() -> None:
+    limiter = RepeatLimiter(limit=2, interval=60.0, clock=Clock())
+    verdicts = []
+    for _ in range(3):
+        record = _record("the same line")
+        verdicts.append((limiter.filter(record), limiter.filter(record)))  # file, console
+    assert verdicts == [(True, True), (True, True), (False, False)]
