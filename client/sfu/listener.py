@@ -164,6 +164,7 @@ class Listener:
                 conn,
                 ssl=self._ssl,
                 ssl_handshake_timeout=HANDSHAKE_DEADLINE,
+                ssl_shutdown_timeout=2.0,  # a peer that never says goodbye holds no descriptor
             )
         except (OSError, ssl.SSLError, TimeoutError, asyncio.CancelledError) as exc:
             # A failed or cancelled handshake: asyncio closed the socket already.
