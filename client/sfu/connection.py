@@ -92,7 +92,7 @@ class Connection:
 
     def disconnect(self) -> None:
         if not self._closing:
-            logger.info("closing a connection whose participant reconnected")
+            logger.info("closing a connection the room let go (reconnected, removed or unseated)")
             self._close_soon(WSCloseCode.GOING_AWAY)
 
     def _error(self, code: ErrorCode, text: str, transaction_id: str | None = None) -> None:
