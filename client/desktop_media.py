@@ -73,8 +73,7 @@ class DesktopMedia:
         if not spec:
             found = devices.list_cameras()
             if not found:
-                on_error("No camera was found; the meeting goes on without video.")
-                return None
+                return None  # the caller tells the user: no camera
             spec = found[0].spec
         camera = CameraTrack(
             spec,
@@ -88,18 +87,35 @@ class DesktopMedia:
         return camera
 
     def open_microphone(self, on_error: Callable[[str], None]) -> MediaStreamTrack | None:
-        name = self._settings.load().microphone
-        index = _index_of(name, devices.list_microphones()) if name else None
+        index, name = self._chosen_microphone()
         return MicrophoneTrack(
-            index, name=name or None, on_error=on_error, processor=self._shared_processor()
+            index, name=name, on_error=on_error, processor=self._shared_processor()
         )
 
     def open_playout(self, on_error: Callable[[str], None]) -> AudioPlayout:
+        index, name = self._chosen_speakers()
+        return AudioPlayout(index, name=name, on_error=on_error, processor=self._shared_processor())
+
+    def reopen_audio(self, microphone: MediaStreamTrack | None, playout: object) -> None:
+        """Open the chosen microphone and speakers again, looking for devices anew (one
+        that came back, or was plugged in); the tracks stay, so the meeting goes on."""
+        if isinstance(microphone, MicrophoneTrack):
+            microphone.close_device()
+        if isinstance(playout, AudioPlayout):
+            playout.close_device()
+        devices.rescan_audio_devices()  # PortAudio lists devices only while none is open
+        if isinstance(microphone, MicrophoneTrack):
+            microphone.open_device(*self._chosen_microphone())
+        if isinstance(playout, AudioPlayout):
+            playout.open_device(*self._chosen_speakers())
+
+    def _chosen_microphone(self) -> tuple[int | None, str | None]:
+        name = self._settings.load().microphone
+        return (_index_of(name, devices.list_microphones()) if name else None), name or None
+
+    def _chosen_speakers(self) -> tuple[int | None, str | None]:
         name = self._settings.load().speaker
-        index = _index_of(name, devices.list_speakers()) if name else None
-        return AudioPlayout(
-            index, name=name or None, on_error=on_error, processor=self._shared_processor()
-        )
+        return (_index_of(name, devices.list_speakers()) if name else None), name or None
 
     def share_sources(self) -> list[ShareSource]:
         """Screens and other applications' windows; raises ScreenCaptureError (e.g. Wayland)."""

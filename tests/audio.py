@@ -109,6 +109,26 @@ class PulseServer:
         if keep_running:
             self._keep_sinks_running()
 
+    def unplug_everything(self) -> None:
+        """Unload both null sinks: no speaker and no microphone left, as when every sound
+        device is unplugged (unloading one only moves the streams to the other)."""
+        for line in self.pactl("list", "short", "modules").splitlines():
+            if any(f"sink_name={sink}" in line for sink in (SPEAKER_SINK, MICROPHONE_SINK)):
+                self.pactl("unload-module", line.split()[0])
+        for reader in self._keepalive:  # their sinks are gone, and they with them
+            reader.kill()
+            reader.wait()
+        self._keepalive.clear()
+
+    def plug_everything_in(self) -> None:
+        """Both sinks back, as the server started them (defaults, ticking steadily)."""
+        for sink, channels in ((SPEAKER_SINK, 2), (MICROPHONE_SINK, 1)):
+            self.pactl("load-module", "module-null-sink", f"sink_name={sink}", "rate=48000",
+                       f"channels={channels}")  # fmt: skip
+        self.pactl("set-default-sink", SPEAKER_SINK)
+        self.pactl("set-default-source", MICROPHONE_SOURCE)
+        self._keep_sinks_running()
+
     def _keep_sinks_running(self) -> None:
         # An idle null sink sleeps in 2 s blocks, so a new stream would wait up to 2 s for
         # its first data. A low-latency reader on each monitor keeps the sinks ticking every

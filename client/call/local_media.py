@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import av
 from aiortc import MediaStreamTrack
 
+from client.call.device_problems import DeviceKind, DeviceListener, DeviceProblem, DeviceTrouble
 from client.media.screen import ShareSource
 from client.media.switchable import SwitchableVideoTrack
 from client.protocol.messages import MediaState
@@ -39,9 +40,15 @@ class LocalMedia(Protocol):
     def speakers(self) -> Choices: ...
     def open_camera(
         self, on_error: ProblemListener, on_frame: FrameListener
-    ) -> MediaStreamTrack | None: ...
+    ) -> MediaStreamTrack | None:
+        """``None``: this computer has no camera."""
+        ...
+
     def open_microphone(self, on_error: ProblemListener) -> MediaStreamTrack | None: ...
     def open_playout(self, on_error: ProblemListener) -> Playout | None: ...
+    def reopen_audio(
+        self, microphone: MediaStreamTrack | None, playout: Playout | None
+    ) -> None: ...
     def set_microphone_muted(self, track: MediaStreamTrack, muted: bool) -> None: ...
     def microphone_level(self, track: MediaStreamTrack) -> float: ...
     def playout_report(self, playout: Playout) -> str: ...
@@ -55,15 +62,17 @@ class LocalDevices:
 
     ``video`` is what we publish: the camera behind it is opened and closed as it is
     switched, so the peer connection keeps one track. Camera opening and closing run in
-    order on one worker thread.
+    order on one worker thread. A device that is missing or fails is in ``problems`` (and
+    told to ``on_device``); what we tell the others (``media_state``) leaves it out.
     """
 
     def __init__(
-        self, media: LocalMedia, on_problem: ProblemListener, on_frame: FrameListener
+        self, media: LocalMedia, on_device: DeviceListener, on_frame: FrameListener
     ) -> None:
         self._media = media
-        self._on_problem = on_problem
+        self._on_device = on_device
         self._on_frame = on_frame
+        self.problems: dict[DeviceKind, DeviceProblem] = {}
         self.video = SwitchableVideoTrack()
         self.microphone: MediaStreamTrack | None = None
         self.playout: Playout | None = None
@@ -77,9 +86,11 @@ class LocalDevices:
         """Open what is switched on (kept open from the pre-join into the meeting)."""
         self.is_open = True
         if self.microphone is None:
-            self.microphone = self._media.open_microphone(self._on_problem)
+            self._check_found(DeviceKind.MICROPHONE, bool(self._media.microphones()))
+            self.microphone = self._media.open_microphone(self._failed(DeviceKind.MICROPHONE))
         if self.playout is None:
-            self.playout = self._media.open_playout(self._on_problem)
+            self._check_found(DeviceKind.SPEAKERS, bool(self._media.speakers()))
+            self.playout = self._media.open_playout(self._failed(DeviceKind.SPEAKERS))
         self.set_microphone(self.microphone_on)
         self.set_camera(self.camera_on)
 
@@ -99,8 +110,55 @@ class LocalDevices:
             self.video.set_source(None)
             camera.stop()
         elif on and self._camera is None:
-            self._camera = self._media.open_camera(self._on_problem, self._on_frame)
+            self._clear(DeviceKind.CAMERA)  # switched on again: a new attempt
+            self._camera = self._media.open_camera(self._failed(DeviceKind.CAMERA), self._on_frame)
+            self._check_found(DeviceKind.CAMERA, self._camera is not None)
             self.video.set_source(self._camera)
+
+    # ---- devices that fail, and come back ---------------------------------------------
+
+    def choices(self, kind: DeviceKind) -> Choices:
+        """The devices of ``kind`` this computer has: (label, value for the settings)."""
+        match kind:
+            case DeviceKind.MICROPHONE:
+                return self._media.microphones()
+            case DeviceKind.CAMERA:
+                return self._media.cameras()
+            case DeviceKind.SPEAKERS:
+                return self._media.speakers()
+
+    def retry(self) -> None:
+        """Open the chosen devices again (after a failure, or another device was chosen).
+
+        The microphone and speakers are reopened in place; the camera closes and opens."""
+        for kind in (DeviceKind.MICROPHONE, DeviceKind.SPEAKERS):
+            self._clear(kind)
+        if self.is_open:
+            self._media.reopen_audio(self.microphone, self.playout)
+            self._check_found(DeviceKind.MICROPHONE, bool(self._media.microphones()))
+            self._check_found(DeviceKind.SPEAKERS, bool(self._media.speakers()))
+        self._camera_worker.submit(self._switch_camera, False)
+        self.set_camera(self.camera_on)
+
+    def _failed(self, kind: DeviceKind) -> ProblemListener:
+        def failed(detail: str) -> None:  # any thread: audio callbacks, capture threads
+            if kind not in self.problems:
+                self._report(DeviceProblem(kind, DeviceTrouble.FAILED, detail))
+
+        return failed
+
+    def _check_found(self, kind: DeviceKind, found: bool) -> None:
+        if not found:
+            self._report(DeviceProblem(kind, DeviceTrouble.NOT_FOUND, f"no {kind.value} found"))
+
+    def _report(self, problem: DeviceProblem) -> None:
+        self.problems[problem.kind] = problem
+        logger.warning("%s: %s", problem.kind.value, problem.detail)
+        self._on_device(problem.kind, problem)
+
+    def _clear(self, kind: DeviceKind) -> None:
+        if self.problems.pop(kind, None) is not None:
+            self._on_device(kind, None)
 
     def tracks(self) -> list[MediaStreamTrack]:
         """What we publish; the same tracks again after a reconnect (the devices stay open)."""
@@ -111,8 +169,10 @@ class LocalDevices:
 
     def media_state(self) -> MediaState:
         return MediaState(
-            audio=self.microphone_on and self.microphone is not None,
-            video=self.camera_on and self.is_open,
+            audio=self.microphone_on
+            and self.microphone is not None
+            and DeviceKind.MICROPHONE not in self.problems,
+            video=self.camera_on and self.is_open and DeviceKind.CAMERA not in self.problems,
         )
 
     def microphone_level(self) -> float:
@@ -135,6 +195,8 @@ class LocalDevices:
     ) -> None:
         """Close every device; ``run_playout_close`` awaits on the loop the speakers run on."""
         self.is_open = False
+        for kind in list(self.problems):  # closed devices have no problems to show
+            self._clear(kind)
         microphone, self.microphone = self.microphone, None
         if microphone is not None:
             microphone.stop()

@@ -23,6 +23,11 @@ class FailureReport:
         self._lock = threading.Lock()
         self.message: str | None = None
 
+    def reset(self) -> None:
+        """The device was opened again: its next failure is reported again."""
+        with self._lock:
+            self.message = None
+
     def fail(self, message: str) -> None:
         with self._lock:
             if self.message is not None:

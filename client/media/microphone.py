@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fractions
+import functools
 import logging
 import math
 import time
@@ -66,6 +67,7 @@ class MicrophoneTrack(AudioStreamTrack):
         self._pts = 0
         self._silence_due: float | None = None
         self._closing = False
+        self._generation = 0  # of the open stream: a replaced one's end is not a failure
         self._opened_at = time.monotonic()
         self._last_callback: float | None = None
         self._label = _describe(name or portaudio.device_name(device, "input"), device)
@@ -116,6 +118,22 @@ class MicrophoneTrack(AudioStreamTrack):
             return
         portaudio.close_stream(stream, f"microphone {self._label}")
 
+    def close_device(self) -> None:
+        """Closes the device but not the track: it sends silence until ``open_device``."""
+        self._generation += 1
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            portaudio.close_stream(stream, f"microphone {self._label}")
+
+    def open_device(self, device: int | None, name: str | None = None) -> None:
+        """Records from ``device`` from now on (the same track: no renegotiation)."""
+        self.close_device()
+        self.device = device
+        self._label = _describe(name or portaudio.device_name(device, "input"), device)
+        self._failure.reset()
+        self._opened_at, self._last_callback = time.monotonic(), None
+        self._stream = self._open()
+
     async def _next_samples(self) -> NDArray[np.int16]:
         """The next 20 ms from the device, or silence paced in real time when it has none."""
         if self._silence_due is None:
@@ -157,7 +175,7 @@ class MicrophoneTrack(AudioStreamTrack):
                     dtype="int16",
                     blocksize=FRAME_SAMPLES,
                     callback=self._callback,
-                    finished_callback=self._finished,
+                    finished_callback=functools.partial(self._finished, self._generation),
                     extra_settings=portaudio.extra_settings(sd, self.device, "input"),
                 )
                 portaudio.start_stream(stream)
@@ -180,9 +198,10 @@ class MicrophoneTrack(AudioStreamTrack):
         self.blocks_received += 1
         self._queue.put(samples)
 
-    def _finished(self) -> None:
-        # PortAudio ends a stream by itself only when the device or sound server failed.
-        if not self._closing:
+    def _finished(self, generation: int) -> None:
+        # PortAudio ends a stream by itself only when the device or sound server failed
+        # (a stream closed on purpose, or replaced by another device, says nothing).
+        if not self._closing and generation == self._generation:
             self._fail(f"the microphone {self._label} stopped working (disconnected?)")
 
     def _fail(self, message: str) -> None:

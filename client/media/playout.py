@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class AudioPlayout:
         self._output_underflows = 0
         self._last_callback: float | None = None
         self._closing = False
+        self._generation = 0  # of the open stream: a replaced one's end is not a failure
         label = name or portaudio.device_name(device, "output")
         self._label = f"'{label}'" if label else "(system default)"
         self._stream = self._open()
@@ -114,6 +116,23 @@ class AudioPlayout:
         stream, self._stream = self._stream, None
         if stream is not None:
             portaudio.close_stream(stream, f"speakers {self._label}")
+
+    def close_device(self) -> None:
+        """Closes the device; the sources are still read (and dropped) until ``open_device``."""
+        self._generation += 1
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            portaudio.close_stream(stream, f"speakers {self._label}")
+
+    def open_device(self, device: int | None, name: str | None = None) -> None:
+        """Plays on ``device`` from now on; the voices keep their buffers."""
+        self.close_device()
+        self.device = device
+        label = name or portaudio.device_name(device, "output")
+        self._label = f"'{label}'" if label else "(system default)"
+        self._failure.reset()
+        self._opened_at, self._last_callback = time.monotonic(), None
+        self._stream = self._open()
 
     def stats(self) -> PlayoutStats:
         latency = float(self._stream.latency) * 1000 if self._stream is not None else 0.0
@@ -180,7 +199,7 @@ class AudioPlayout:
                 dtype="int16",
                 blocksize=BLOCK_FRAMES,
                 callback=self._callback,
-                finished_callback=self._finished,
+                finished_callback=functools.partial(self._finished, self._generation),
                 extra_settings=portaudio.extra_settings(sd, self.device, "output"),
             )
             portaudio.start_stream(stream)
@@ -206,9 +225,10 @@ class AudioPlayout:
         self._frames_played += frames
         self._last_callback = time.monotonic()
 
-    def _finished(self) -> None:
-        # PortAudio ends a stream by itself only when the device or sound server failed.
-        if not self._closing:
+    def _finished(self, generation: int) -> None:
+        # PortAudio ends a stream by itself only when the device or sound server failed
+        # (a stream closed on purpose, or replaced by another device, says nothing).
+        if not self._closing and generation == self._generation:
             self._fail(f"the speakers {self._label} stopped playing (disconnected?)")
 
     def _fail(self, message: str) -> None:

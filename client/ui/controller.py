@@ -57,7 +57,8 @@ class MeetingController(QObject):
         participantMediaChanged(str id, bool audio, bool video)
         remoteVideo(str id, VideoSink): attach the sink to that participant's tile
         localMediaChanged(bool microphone_on, bool camera_on)
-        problem(str message): a device or server problem; the meeting goes on
+        problem(str message): a server or sharing problem; the meeting goes on
+        deviceChanged(DeviceKind, DeviceProblem | None): a device failed, or works again
         ownImage(QImage): the camera's picture for the preview and self view
         sharingChanged(bool sharing, str title): we started or stopped sharing our screen
         remoteScreen(str id, VideoSink): that participant shares their screen
@@ -77,6 +78,7 @@ class MeetingController(QObject):
     remoteVideo = Signal(str, VideoSink)
     localMediaChanged = Signal(bool, bool)
     problem = Signal(str)
+    deviceChanged = Signal(object, object)
     ownImage = Signal(QImage)
     sharingChanged = Signal(bool, str)
     remoteScreen = Signal(str, VideoSink)
@@ -109,7 +111,9 @@ class MeetingController(QObject):
             lambda: self._session, self.spawn, self._on_media, self.problem.emit
         )
         self.self_view = SelfView(self.ownImage.emit)
-        self.devices = LocalDevices(media, self.problem.emit, self.self_view)
+        # device troubles arrive from audio and capture threads; the signal brings them here
+        self.devices = LocalDevices(media, self.deviceChanged.emit, self.self_view)
+        self.deviceChanged.connect(self._announce_media)
         self._host = host
         self.hosting = False
         self._session: MeetingSession | None = None
@@ -177,12 +181,12 @@ class MeetingController(QObject):
             await self._close_local_media()
 
     async def reopen_devices(self) -> None:
-        """After the user picked other devices: close and reopen them."""
-        if self.state is SessionState.IDLE:
-            await self._close_local_media()
-            self._open_local_media()
-        else:
-            self.problem.emit(self.tr("Device changes apply to the next meeting."))
+        """After the user picked other devices, or to try a failed one again: the same
+        tracks go on with the chosen devices (no renegotiation, the meeting goes on)."""
+        if not self.devices.is_open:
+            return
+        await asyncio.get_running_loop().run_in_executor(None, self.devices.retry)
+        self._announce_media()
 
     def speaking(self) -> dict[str, bool]:
         """Who is audible right now, by participant id (polled by the view)."""
@@ -362,7 +366,8 @@ class MeetingController(QObject):
         self.localMediaChanged.emit(self.microphone_on, self.camera_on)
         session = self._session
         if session is not None and self.state is SessionState.JOINED:
-            self.spawn(self._on_media(session.set_media(self.microphone_on, self.camera_on)))
+            works = self.devices.media_state()  # a device that failed is not "on" for others
+            self.spawn(self._on_media(session.set_media(works.audio, works.video)))
 
     async def _leave(self, reason: str) -> None:
         if self.sharing is not None:

@@ -7,7 +7,7 @@ from enum import Enum, auto
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from client.call.events import SessionState
 from client.netconfig import IceServerSetting, NetworkSettingsError
@@ -17,6 +17,8 @@ from client.protocol.link import LinkError, parse_link
 from client.secrets import SecretStore, turn_secret_name
 from client.settings import SettingsStore
 from client.ui.controller import LocalMedia, MeetingController
+from client.ui.device_status import DeviceBanner
+from client.ui.device_ui import DeviceUi
 from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.leaving import LeaveGuard
 from client.ui.link_bar import COPIED_SHOWN_MS
@@ -69,7 +71,13 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for view in (self.start_view, self.prejoin_view, self.meeting_view):
             self.stack.addWidget(view)
-        self.setCentralWidget(self.stack)
+        self.device_banner = DeviceBanner()  # above every view: devices work or say why not
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.device_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.start_view.startRequested.connect(self.begin_hosting)
         self.start_view.joinRequested.connect(self.open_link)
@@ -103,6 +111,9 @@ class MainWindow(QMainWindow):
         self.sharing = SharingUi(controller, self.meeting_view, media, self)
         self.modules = MeetingModulesUi(controller, self.meeting_view)
         self.notices = ParticipantNotices(controller, self.meeting_view)
+        self.devices = DeviceUi(
+            controller, settings, self.device_banner, self.prejoin_view, self.meeting_view
+        )
 
         self._level_timer = QTimer(self)
         self._level_timer.timeout.connect(self._show_level)

@@ -37,6 +37,7 @@ class MediaToggleButton(QPushButton):
         self.device = device
         self.keys = keys
         self.locked_note = ""  # "Set by your administrator": then the state cannot change
+        self.unavailable_note = ""  # why the device does not work (then it shows as such)
         self.setCheckable(True)
         self.setIconSize(QSize(20, 20))
         self.toggled.connect(self._show)
@@ -53,6 +54,12 @@ class MediaToggleButton(QPushButton):
         """``note`` says who fixed the state (the button is then disabled); None unlocks."""
         self.locked_note = note or ""
         self.setEnabled(note is None)
+        self._show(self.isChecked())
+
+    def set_unavailable(self, note: str | None) -> None:
+        """``note`` says why the device does not work (shown crossed out, "unavailable");
+        None: it works again. The button stays usable: it still says what the user wants."""
+        self.unavailable_note = note or ""
         self._show(self.isChecked())
 
     def _show(self, on: bool) -> None:
@@ -81,18 +88,23 @@ class MediaToggleButton(QPushButton):
                 if on
                 else self.tr("The camera is off: the others do not see you.")
             )
+        if self.unavailable_note:
+            text = (
+                self.tr("Microphone: unavailable") if microphone else self.tr("Camera: unavailable")
+            )
+            state = self.unavailable_note
         keys = QKeySequence(self.keys).toString(QKeySequence.SequenceFormat.NativeText)
         self.setText(text)
         self.setAccessibleName(name.replace("%1", keys))
         self.setAccessibleDescription(self.locked_note or state)
-        self.setToolTip(self.locked_note or action.replace("%1", keys))
+        self.setToolTip(self.locked_note or self.unavailable_note or action.replace("%1", keys))
         self._paint_icon()
 
     def _paint_icon(self) -> None:
         size = self.iconSize()
         ratio = self.devicePixelRatioF()
         icon = QIcon()
-        on = self.isChecked()
+        on = self.isChecked() and not self.unavailable_note
         for mode, group in (
             (QIcon.Mode.Normal, QPalette.ColorGroup.Active),
             (QIcon.Mode.Disabled, QPalette.ColorGroup.Disabled),

@@ -132,7 +132,7 @@ class MeetingView(QWidget):
         self.leave_button.setObjectName("leave_button")
         self.leave_button.setStyleSheet(LEAVE_STYLE)
 
-        controls = QHBoxLayout()
+        self.controls = controls = QHBoxLayout()  # device menus join it
         for button in (
             self.microphone_button,
             self.camera_button,

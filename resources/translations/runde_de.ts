@@ -103,9 +103,104 @@
 <context>
     <name>ChatToast</name>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="258"/>
+        <location filename="../../client/ui/chat_panel.py" line="260"/>
         <source>New chat message</source>
         <translation>Neue Chatnachricht</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceBanner</name>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="65"/>
+        <source>Device problems</source>
+        <translation>Geräteprobleme</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="72"/>
+        <location filename="../../client/ui/device_status.py" line="73"/>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="75"/>
+        <source>Open the chosen devices again, for example after plugging one back in</source>
+        <translation>Die gewählten Geräte erneut öffnen, zum Beispiel nach dem Wiedereinstecken</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceMenus</name>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="55"/>
+        <source>Choose the microphone and speakers</source>
+        <translation>Mikrofon und Lautsprecher wählen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="57"/>
+        <source>Choose the camera</source>
+        <translation>Kamera wählen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="84"/>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="93"/>
+        <source>Try the devices again</source>
+        <translation>Geräte erneut versuchen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="99"/>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="101"/>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="103"/>
+        <source>Speakers</source>
+        <translation>Lautsprecher</translation>
+    </message>
+</context>
+<context>
+    <name>DeviceStatus</name>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="22"/>
+        <source>No microphone was found: the others cannot hear you.</source>
+        <translation>Es wurde kein Mikrofon gefunden: Die anderen hören Sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="26"/>
+        <source>The microphone stopped working or could not be opened: the others cannot hear you.</source>
+        <translation>Das Mikrofon funktioniert nicht mehr oder ließ sich nicht öffnen: Die anderen hören Sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="32"/>
+        <source>No camera was found: the others do not see you.</source>
+        <translation>Es wurde keine Kamera gefunden: Die anderen sehen Sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="36"/>
+        <source>The camera stopped working or could not be opened: the others do not see you.</source>
+        <translation>Die Kamera funktioniert nicht mehr oder ließ sich nicht öffnen: Die anderen sehen Sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="41"/>
+        <source>No speakers were found: you cannot hear the others.</source>
+        <translation>Es wurden keine Lautsprecher gefunden: Sie hören die anderen nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="45"/>
+        <source>The speakers stopped working or could not be opened: you cannot hear the others.</source>
+        <translation>Die Lautsprecher funktionieren nicht mehr oder ließen sich nicht öffnen: Sie hören die anderen nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_status.py" line="50"/>
+        <source>A device does not work.</source>
+        <translation>Ein Gerät funktioniert nicht.</translation>
     </message>
 </context>
 <context>
@@ -158,32 +253,32 @@
         <translation>&amp;Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="25"/>
+        <location filename="../../client/ui/link_bar.py" line="26"/>
         <source>Copy the meeting link</source>
         <translation>Den Besprechungslink kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="27"/>
+        <location filename="../../client/ui/link_bar.py" line="28"/>
         <source>Copy &amp;invitation</source>
         <translation>&amp;Einladung kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="28"/>
+        <location filename="../../client/ui/link_bar.py" line="30"/>
         <source>Copy an invitation text with the link</source>
         <translation>Einladungstext mit dem Link kopieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="41"/>
+        <location filename="../../client/ui/link_bar.py" line="44"/>
         <source>Link:</source>
         <translation>Link:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="52"/>
+        <location filename="../../client/ui/link_bar.py" line="57"/>
         <source>Link copied</source>
         <translation>Link kopiert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="57"/>
+        <location filename="../../client/ui/link_bar.py" line="62"/>
         <source>You are invited to a Runde meeting.
 
 Join with the Runde app:
@@ -198,12 +293,12 @@ Treten Sie mit der Runde-App bei:
 Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die eingeladenen Personen weiter.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="62"/>
+        <location filename="../../client/ui/link_bar.py" line="67"/>
         <source>Invitation copied</source>
         <translation>Einladung kopiert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/link_bar.py" line="67"/>
+        <location filename="../../client/ui/link_bar.py" line="72"/>
         <source>Copied</source>
         <translation>Kopiert</translation>
     </message>
@@ -334,72 +429,72 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="62"/>
+        <location filename="../../client/ui/main_window.py" line="64"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="115"/>
+        <location filename="../../client/ui/main_window.py" line="126"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="116"/>
+        <location filename="../../client/ui/main_window.py" line="127"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="136"/>
+        <location filename="../../client/ui/main_window.py" line="147"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="140"/>
+        <location filename="../../client/ui/main_window.py" line="151"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="155"/>
+        <location filename="../../client/ui/main_window.py" line="166"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="182"/>
+        <location filename="../../client/ui/main_window.py" line="193"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="183"/>
+        <location filename="../../client/ui/main_window.py" line="194"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="210"/>
+        <location filename="../../client/ui/main_window.py" line="221"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="270"/>
+        <location filename="../../client/ui/main_window.py" line="281"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="272"/>
+        <location filename="../../client/ui/main_window.py" line="283"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="278"/>
+        <location filename="../../client/ui/main_window.py" line="289"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="347"/>
+        <location filename="../../client/ui/main_window.py" line="358"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="360"/>
+        <location filename="../../client/ui/main_window.py" line="371"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -407,80 +502,90 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MediaToggleButton</name>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="61"/>
+        <location filename="../../client/ui/media_buttons.py" line="68"/>
         <source>Microphone: on</source>
         <translation>Mikrofon: an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="61"/>
+        <location filename="../../client/ui/media_buttons.py" line="68"/>
         <source>Microphone: off</source>
         <translation>Mikrofon: aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="62"/>
+        <location filename="../../client/ui/media_buttons.py" line="69"/>
         <source>Microphone (%1)</source>
         <translation>Mikrofon (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="64"/>
+        <location filename="../../client/ui/media_buttons.py" line="71"/>
         <source>Turn the microphone off (%1)</source>
         <translation>Mikrofon ausschalten (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="66"/>
+        <location filename="../../client/ui/media_buttons.py" line="73"/>
         <source>Turn the microphone on (%1)</source>
         <translation>Mikrofon einschalten (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="69"/>
+        <location filename="../../client/ui/media_buttons.py" line="76"/>
         <source>The microphone is on: the others hear you.</source>
         <translation>Das Mikrofon ist an: Die anderen hören Sie.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="71"/>
+        <location filename="../../client/ui/media_buttons.py" line="78"/>
         <source>The microphone is off: the others do not hear you.</source>
         <translation>Das Mikrofon ist aus: Die anderen hören Sie nicht.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="74"/>
+        <location filename="../../client/ui/media_buttons.py" line="81"/>
         <source>Camera: on</source>
         <translation>Kamera: an</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="74"/>
+        <location filename="../../client/ui/media_buttons.py" line="81"/>
         <source>Camera: off</source>
         <translation>Kamera: aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="75"/>
+        <location filename="../../client/ui/media_buttons.py" line="82"/>
         <source>Camera (%1)</source>
         <translation>Kamera (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="77"/>
+        <location filename="../../client/ui/media_buttons.py" line="84"/>
         <source>Turn the camera off (%1)</source>
         <translation>Kamera ausschalten (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="77"/>
+        <location filename="../../client/ui/media_buttons.py" line="84"/>
         <source>Turn the camera on (%1)</source>
         <translation>Kamera einschalten (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="80"/>
+        <location filename="../../client/ui/media_buttons.py" line="87"/>
         <source>The camera is on: the others see you.</source>
         <translation>Die Kamera ist an: Die anderen sehen Sie.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/media_buttons.py" line="82"/>
+        <location filename="../../client/ui/media_buttons.py" line="89"/>
         <source>The camera is off: the others do not see you.</source>
         <translation>Die Kamera ist aus: Die anderen sehen Sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="93"/>
+        <source>Microphone: unavailable</source>
+        <translation>Mikrofon: nicht verfügbar</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/media_buttons.py" line="93"/>
+        <source>Camera: unavailable</source>
+        <translation>Kamera: nicht verfügbar</translation>
     </message>
 </context>
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="157"/>
+        <location filename="../../client/ui/controller.py" line="161"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
@@ -500,82 +605,77 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="185"/>
-        <source>Device changes apply to the next meeting.</source>
-        <translation>Geänderte Geräte gelten ab der nächsten Besprechung.</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/controller.py" line="199"/>
+        <location filename="../../client/ui/controller.py" line="203"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="210"/>
+        <location filename="../../client/ui/controller.py" line="214"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="222"/>
+        <location filename="../../client/ui/controller.py" line="226"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="223"/>
+        <location filename="../../client/ui/controller.py" line="227"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="303"/>
+        <location filename="../../client/ui/controller.py" line="307"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="312"/>
+        <location filename="../../client/ui/controller.py" line="316"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="323"/>
+        <location filename="../../client/ui/controller.py" line="327"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="346"/>
+        <location filename="../../client/ui/controller.py" line="350"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="422"/>
+        <location filename="../../client/ui/controller.py" line="427"/>
         <source>You are sending too fast; wait a moment and try again.</source>
         <translation>Sie senden zu schnell; warten Sie einen Moment und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="427"/>
+        <location filename="../../client/ui/controller.py" line="432"/>
         <source>You were removed from the meeting.</source>
         <translation>Sie wurden aus der Besprechung entfernt.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="430"/>
+        <location filename="../../client/ui/controller.py" line="435"/>
         <source>The connection to the meeting was lost and could not be restored.</source>
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="435"/>
+        <location filename="../../client/ui/controller.py" line="442"/>
         <source>Waiting for a moderator to let you in…</source>
         <translation>Warten, bis die Moderation Sie hereinlässt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="441"/>
+        <location filename="../../client/ui/controller.py" line="448"/>
         <source>Microphones are locked: a moderator must allow you to speak.</source>
         <translation>Die Mikrofone sind gesperrt: Die Moderation muss Ihnen das Wort erteilen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="443"/>
+        <location filename="../../client/ui/controller.py" line="450"/>
         <source>A moderator muted you.</source>
         <translation>Die Moderation hat Ihr Mikrofon stummgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="446"/>
+        <location filename="../../client/ui/controller.py" line="453"/>
         <source>A moderator asks you to turn your camera off.</source>
         <translation>Die Moderation bittet Sie, Ihre Kamera auszuschalten.</translation>
     </message>
@@ -600,7 +700,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="461"/>
+        <location filename="../../client/ui/controller.py" line="468"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -651,95 +751,95 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="79"/>
+        <location filename="../../client/ui/meeting_view.py" line="78"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="86"/>
+        <location filename="../../client/ui/meeting_view.py" line="84"/>
         <source>Participants&apos; video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="109"/>
+        <location filename="../../client/ui/meeting_view.py" line="108"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="94"/>
+        <location filename="../../client/ui/meeting_view.py" line="92"/>
         <source>Let several people share at once</source>
         <translation>Mehreren Personen das gleichzeitige Freigeben erlauben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="96"/>
+        <location filename="../../client/ui/meeting_view.py" line="95"/>
         <source>Let several people share their screen at once</source>
         <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="107"/>
+        <location filename="../../client/ui/meeting_view.py" line="106"/>
         <location filename="../../client/ui/meeting_view.py" line="370"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="112"/>
+        <location filename="../../client/ui/meeting_view.py" line="111"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="115"/>
+        <location filename="../../client/ui/meeting_view.py" line="114"/>
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="118"/>
-        <location filename="../../client/ui/meeting_view.py" line="257"/>
+        <location filename="../../client/ui/meeting_view.py" line="117"/>
+        <location filename="../../client/ui/meeting_view.py" line="256"/>
         <source>Share screen</source>
         <translation>Bildschirm freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="121"/>
+        <location filename="../../client/ui/meeting_view.py" line="120"/>
         <location filename="../../client/ui/meeting_view.py" line="301"/>
         <source>Grid view</source>
         <translation>Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="125"/>
+        <location filename="../../client/ui/meeting_view.py" line="124"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="127"/>
+        <location filename="../../client/ui/meeting_view.py" line="126"/>
         <source>React</source>
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="128"/>
+        <location filename="../../client/ui/meeting_view.py" line="127"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="132"/>
+        <location filename="../../client/ui/meeting_view.py" line="131"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="257"/>
+        <location filename="../../client/ui/meeting_view.py" line="256"/>
         <source>Stop sharing</source>
         <translation>Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="273"/>
+        <location filename="../../client/ui/meeting_view.py" line="272"/>
         <source>Screen of %1</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="274"/>
+        <location filename="../../client/ui/meeting_view.py" line="273"/>
         <source>Shared screen of %1</source>
         <translation>Freigegebener Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="275"/>
+        <location filename="../../client/ui/meeting_view.py" line="274"/>
         <source>Double-click or press Enter for full screen</source>
         <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
     </message>
@@ -1003,65 +1103,88 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
+    <name>PinButton</name>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="22"/>
+        <source>Unpin</source>
+        <translation>Lösen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="23"/>
+        <source>Unpin %1</source>
+        <translation>%1 lösen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="25"/>
+        <source>Pin</source>
+        <translation>Anheften</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/tile_pin.py" line="26"/>
+        <source>Pin %1</source>
+        <translation>%1 anheften</translation>
+    </message>
+</context>
+<context>
     <name>PreJoinView</name>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="40"/>
+        <location filename="../../client/ui/prejoin_view.py" line="41"/>
         <location filename="../../client/ui/prejoin_view.py" line="197"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="41"/>
+        <location filename="../../client/ui/prejoin_view.py" line="42"/>
         <source>Camera preview</source>
         <translation>Kameravorschau</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="48"/>
+        <location filename="../../client/ui/prejoin_view.py" line="50"/>
         <source>Microphone level</source>
         <translation>Mikrofonpegel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="51"/>
+        <location filename="../../client/ui/prejoin_view.py" line="53"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="53"/>
+        <location filename="../../client/ui/prejoin_view.py" line="55"/>
         <source>How others see you</source>
         <translation>So sehen andere Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="64"/>
+        <location filename="../../client/ui/prejoin_view.py" line="66"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="66"/>
+        <location filename="../../client/ui/prejoin_view.py" line="68"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="68"/>
+        <location filename="../../client/ui/prejoin_view.py" line="70"/>
         <source>Speaker</source>
         <translation>Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="72"/>
+        <location filename="../../client/ui/prejoin_view.py" line="74"/>
         <source>&amp;Join now</source>
         <translation>Jetzt &amp;beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="74"/>
+        <location filename="../../client/ui/prejoin_view.py" line="77"/>
         <source>Join the meeting now</source>
         <translation>Der Besprechung jetzt beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="76"/>
+        <location filename="../../client/ui/prejoin_view.py" line="79"/>
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="77"/>
+        <location filename="../../client/ui/prejoin_view.py" line="80"/>
         <source>Back to the start</source>
         <translation>Zurück zum Start</translation>
     </message>
@@ -1159,37 +1282,14 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
 </context>
 <context>
-    <name>PinButton</name>
-    <message>
-        <location filename="../../client/ui/tile_pin.py" line="23"/>
-        <source>Unpin</source>
-        <translation>Lösen</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/tile_pin.py" line="24"/>
-        <source>Unpin %1</source>
-        <translation>%1 lösen</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/tile_pin.py" line="26"/>
-        <source>Pin</source>
-        <translation>Anheften</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/tile_pin.py" line="27"/>
-        <source>Pin %1</source>
-        <translation>%1 anheften</translation>
-    </message>
-</context>
-<context>
     <name>Refusals</name>
     <message>
-        <location filename="../../client/ui/refusals.py" line="69"/>
+        <location filename="../../client/ui/refusals.py" line="68"/>
         <source>the host ended the meeting</source>
         <translation>der Gastgeber hat die Besprechung beendet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/refusals.py" line="72"/>
+        <location filename="../../client/ui/refusals.py" line="71"/>
         <source>the meeting host shut down</source>
         <translation>der Besprechungsserver wurde beendet</translation>
     </message>
@@ -1519,17 +1619,17 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>StartView</name>
     <message>
-        <location filename="../../client/ui/start_view.py" line="32"/>
+        <location filename="../../client/ui/start_view.py" line="33"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="38"/>
+        <location filename="../../client/ui/start_view.py" line="39"/>
         <source>Meetings on your own infrastructure.</source>
         <translation>Besprechungen auf Ihrer eigenen Infrastruktur.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="41"/>
+        <location filename="../../client/ui/start_view.py" line="42"/>
         <source>&amp;Start meeting</source>
         <translation>Besprechung &amp;starten</translation>
     </message>
@@ -1564,47 +1664,47 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Der Besprechung hinter dem Link beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="65"/>
+        <location filename="../../client/ui/start_view.py" line="62"/>
         <source>What is wrong with the link</source>
         <translation>Was am Link nicht stimmt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="68"/>
+        <location filename="../../client/ui/start_view.py" line="65"/>
         <source>Se&amp;ttings</source>
         <translation>&amp;Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="69"/>
+        <location filename="../../client/ui/start_view.py" line="66"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="75"/>
+        <location filename="../../client/ui/start_view.py" line="72"/>
         <source>Administrator policy</source>
         <translation>Richtlinie der Administration</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="80"/>
+        <location filename="../../client/ui/start_view.py" line="75"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="108"/>
+        <location filename="../../client/ui/start_view.py" line="102"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="115"/>
+        <location filename="../../client/ui/start_view.py" line="109"/>
         <source>The administrator policy in %1 cannot be used: %2. Until it is fixed, Runde neither joins nor hosts meetings.</source>
         <translation>Die Richtlinie der Administration in %1 ist nicht verwendbar: %2. Bis sie korrigiert ist, nimmt Runde weder an Besprechungen teil noch veranstaltet es welche.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="122"/>
+        <location filename="../../client/ui/start_view.py" line="116"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="135"/>
+        <location filename="../../client/ui/start_view.py" line="129"/>
         <source>Paste a meeting link from %1</source>
         <translation>Besprechungslink von %1 einfügen</translation>
     </message>
@@ -1612,57 +1712,58 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="142"/>
+        <location filename="../../client/ui/video_tile.py" line="144"/>
         <source>speaking</source>
         <translation>spricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="124"/>
+        <location filename="../../client/ui/video_tile.py" line="129"/>
+        <location filename="../../client/ui/video_tile.py" line="147"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="126"/>
+        <location filename="../../client/ui/video_tile.py" line="131"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="128"/>
+        <location filename="../../client/ui/video_tile.py" line="133"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="130"/>
+        <location filename="../../client/ui/video_tile.py" line="135"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="132"/>
+        <location filename="../../client/ui/video_tile.py" line="137"/>
         <source>hand raised (%1)</source>
         <translation>Hand gehoben (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="135"/>
+        <location filename="../../client/ui/video_tile.py" line="140"/>
         <source>reaction: %1</source>
         <translation>Reaktion: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="139"/>
+        <location filename="../../client/ui/video_tile.py" line="146"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="210"/>
+        <location filename="../../client/ui/video_tile.py" line="219"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="212"/>
+        <location filename="../../client/ui/video_tile.py" line="221"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="214"/>
+        <location filename="../../client/ui/video_tile.py" line="223"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>

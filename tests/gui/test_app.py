@@ -161,7 +161,10 @@ def test_missing_camera_is_named_and_the_meeting_goes_on(make_app: Callable[...,
 
     async def scenario() -> None:
         link = await start_meeting(app)
-        await app.until(lambda: any("/dev/video99" in p for p in app.problems), 5, "a message")
+        banner = app.window.device_banner
+        await app.until(lambda: "camera" in banner.text.text(), 5, "the banner names it")
+        assert "/dev/video99" in banner.toolTip()  # the details, for whoever helps
+        assert app.window.meeting_view.camera_button.text() == "Camera: unavailable"
         anna = app.colleague(link, "Anna", BLUE, 500)
         await anna.join()
         app_id = next(iter(anna.session.participants))
@@ -172,6 +175,7 @@ def test_missing_camera_is_named_and_the_meeting_goes_on(make_app: Callable[...,
 
         await app.until(anna_hears_the_app, 10, "Anna hears the app")
         await app.until(lambda: shows(app, "Anna", BLUE), 5, "the app still shows Anna")
+        assert anna.session.participants[app_id].media.video is False  # told: no picture
 
     app.run(scenario())
 
