@@ -94,7 +94,11 @@ class SfuServer:
         app.on_response_prepare.append(add_security_headers)
         app.router.add_get("/signaling", self._signaling)
         app.router.add_get("/r/{room}", self._guest_page)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # At shutdown, handlers still busy (a refused join waiting for its turn) are cancelled
+        # after this, rather than holding the host up for aiohttp's default minute.
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=3.0
+        )
         await self._runner.setup()
         server = self._runner.server
         assert server is not None

@@ -87,11 +87,11 @@ def _session(source: str) -> aiohttp.ClientSession:
     return aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source, 0)))
 
 
-async def _timed_join(link: MeetingLink, name: str) -> float:
-    """Seconds from opening the connection to ``join_success``, from 127.0.0.1."""
+async def _timed_join(link: MeetingLink, name: str, source: str = LOOPBACK) -> float:
+    """Seconds from opening the connection to ``join_success``."""
     started = time.monotonic()
     async with (
-        _session(LOOPBACK) as session,
+        _session(source) as session,
         session.ws_connect(link.signaling_url, ssl=aiohttp.Fingerprint(link.fingerprint)) as ws,
     ):
         await ws.send_str(_join_frame(link, name))
@@ -339,7 +339,7 @@ def test_secret_guessing_is_throttled_per_address(host: HostProcess) -> None:
     codes: Counter[str] = Counter()
     guessing_for = 6.0
 
-    async def scenario() -> float:
+    async def scenario() -> tuple[float, float]:
         stop = asyncio.Event()
         tasks = [
             asyncio.ensure_future(_guesser(link, ATTACKER_SOURCES[0], stop, codes))
@@ -347,56 +347,27 @@ def test_secret_guessing_is_throttled_per_address(host: HostProcess) -> None:
         ]
         await asyncio.sleep(guessing_for / 2)
         joined_in = await _timed_join(link, "Anna")  # another address is not slowed down
+        # Nor is a right secret from the guessing address itself (a colleague behind the
+        # same NAT): only refusals wait for their turn.
+        same_source_in = await _timed_join(link, "Bernd", source=ATTACKER_SOURCES[0])
         await asyncio.sleep(guessing_for / 2)
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
-        return joined_in
+        return joined_in, same_source_in
 
-    joined_in = asyncio.run(scenario())
+    joined_in, same_source_in = asyncio.run(scenario())
     answered = codes["join_refused"]
     print(
         f"\n20 guessing connections from one address, {guessing_for:.0f} s: {codes['sent']} "
         f"guesses sent, {answered} answered ({answered / guessing_for:.1f}/s); "
-        f"a real join from another address took {joined_in:.2f} s"
+        f"a real join from another address took {joined_in:.2f} s, "
+        f"from the guessing address {same_source_in:.2f} s"
     )
     allowed = join_throttle.SOURCE_BURST + join_throttle.SOURCE_RATE * (guessing_for + 1)
     assert answered <= allowed, codes
     assert codes["sent"] >= 20 and answered >= join_throttle.SOURCE_BURST, codes
     assert set(codes) <= {"sent", "join_refused"}, codes
-    assert joined_in < 2.0
-
-
-def test_a_right_secret_is_not_slowed_by_earlier_wrong_ones(host: HostProcess) -> None:
-    """Typos first, then the right secret, from the same address: admitted at once."""
-    link = parse_link(host.link)
-
-    async def scenario() -> tuple[list[str], float]:
-        seen: list[str] = []
-        for _ in range(2):  # 2 connections of 3 wrong guesses: beyond the burst
-            async with (
-                _session(ATTACKER_SOURCES[1]) as session,
-                session.ws_connect(
-                    link.signaling_url, ssl=aiohttp.Fingerprint(link.fingerprint)
-                ) as ws,
-            ):
-                for _ in range(3):
-                    await ws.send_str(_join_frame(link, "Typo", secret="typo"))
-                    message = await ws.receive(timeout=10)
-                    if message.type == aiohttp.WSMsgType.TEXT:
-                        seen.append(json.loads(message.data)["payload"]["code"])
-        started = time.monotonic()
-        async with (
-            _session(ATTACKER_SOURCES[1]) as session,
-            session.ws_connect(link.signaling_url, ssl=aiohttp.Fingerprint(link.fingerprint)) as ws,
-        ):
-            await ws.send_str(_join_frame(link, "Anna"))
-            message = await ws.receive(timeout=10)
-            seen.append(json.loads(message.data)["payload"]["message"])
-        return seen, time.monotonic() - started
-
-    seen, took = asyncio.run(scenario())
-    assert seen == ["join_refused"] * 6 + ["join_success"], seen
-    assert took < 1.0, took
+    assert joined_in < 2.0 and same_source_in < 2.0
 
 
 # ---- out of file descriptors ----------------------------------------------------------
