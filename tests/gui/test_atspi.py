@@ -152,7 +152,7 @@ def test_a_screen_reader_follows_a_meeting(accessible_desktop: Desktop, tmp_path
         until(lambda: "joined" in app_log(home), 30, "the app joined")
 
         bernd = start_participant(
-            host.link, "Bernd", tmp_path / "bernd.json", 12, "--audio", "sine:440"
+            host.link, "Bernd", tmp_path / "bernd.json", 20, "--audio", "sine:440"
         )
 
         def bernds_tile() -> Node | None:
@@ -181,7 +181,7 @@ def test_a_screen_reader_follows_a_meeting(accessible_desktop: Desktop, tmp_path
         reader.press("Pin Bernd")
         until(lambda: "pinned" in (bernds_tile() or {}).get("name", ""), 10, "Bernd is pinned")
 
-        assert finish(bernd, 30)[0] == 0
+        assert finish(bernd, 40)[0] == 0
         until(lambda: "Bernd left" in reader.announced(), 10, "'Bernd left' is announced")
 
         host.stop()
