@@ -2,8 +2,9 @@
 
 aiortc picks the codecs inside ``setRemoteDescription`` (in the order the remote side lists
 them) and raises assorted exceptions on odd SDP. So the SFU checks the text first, answers every
-problem with one sentence, and hands aiortc an offer that lists only the codecs it forwards, in
-Runde's order of preference; aiortc's choice is then Runde's choice.
+problem with one sentence, and hands aiortc an offer that lists only the codecs it forwards.
+Among those the sender's order stays: every receiver gets what a sender sends, so a sender that
+prefers H.264 (set by its administrator, or for a hardware encoder) sends H.264.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ class SdpError(ValueError):
     """An offer or answer the SFU cannot use; the text goes back to the participant."""
 
 
-# The codecs the SFU forwards, most preferred first (it must spot keyframes of each video codec).
-PREFERRED_CODECS = {"audio": ("opus",), "video": ("vp8", "h264")}
+# The codecs the SFU forwards (it must spot keyframes of each video codec).
+FORWARDED_CODECS = {"audio": ("opus",), "video": ("vp8", "h264")}
 CODEC_NAMES = {"audio": "Opus", "video": "VP8 or H.264"}
 # A publication is at most one audio and one video section; a subscription offer the same.
 MAX_MEDIA_SECTIONS = 2
@@ -53,18 +54,18 @@ class _Section:
     lines: list[str]
 
     def name(self, what: str) -> str:
-        if self.kind in PREFERRED_CODECS:
+        if self.kind in FORWARDED_CODECS:
             return f"the SDP {what}'s {self.kind} section"
         return f"media section {self.number} of the SDP {what}"
 
 
 def prepare_offer(sdp: str) -> str:
-    """A publisher's offer, checked, with only the forwarded codecs in Runde's order."""
+    """A publisher's offer, checked, with only the forwarded codecs."""
     return _prepare(sdp, "offer")
 
 
 def prepare_answer(sdp: str) -> str:
-    """A subscriber's answer, checked, with only the forwarded codecs in Runde's order."""
+    """A subscriber's answer, checked, with only the forwarded codecs."""
     return _prepare(sdp, "answer")
 
 
@@ -106,7 +107,7 @@ def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
         if match is None:
             raise SdpError(f"the m= line of media section {number} of the SDP {what} is malformed")
         section = _Section(number, match.group(1), lines[start:end])
-        if section.kind not in PREFERRED_CODECS:
+        if section.kind not in FORWARDED_CODECS:
             raise SdpError(f"{section.name(what)} is neither audio nor video")
         _check_numbers(section, match.group(4).split(), what)
         if sum(line.startswith("a=candidate:") for line in section.lines) > MAX_CANDIDATES:
@@ -207,12 +208,9 @@ def _check_transport(description: SessionDescription, sections: list[_Section], 
 
 
 def _forwarded_codecs(media: MediaDescription) -> list[RTCRtpCodecParameters]:
-    """The codecs of ``media`` the SFU forwards, each followed by its RTX, best first."""
+    """The codecs of ``media`` the SFU forwards, each followed by its RTX, in the sender's order."""
     listed = [c for c in media.rtp.codecs if c.payloadType in media.fmt]
-    preferred = PREFERRED_CODECS[media.kind]
-
-    def rank(codec: RTCRtpCodecParameters) -> int:
-        return preferred.index(codec.mimeType.split("/")[-1].lower())
+    preferred = FORWARDED_CODECS[media.kind]
 
     primaries = [
         c
@@ -221,7 +219,7 @@ def _forwarded_codecs(media: MediaDescription) -> list[RTCRtpCodecParameters]:
         and any(_compatible(local, c) for local in CODECS[media.kind])
     ]
     kept = []
-    for primary in sorted(primaries, key=rank):  # sorted() is stable: the sender's order stays
+    for primary in primaries:
         kept.append(primary)
         kept += [c for c in listed if _repairs(c, primary)][:1]
     return kept
@@ -243,7 +241,7 @@ def _repairs(codec: RTCRtpCodecParameters, primary: RTCRtpCodecParameters) -> bo
 
 
 def _keep_forwarded_codecs(section: _Section, media: MediaDescription, what: str) -> list[str]:
-    """The section's lines with only the forwarded codecs, listed in order of preference."""
+    """The section's lines with only the forwarded codecs."""
     kept = _forwarded_codecs(media)
     if not any(not c.mimeType.lower().endswith("/rtx") for c in kept):
         raise SdpError(
