@@ -36,17 +36,17 @@ def raise_open_file_limit() -> int:
     import resource
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard == resource.RLIM_INFINITY or soft == resource.RLIM_INFINITY:
-        target = hard if soft != resource.RLIM_INFINITY else soft
-    else:
-        target = hard
-    if target != soft:
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    # An unlimited hard limit (macOS) is not a valid soft limit: ask for plenty instead.
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+    if target > soft:
         try:
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
             soft = target
         except (ValueError, OSError) as exc:
             logger.warning("could not raise the open-file limit to %s: %s", target, exc)
-    return int(soft) if soft != resource.RLIM_INFINITY else 1 << 20
+    return int(soft)
 
 
 def _listening_sockets(host: str | None, port: int) -> list[socket.socket]:

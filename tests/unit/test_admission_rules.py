@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
+import subprocess
+import sys
 
 import pytest
 
@@ -124,3 +127,21 @@ def test_a_record_seen_by_two_handlers_counts_once() -> None:
         record = _record("the same line")
         verdicts.append((limiter.filter(record), limiter.filter(record)))  # file, console
     assert verdicts == [(True, True), (True, True), (False, False)]
+
+
+def test_the_host_raises_its_open_file_limit_to_the_hard_limit() -> None:
+    def low_soft_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 512))
+
+    script = (
+        "import resource; from client.sfu.listener import raise_open_file_limit; "
+        "print(raise_open_file_limit(), *resource.getrlimit(resource.RLIMIT_NOFILE))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        preexec_fn=low_soft_limit,
+    ).stdout.split()
+    assert out == ["512", "512", "512"]
