@@ -125,6 +125,10 @@ def problems(tree: Node) -> list[str]:
     return found
 
 
+def is_showing_combo_box(node: Node) -> bool:
+    return node["role"] == "combo box" and "showing" in node["states"]
+
+
 def find(tree: Node | None, predicate: Any) -> Node | None:
     return next((n for n in everything(tree) if predicate(n)), None) if tree else None
 
@@ -169,6 +173,10 @@ def test_a_screen_reader_follows_a_meeting(accessible_desktop: Desktop, tmp_path
 
         until(lambda: bernds_tile() is not None, 30, "Bernd's tile is on the bus")
         until(lambda: "Bernd joined" in reader.announced(), 10, "'Bernd joined' is announced")
+        keys.press("ctrl+shift+c")  # the chat, with its choice of recipient
+        until(
+            lambda: find(reader.tree_if_shown(), is_showing_combo_box) is not None, 10, "the chat"
+        )
         meeting = reader.tree()
         assert problems(meeting) == []
         until(

@@ -138,7 +138,11 @@ def test_every_view_is_german(
         anna = app.colleague(link, "Anna", BLUE, 440)
         await anna.join()
         await app.until(lambda: len(window.meeting_view.tiles) == 2, 10, "Anna's tile")
+        view = window.meeting_view
+        view.chat_panel.show()  # the side panels too, each as it is opened
+        view.participant_list.show()
         walk("meeting")
+        findings["moderation"] = english_left(window.moderation.panel, patterns)
         findings["shortcuts"] = english_left(ShortcutsDialog(window), patterns)
         findings["diagnostics"] = english_left(window.diagnostics_dialog(), patterns)
 

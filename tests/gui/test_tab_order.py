@@ -17,7 +17,7 @@ def tab_stops(root: QWidget) -> list[QWidget]:
     """The widgets Tab reaches under ``root``, in Qt's focus chain order."""
     stops: list[QWidget] = []
     widget = root.nextInFocusChain()
-    while widget is not root and len(stops) < 500:
+    while widget is not None and widget is not root and len(stops) < 500:
         tabbable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
         if tabbable and widget.isVisible() and widget.isEnabled() and root.isAncestorOf(widget):
             stops.append(widget)
