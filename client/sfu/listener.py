@@ -22,6 +22,7 @@ from client.sfu.admission import HANDSHAKE_DEADLINE, Admission, Ticket
 logger = logging.getLogger(__name__)
 
 _OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
+_GONE_BEFORE_ACCEPT = {errno.ECONNABORTED, errno.EPROTO, errno.ECONNRESET}
 _REPORT_EVERY = 10.0  # seconds between "out of file descriptors" lines
 _BACKOFF_FIRST, _BACKOFF_MAX = 0.05, 1.0
 BACKLOG = 1024  # a burst of strangers must not push a real SYN out of the queue
@@ -130,6 +131,8 @@ class Listener:
             try:
                 conn, address = await loop.sock_accept(sock)
             except OSError as exc:
+                if exc.errno in _GONE_BEFORE_ACCEPT:  # the peer reset while queued: next one
+                    continue
                 if exc.errno not in _OUT_OF_RESOURCES:
                     logger.warning("accepting a connection failed: %s", exc.strerror or exc)
                     await asyncio.sleep(_BACKOFF_FIRST)
