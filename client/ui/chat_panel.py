@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from client.call.events import ChatEntry
 from client.protocol.modules import MAX_CHAT_CHARACTERS
-from client.ui.readable_colors import accent_color, error_color, muted_color
+from client.ui.message_text import MessageText
+from client.ui.readable_colors import accent_color, muted_color
 
 # From this many characters on, the input says how many are left.
 _COUNT_FROM = MAX_CHAT_CHARACTERS - 500
@@ -102,11 +103,7 @@ class ChatPanel(QWidget):
         input_row.addWidget(self.input, 1)
         input_row.addWidget(self.send_button)
 
-        self.notice = QLabel()
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)
-        self.notice.setAccessibleName(self.tr("Chat notice"))
-        self.notice.setVisible(False)
+        self.notice = MessageText(self.tr("Chat notice"))
 
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -227,11 +224,10 @@ class ChatPanel(QWidget):
             self._show_notice("")
 
     def _show_notice(self, text: str, error: bool = False) -> None:
+        # An error is said at once; the characters left, changing with each key, are not.
+        self.notice.announce = error
+        self.notice.set_error(error)
         self.notice.setText(text)
-        # readable on a light and on a dark theme alike
-        red = error_color(self.palette()).name()
-        self.notice.setStyleSheet(f"color: {red}" if error else "")
-        self.notice.setVisible(bool(text))
 
 
 def notice_text(entry: ChatEntry) -> str:

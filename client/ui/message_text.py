@@ -26,7 +26,7 @@ class MessageText(QTextEdit):
     ) -> None:
         super().__init__(parent)
         self._error = error
-        self._announce = announce
+        self.announce = announce
         self._applying = False
         self.setReadOnly(True)
         self.setAcceptRichText(False)
@@ -37,6 +37,7 @@ class MessageText(QTextEdit):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(0)  # lined up with the labels around it
         self.setAccessibleName(name)
         self._apply_palette()
         self.setVisible(False)
@@ -50,8 +51,14 @@ class MessageText(QTextEdit):
         self.setPlainText(text)
         self.setVisible(bool(text))
         self._fit_height()
-        if text and self._announce and QAccessible.isActive():
+        if text and self.announce and QAccessible.isActive():
             QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self, text))
+
+    def set_error(self, error: bool) -> None:
+        """Shown in the error colour, or in the window's text colour."""
+        if error != self._error:
+            self._error = error
+            self._apply_palette()
 
     def clear(self) -> None:
         self.setText("")

@@ -67,10 +67,7 @@ class StartView(QWidget):
         self.settings_button.clicked.connect(self.settingsRequested)
 
         # What the administrator's policy turned off, and why: visible, not only in tooltips.
-        self.policy_label = QLabel()
-        self.policy_label.setWordWrap(True)
-        self.policy_label.setAccessibleName(self.tr("Administrator policy"))
-        self.policy_label.setVisible(False)
+        self.policy_label = MessageText(self.tr("Administrator policy"), announce=False)
 
         self.error_label = MessageText(self.tr("Message"), error=True)
 
