@@ -73,6 +73,13 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_enabled"),
     # send_pli
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_send_rtcp_pli"),
+    # intercept_receiver_rtcp: a publisher's sender reports arrive at its receiver
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_handle_rtcp_packet"),
+    # send_receiver_rtcp, receiver_rtcp_ssrc: reports, REMB and NACK to a publisher
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_send_rtcp"),
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__rtcp_ssrc"),
+    # receiver_bitrate_estimate: the estimate a (decoding) receiver sends as REMB
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__remote_bitrate_estimator"),
     # dtls_connected
     ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_state"),
     ("aiortc.rtcdtlstransport.State", "CONNECTED"),
@@ -170,6 +177,40 @@ def send_pli(receiver: RTCRtpReceiver, media_ssrc: int) -> Coroutine[Any, Any, N
     """A picture loss indication for ``media_ssrc`` from ``receiver`` (a coroutine to await or
     schedule; it sends nothing before the receiver has its RTCP SSRC)."""
     return receiver._send_rtcp_pli(media_ssrc)
+
+
+def intercept_receiver_rtcp(
+    receiver: RTCRtpReceiver, handler: Callable[[AnyRtcpPacket, RtcpHandler], Awaitable[None]]
+) -> None:
+    """Hand every RTCP packet routed to ``receiver`` (sender reports, BYE) to
+    ``handler(packet, original)``, where ``original`` is the handler that was in place."""
+    original: RtcpHandler = receiver._handle_rtcp_packet
+
+    async def handle_rtcp(packet: AnyRtcpPacket) -> None:
+        await handler(packet, original)
+
+    receiver._handle_rtcp_packet = handle_rtcp  # type: ignore[method-assign]
+
+
+def receiver_rtcp_ssrc(receiver: RTCRtpReceiver) -> int | None:
+    """The SSRC ``receiver`` puts on its RTCP, or None before negotiation gave it one."""
+    ssrc: int | None = getattr(receiver, "_RTCRtpReceiver__rtcp_ssrc", None)
+    return ssrc
+
+
+def send_receiver_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> Awaitable[None]:
+    """Send an RTCP packet on ``receiver``'s transport (SRTCP-protected by aiortc)."""
+    return receiver._send_rtcp(packet)
+
+
+def receiver_bitrate_estimate(receiver: RTCRtpReceiver) -> int | None:
+    """The bitrate (bits/s) a video receiver that decodes with aiortc's own packet path
+    estimates and reports to its sender as REMB; None for audio or before any estimate."""
+    estimator = getattr(receiver, "_RTCRtpReceiver__remote_bitrate_estimator", None)
+    if estimator is None or estimator.last_update_ms is None:
+        return None
+    bitrate: int = estimator.rate_control.current_bitrate
+    return bitrate
 
 
 def set_sender_encoder(sender: RTCRtpSender, encoder: Encoder) -> None:

@@ -4,7 +4,10 @@ aiortc's receiver would reassemble frames, decode and hand out pictures; the SFU
 that. :class:`TrackForwarder` takes over the receiver's packet handler, serialises each packet
 once with the subscribers' payload type, and each :class:`OutboundStream` only rewrites SSRC and
 sequence number before SRTP and the socket. Keyframe requests from subscribers go back to the
-publisher; a new subscriber waits for a keyframe so its first picture decodes.
+publisher; a new subscriber waits for a keyframe so its first picture decodes. What aiortc's
+receiver would have told the publisher (reports, REMB, NACK) comes from
+:mod:`client.sfu.feedback`; video keeps the publisher's sequence gaps so subscribers see losses,
+and retransmissions (RTX) are unwrapped and forwarded into them.
 """
 
 from __future__ import annotations
@@ -18,18 +21,26 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc.clock import current_ntp_time
+from aiortc.codecs import HEADER_EXTENSIONS
 from aiortc.rtcdtlstransport import RTCDtlsTransport
+from aiortc.rtcrtpparameters import RTCRtpParameters
 from aiortc.rtp import (
+    RTCP_PSFB_APP,
     RTCP_PSFB_FIR,
     RTCP_PSFB_PLI,
     RTCP_RTPFB_NACK,
     HeaderExtensions,
+    HeaderExtensionsMap,
     RtcpPsfbPacket,
     RtcpRtpfbPacket,
     RtpPacket,
+    unpack_remb_fci,
+    unwrap_rtx,
 )
 
 from client import compat
+from client.sfu.feedback import PublisherFeedback
 from client.sfu.keyframes import KeyframeTest
 
 logger = logging.getLogger(__name__)
@@ -38,6 +49,20 @@ HISTORY_SIZE = 256  # packets kept per video subscriber to answer NACKs (~0.5 s 
 MAX_SOCKET_BACKLOG = 256 * 1024  # bytes buffered in asyncio before we drop
 KEYFRAME_REQUEST_INTERVAL = 0.3  # seconds; a publisher is asked at most this often
 _NO_EXTENSIONS = HeaderExtensions()
+ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+
+
+def _abs_send_time_map() -> HeaderExtensionsMap:
+    """Writes abs-send-time with the id aiortc offers it under: the SFU makes every
+    subscription offer, so subscribers that accept it use that id."""
+    extensions_map = HeaderExtensionsMap()
+    offered = [e for e in HEADER_EXTENSIONS["video"] if e.uri == ABS_SEND_TIME]
+    extensions_map.configure(RTCRtpParameters(headerExtensions=offered))
+    return extensions_map
+
+
+# Subscribers estimate their downlink from the SFU's send times (their REMB caps the publisher).
+_VIDEO_EXTENSIONS = _abs_send_time_map()
 
 # Given a packet's (voice activity, level) extension, decides whether to forward it.
 AudioGate = Callable[[tuple[bool, int] | None], bool]
@@ -54,13 +79,33 @@ class OutboundStream:
         self._transport: RTCDtlsTransport = sender.transport
         self._ssrc = struct.pack("!L", compat.sender_ssrc(sender))
         self._next_seq: int | None = None
+        # Video keeps the publisher's numbering (shifted): a gap it left stays a gap the
+        # subscriber can see, and a retransmission fills it. Audio packets the gate leaves
+        # out are no loss, so audio is numbered without gaps.
+        self._keeps_gaps = keep_history
+        self._seq_offset = 0
+        self._source_ssrc: int | None = None
         self._history: dict[int, bytes] | None = {} if keep_history else None
         self.waiting_for_keyframe = keep_history
 
-    def prepare(self, data: bytes) -> bytes:
-        """Give a serialised packet this subscriber's SSRC, payload type and sequence number."""
-        seq = 0 if self._next_seq is None else self._next_seq
+    def _sequence_number(self, source_seq: int, source_ssrc: int) -> int:
+        if not self._keeps_gaps:
+            seq = 0 if self._next_seq is None else self._next_seq
+        else:
+            if source_ssrc != self._source_ssrc:
+                # First packet, or a new publisher stream: continue where we were.
+                self._source_ssrc = source_ssrc
+                start = 0 if self._next_seq is None else self._next_seq
+                self._seq_offset = start - source_seq
+            seq = (source_seq + self._seq_offset) & 0xFFFF
+            if self._next_seq is not None and (seq - self._next_seq) & 0x8000:
+                return seq  # a late packet (retransmission): the newest stays the newest
         self._next_seq = (seq + 1) & 0xFFFF
+        return seq
+
+    def prepare(self, data: bytes, source_seq: int = 0, source_ssrc: int = 0) -> bytes:
+        """Give a serialised packet this subscriber's SSRC, payload type and sequence number."""
+        seq = self._sequence_number(source_seq, source_ssrc)
         buf = bytearray(data)
         buf[1] = (buf[1] & 0x80) | self._payload_type
         struct.pack_into("!H", buf, 2, seq)
@@ -104,6 +149,8 @@ class TrackForwarder:
         payload_type: int,
         is_keyframe: KeyframeTest | None,
         audio_gate: AudioGate | None = None,
+        nack: bool = False,
+        rtx_payload_type: int | None = None,
     ) -> None:
         self.kind = kind
         self.payload_type = payload_type
@@ -113,7 +160,9 @@ class TrackForwarder:
         self._outbound: list[OutboundStream] = []
         self._publisher_ssrc: int | None = None
         self._last_keyframe_request = 0.0
+        self._rtx_payload_type = rtx_payload_type
         self.errors = 0
+        self.feedback = PublisherFeedback(receiver, kind, nack)
         # The receiver's own handler would jitter-buffer and decode; ours forwards.
         compat.intercept_rtp(receiver, self._handle_rtp_packet)
 
@@ -128,6 +177,10 @@ class TrackForwarder:
     def remove_subscriber(self, outbound: OutboundStream) -> None:
         if outbound in self._outbound:
             self._outbound.remove(outbound)
+        self.feedback.forget_subscriber(outbound)
+
+    def close(self) -> None:
+        self.feedback.close()
 
     def request_keyframe(self, force: bool = False) -> None:
         """Ask the publisher for a keyframe, at most every KEYFRAME_REQUEST_INTERVAL."""
@@ -152,13 +205,19 @@ class TrackForwarder:
         elif isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
             for seq in packet.lost:
                 outbound.retransmit(seq)
+        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+            try:
+                bitrate, _ = unpack_remb_fci(packet.fci)
+            except ValueError:
+                return  # another application-layer message: nothing of ours
+            self.feedback.on_subscriber_estimate(outbound, bitrate)
         else:
             await original(packet)
 
     async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         # An exception here would end the publisher's whole DTLS transport: contain it.
         try:
-            self._forward(packet)
+            self._forward(packet, arrival_time_ms)
         except Exception:
             self.errors += 1
             if self.errors == 1 or self.errors % 1000 == 0:
@@ -166,10 +225,21 @@ class TrackForwarder:
                     "forwarding a %s packet failed (%d so far)", self.kind, self.errors
                 )
 
-    def _forward(self, packet: RtpPacket) -> None:
-        if packet.payload_type != self.payload_type or not compat.receiver_enabled(self._receiver):
-            return  # RTX or a codec we did not negotiate for subscribers
-        self._publisher_ssrc = packet.ssrc
+    def _forward(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+        if not compat.receiver_enabled(self._receiver):
+            return
+        if packet.payload_type == self._rtx_payload_type and self._rtx_payload_type is not None:
+            if self._publisher_ssrc is None or len(packet.payload) < 2:
+                return  # padding the publisher probes with, or nothing to repair yet
+            packet = unwrap_rtx(packet, self.payload_type, self._publisher_ssrc)
+            self.feedback.on_retransmission(packet)
+        elif packet.payload_type != self.payload_type:
+            return  # a codec we did not negotiate for subscribers
+        else:
+            self._publisher_ssrc = packet.ssrc
+            self.feedback.on_media(
+                packet, arrival_time_ms, len(packet.payload) + packet.padding_size
+            )
         if self._audio_gate is not None and not self._audio_gate(packet.extensions.audio_level):
             return
         if not self._outbound:
@@ -177,8 +247,15 @@ class TrackForwarder:
         is_keyframe = False
         if self._is_keyframe is not None:
             is_keyframe = self._is_keyframe(packet.payload)
-        packet.extensions = _NO_EXTENSIONS
-        data = packet.serialize()
+        if self._is_keyframe is not None:
+            packet.extensions = HeaderExtensions(
+                abs_send_time=(current_ntp_time() >> 14) & 0xFFFFFF
+            )
+            data = packet.serialize(_VIDEO_EXTENSIONS)
+        else:
+            packet.extensions = _NO_EXTENSIONS
+            data = packet.serialize()
+        source_seq, source_ssrc = packet.sequence_number, packet.ssrc
         waiting = False
         for outbound in self._outbound:
             if outbound.waiting_for_keyframe:
@@ -186,6 +263,6 @@ class TrackForwarder:
                     waiting = True
                     continue
                 outbound.waiting_for_keyframe = False
-            outbound.send(outbound.prepare(data))
+            outbound.send(outbound.prepare(data, source_seq, source_ssrc))
         if waiting:
             self.request_keyframe()

@@ -64,6 +64,22 @@ def _primary_codec(transceiver: RTCRtpTransceiver) -> tuple[str, int]:
     raise SdpError(f"no common {transceiver.kind} codec; the SFU forwards Opus, VP8 and H.264")
 
 
+def _feedback_options(transceiver: RTCRtpTransceiver, payload_type: int) -> tuple[bool, int | None]:
+    """Whether the publisher takes NACKs for its primary codec, and its RTX payload type."""
+    codecs = compat.transceiver_codecs(transceiver)
+    primary = next(c for c in codecs if c.payloadType == payload_type)
+    nack = any(f.type == "nack" and not f.parameter for f in primary.rtcpFeedback)
+    rtx = next(
+        (
+            c.payloadType
+            for c in codecs
+            if c.mimeType.lower().endswith("/rtx") and c.parameters.get("apt") == payload_type
+        ),
+        None,
+    )
+    return nack, rtx
+
+
 # aiortc's own exceptions carry fixed sentences; others may quote the SDP, so only their type.
 _TELLING_ERRORS = (InvalidAccessError, InvalidStateError, InternalError, OperationError)
 
@@ -101,6 +117,8 @@ class Publication:
     codecs: dict[str, str]  # kind -> mime type, to offer subscribers the same codec
 
     async def close(self) -> None:
+        for forwarder in self.forwarders.values():
+            forwarder.close()
         await _close(self.pc)
 
 
@@ -120,12 +138,15 @@ async def accept_publication(
         for transceiver in transceivers:
             mime_type, payload_type = _primary_codec(transceiver)
             codecs[transceiver.kind] = mime_type
+            nack, rtx_payload_type = _feedback_options(transceiver, payload_type)
             forwarders[transceiver.kind] = TrackForwarder(
                 transceiver.receiver,
                 transceiver.kind,
                 payload_type,
                 keyframe_detector(mime_type),
                 audio_gate if transceiver.kind == "audio" else None,
+                nack=nack and transceiver.kind == "video",
+                rtx_payload_type=rtx_payload_type,
             )
     except BaseException:
         await _close(pc)

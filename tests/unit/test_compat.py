@@ -27,7 +27,15 @@ from aiortc import (
     VideoStreamTrack,
 )
 from aiortc.codecs.vpx import VpxPayloadDescriptor
-from aiortc.rtp import RTCP_PSFB_PLI, RtcpPsfbPacket, RtpPacket
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_PSFB_PLI,
+    RtcpPsfbPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 
 from client import compat
 from client.media.screen_encoder import use_screen_encoder
@@ -444,3 +452,64 @@ def test_wrap_receiver_decoders_wraps_what_a_receiver_decodes_with() -> None:
     assert wrapped == [("video/VP8", decoder)]
     assert type(decoder).__name__ == "Vp8Decoder"
     assert aiortc.rtcrtpreceiver.get_decoder is aiortc_own  # type: ignore[attr-defined]
+
+
+def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
+    """A receiver's RTCP SSRC, the sender reports that reach it, the RTCP it sends (a REMB
+    reaches the sender), and the estimate a decoding receiver reports."""
+
+    async def scenario() -> None:
+        config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        offerer, answerer = RTCPeerConnection(config), RTCPeerConnection(config)
+        try:
+            camera = offerer.addTransceiver(VideoStreamTrack(), direction="sendonly")
+            at_sender: list[Any] = []
+
+            async def on_sender_rtcp(packet: Any, original: Callable[[Any], Any]) -> None:
+                at_sender.append(packet)
+                await original(packet)
+
+            compat.intercept_rtcp(camera.sender, on_sender_rtcp)
+            await _negotiate(offerer, answerer)
+            receiving = _answering(answerer, camera)
+            at_receiver: list[Any] = []
+
+            async def on_receiver_rtcp(packet: Any, original: Callable[[Any], Any]) -> None:
+                at_receiver.append(packet)
+                await original(packet)
+
+            compat.intercept_receiver_rtcp(receiving.receiver, on_receiver_rtcp)
+            assert compat.receiver_rtcp_ssrc(receiving.receiver) == compat.sender_ssrc(
+                receiving.sender
+            )
+            ssrc = compat.sender_ssrc(camera.sender)
+            await _until(lambda: any(isinstance(p, RtcpSrPacket) for p in at_receiver))
+
+            remb = RtcpPsfbPacket(
+                fmt=RTCP_PSFB_APP,
+                ssrc=compat.receiver_rtcp_ssrc(receiving.receiver) or 0,
+                media_ssrc=0,
+                fci=pack_remb_fci(123_456, [ssrc]),
+            )
+            await compat.send_receiver_rtcp(receiving.receiver, remb)
+            await _until(
+                lambda: any(
+                    isinstance(p, RtcpPsfbPacket)
+                    and p.fmt == RTCP_PSFB_APP
+                    and unpack_remb_fci(p.fci) == (123_456, [ssrc])
+                    for p in at_sender
+                )
+            )
+            assert compat.receiver_bitrate_estimate(offerer.getTransceivers()[0].receiver) is None
+            await _until(lambda: compat.receiver_bitrate_estimate(receiving.receiver) is not None)
+            estimate = compat.receiver_bitrate_estimate(receiving.receiver)
+            assert estimate is not None and estimate > 0
+        finally:
+            await offerer.close()
+            await answerer.close()
+
+    compat.set_host_addresses(lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
+    try:
+        asyncio.run(scenario())
+    finally:
+        compat.set_host_addresses(None)

@@ -1,0 +1,198 @@
+"""The RTCP a publisher needs from the SFU: receiver reports, REMB and NACK.
+
+The forwarder takes over aiortc's receive path (see :mod:`client.sfu.forwarder`), and with it
+everything aiortc's receiver would have told the publisher. Without receiver reports a browser
+knows nothing of loss or round-trip time, and without REMB neither a browser nor aiortc's
+sender ever leaves its start bitrate. :class:`PublisherFeedback` rebuilds that from the
+packets the forwarder sees, with aiortc's own statistics, NACK generator and delay-based
+bandwidth estimator, and caps the estimate at the lowest one the subscribers report: a
+publisher should not send more than its slowest subscriber can take.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from aiortc import RTCRtpReceiver
+from aiortc.rate import RemoteBitrateEstimator
+from aiortc.rtcrtpreceiver import NackGenerator, StreamStatistics
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    RTCP_RTPFB_NACK,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    RtcpReceiverInfo,
+    RtcpRrPacket,
+    RtcpRtpfbPacket,
+    RtcpSrPacket,
+    RtpPacket,
+    pack_remb_fci,
+)
+
+from client import compat
+
+logger = logging.getLogger(__name__)
+
+REPORT_INTERVAL = 1.0  # seconds between receiver reports (and REMBs) per publication track
+SUBSCRIBER_ESTIMATE_TTL = 5.0  # seconds a subscriber's REMB counts after it arrived
+MIN_REMB = 30_000  # bits/s; lower estimates are noise from an idle stream
+# A falling estimate this much below the last one sent goes out at once, not with the report.
+PROMPT_DROP = 0.85
+_OurRtcp = RtcpRrPacket | RtcpPsfbPacket | RtcpRtpfbPacket
+CLOCK_RATES = {"audio": 48000, "video": 90000}  # Opus and VP8/H.264, the codecs we forward
+
+
+class PublisherFeedback:
+    """Receiver reports, REMB and NACK for one publisher track, sent on the track's receiver."""
+
+    def __init__(self, receiver: RTCRtpReceiver, kind: str, nack: bool) -> None:
+        self._receiver = receiver
+        self._clock_rate = CLOCK_RATES.get(kind, 90000)
+        self._streams: dict[int, StreamStatistics] = {}
+        self._nack = NackGenerator() if nack else None
+        # abs-send-time is only negotiated for video (aiortc's own header extension list).
+        self._estimator = RemoteBitrateEstimator() if kind == "video" else None
+        self._arrival_estimate: int | None = None
+        self._subscriber_estimates: dict[int, tuple[int, float]] = {}
+        self._last_remb: int | None = None
+        self._sender_reports: dict[int, tuple[int, float]] = {}  # ssrc -> (LSR, when)
+        self._media_ssrcs: set[int] = set()
+        self._task: asyncio.Future[None] | None = None
+        self._pending: set[asyncio.Future[None]] = set()
+        compat.intercept_receiver_rtcp(receiver, self._handle_publisher_rtcp)
+
+    # ---- what arrives ----------------------------------------------------------------------
+
+    def on_media(self, packet: RtpPacket, arrival_time_ms: int, size: int) -> None:
+        """A media packet (not a retransmission) arrived; ``size`` counts payload and padding."""
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._report_regularly())
+        ssrc = packet.ssrc
+        self._media_ssrcs.add(ssrc)
+        stream = self._streams.get(ssrc)
+        if stream is None:
+            stream = self._streams[ssrc] = StreamStatistics(self._clock_rate)
+        stream.add(packet)
+        if self._estimator is not None and packet.extensions.abs_send_time is not None:
+            estimate = self._estimator.add(
+                arrival_time_ms=arrival_time_ms,
+                abs_send_time=packet.extensions.abs_send_time,
+                payload_size=size,
+                ssrc=ssrc,
+            )
+            if estimate is not None:
+                self._arrival_estimate = estimate[0]
+                target = self.estimate()
+                dropped = self._last_remb and target and target < self._last_remb * PROMPT_DROP
+                if target is not None and dropped:
+                    self._send_soon(self._remb(target))
+        self._note_sequence(packet)
+
+    def on_retransmission(self, packet: RtpPacket) -> None:
+        """A packet the publisher sent again (already unwrapped from RTX): no longer missing."""
+        self._note_sequence(packet)
+
+    def _note_sequence(self, packet: RtpPacket) -> None:
+        if self._nack is not None and self._nack.add(packet):
+            nack = RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=0, media_ssrc=packet.ssrc)
+            nack.lost = sorted(self._nack.missing)
+            self._send_soon(nack)
+
+    def on_subscriber_estimate(self, subscriber: object, bitrate: int) -> None:
+        """A subscriber's REMB for this track: what its own downlink can take."""
+        self._subscriber_estimates[id(subscriber)] = (bitrate, time.monotonic())
+
+    def forget_subscriber(self, subscriber: object) -> None:
+        self._subscriber_estimates.pop(id(subscriber), None)
+
+    async def _handle_publisher_rtcp(self, packet: AnyRtcpPacket, original: Any) -> None:
+        if isinstance(packet, RtcpSrPacket):
+            # The middle 32 bits of the NTP time, as the report's LSR field wants them.
+            lsr = (packet.sender_info.ntp_timestamp >> 16) & 0xFFFFFFFF
+            self._sender_reports[packet.ssrc] = (lsr, time.monotonic())
+        await original(packet)
+
+    # ---- the estimate ----------------------------------------------------------------------
+
+    def estimate(self) -> int | None:
+        """Bits per second the publisher should send at most: what arrives here, capped by
+        the lowest fresh subscriber estimate; None before anything is known."""
+        now = time.monotonic()
+        fresh = [
+            bitrate
+            for bitrate, when in self._subscriber_estimates.values()
+            if now - when < SUBSCRIBER_ESTIMATE_TTL
+        ]
+        candidates = fresh + ([self._arrival_estimate] if self._arrival_estimate else [])
+        if not candidates:
+            return None
+        return max(MIN_REMB, min(candidates))
+
+    # ---- what goes out ---------------------------------------------------------------------
+
+    def _remb(self, bitrate: int) -> RtcpPsfbPacket:
+        self._last_remb = bitrate
+        return RtcpPsfbPacket(
+            fmt=RTCP_PSFB_APP,
+            ssrc=0,
+            media_ssrc=0,
+            fci=pack_remb_fci(bitrate, sorted(self._media_ssrcs)),
+        )
+
+    def _receiver_report(self) -> RtcpRrPacket | None:
+        reports = []
+        now = time.monotonic()
+        for ssrc, stream in self._streams.items():
+            lsr, dlsr = 0, 0
+            if ssrc in self._sender_reports:
+                lsr, received = self._sender_reports[ssrc]
+                delay = now - received
+                if 0 < delay < 65536:
+                    dlsr = int(delay * 65536)
+            reports.append(
+                RtcpReceiverInfo(
+                    ssrc=ssrc,
+                    fraction_lost=stream.fraction_lost,
+                    packets_lost=stream.packets_lost,
+                    highest_sequence=(stream.cycles + (stream.max_seq or 0)) & 0xFFFFFFFF,
+                    jitter=stream.jitter,
+                    lsr=lsr,
+                    dlsr=dlsr,
+                )
+            )
+        return RtcpRrPacket(ssrc=0, reports=reports) if reports else None
+
+    async def _report_regularly(self) -> None:
+        transport = self._receiver.transport
+        while transport.state not in ("closed", "failed"):
+            await asyncio.sleep(REPORT_INTERVAL)
+            report = self._receiver_report()
+            if report is not None:
+                await self._send(report)
+            target = self.estimate()
+            if target is not None and self._media_ssrcs:
+                await self._send(self._remb(target))
+
+    def _send_soon(self, packet: _OurRtcp) -> None:
+        task = asyncio.ensure_future(self._send(packet))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _send(self, packet: _OurRtcp) -> None:
+        ssrc = compat.receiver_rtcp_ssrc(self._receiver)
+        if ssrc is None:
+            return  # aiortc sets it once the connection is negotiated
+        packet.ssrc = ssrc
+        try:
+            await compat.send_receiver_rtcp(self._receiver, packet)
+        except Exception as exc:  # a closing transport: the next report tries again
+            logger.debug("RTCP to a publisher failed: %s", type(exc).__name__)
+
+    def close(self) -> None:
+        for task in [self._task, *self._pending]:
+            if task is not None:
+                task.cancel()
+        self._subscriber_estimates.clear()
