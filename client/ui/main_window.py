@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
         self.controller.set_microphone(microphone_on)
         self.controller.set_camera(camera_on)
         self.stack.setCurrentWidget(self.prejoin_view)
+        self.prejoin_view.focus_start()
         self.controller.open_preview()
 
     def _enter(self, name: str) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -55,7 +56,6 @@ class PreJoinView(QWidget):
         self.name_edit.setPlaceholderText(self.tr("How others see you"))
         self.name_edit.textChanged.connect(self._update_join_button)
         self.name_edit.textChanged.connect(self._show_name)
-        self.name_edit.returnPressed.connect(self._join)
 
         self.microphone_button = MediaToggleButton(Device.MICROPHONE, "Ctrl+D")
         self.microphone_button.toggled.connect(self._microphone_toggled)
@@ -79,6 +79,7 @@ class PreJoinView(QWidget):
         self.back_button = QPushButton(self.tr("&Back"))
         self.back_button.setAccessibleName(self.tr("Back to the start"))
         self.back_button.clicked.connect(self.backRequested)
+        self.back_button.setAutoDefault(True)  # Enter on a focused "Back" goes back
         self.message_label = MessageText(self.tr("Message"), error=True)
 
         form = QFormLayout()
@@ -137,7 +138,19 @@ class PreJoinView(QWidget):
             index = box.findData(value)
             box.setCurrentIndex(max(index, 0))
         self._update_join_button()
-        (self.name_edit if not name else self.join_button).setFocus()
+
+    def focus_start(self) -> None:
+        """Keyboard focus where one starts: the name if it is missing, else "Join now".
+        Called once the view is shown (a hidden widget cannot take focus)."""
+        (self.name_edit if not self.name_edit.text().strip() else self.join_button).setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter joins wherever the focus is, as a dialog's default button would (a focused
+        # "Back" takes it itself: it is auto-default).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.join_button.isEnabled():
+            self._join()
+            return
+        super().keyPressEvent(event)
 
     def lock(self, camera_on: bool | None, microphone_on: bool | None, name: str | None) -> None:
         """Show the administrator's fixed choices as set and unchangeable; None unlocks."""
