@@ -6,13 +6,42 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 # Bounds keep a hostile peer from making the server hold large strings per participant.
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 TransactionId = Annotated[str, StringConstraints(max_length=64)]
 Sdp = Annotated[str, StringConstraints(min_length=1, max_length=32_000)]
+
+
+# Control characters (C0 with newline, ESC and NUL; DEL; C1), line separators and the
+# bidirectional embedding/override/isolate characters: a name with them can forge log lines,
+# drive a terminal, or show other people's text reversed ("gnp.exe").
+_FORBIDDEN_IN_NAMES = frozenset(
+    {
+        *map(chr, range(0x00, 0x20)),
+        *map(chr, range(0x7F, 0xA0)),
+        "\u2028",
+        "\u2029",
+        *map(chr, range(0x202A, 0x202F)),
+        *map(chr, range(0x2066, 0x206A)),
+    }
+)
+NAME_CHARACTERS_TEXT = (
+    "a display name may not contain control characters (such as a line break, ESC or NUL) "
+    "or text-direction overrides"
+)
+
+
+def _printable_name(name: str) -> str:
+    if not _FORBIDDEN_IN_NAMES.isdisjoint(name):
+        raise ValueError(NAME_CHARACTERS_TEXT)
+    return name
+
+
+# A name someone chose (for themselves, or a moderator for them): shown to everyone, logged.
+ChosenName = Annotated[DisplayName, AfterValidator(_printable_name)]
 
 
 class ErrorCode(StrEnum):

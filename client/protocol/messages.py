@@ -11,9 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, SecretStr, StringConstraints, field_serializer
+from pydantic import Field, SecretStr, StringConstraints, field_serializer
 
+from client.protocol.common import NAME_CHARACTERS_TEXT as NAME_CHARACTERS_TEXT  # re-exported
 from client.protocol.common import (
+    ChosenName,
     DisplayName,
     Identifier,
     Sdp,
@@ -34,34 +36,6 @@ from client.protocol.modules import (
 )
 
 ResumeToken = Annotated[SecretStr, Field(min_length=1, max_length=128)]
-
-# Control characters (C0 with newline, ESC and NUL; DEL; C1), line separators and the
-# bidirectional embedding/override/isolate characters: a name with them can forge log lines,
-# drive a terminal, or show other people's text reversed ("gnp.exe").
-_FORBIDDEN_IN_NAMES = frozenset(
-    {
-        *map(chr, range(0x00, 0x20)),
-        *map(chr, range(0x7F, 0xA0)),
-        "\u2028",
-        "\u2029",
-        *map(chr, range(0x202A, 0x202F)),
-        *map(chr, range(0x2066, 0x206A)),
-    }
-)
-NAME_CHARACTERS_TEXT = (
-    "a display name may not contain control characters (such as a line break, ESC or NUL) "
-    "or text-direction overrides"
-)
-
-
-def _printable_name(name: str) -> str:
-    if not _FORBIDDEN_IN_NAMES.isdisjoint(name):
-        raise ValueError(NAME_CHARACTERS_TEXT)
-    return name
-
-
-# A name someone chose for themselves: shown to everyone and written to logs.
-ChosenName = Annotated[DisplayName, AfterValidator(_printable_name)]
 
 
 class MediaSessionType(StrEnum):

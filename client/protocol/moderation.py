@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from client.protocol.common import DisplayName, Identifier, TransactionId, _now, _Strict
+from client.protocol.common import ChosenName, DisplayName, Identifier, TransactionId, _now, _Strict
 
 
 class Role(StrEnum):
@@ -93,7 +93,7 @@ class Deny(_Strict):
 class Rename(_Strict):
     action: Literal["rename"]
     target: Identifier
-    display_name: DisplayName
+    display_name: ChosenName
 
 
 class LowerAllHands(_Strict):

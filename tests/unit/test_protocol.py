@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.codec import ProtocolError, encode, parse_client_message, parse_server_message
@@ -17,6 +18,7 @@ from client.protocol.messages import (
     MediaRequest,
     Publish,
 )
+from client.protocol.moderation import Rename
 
 
 def join_frame(**overrides: object) -> str:
@@ -97,3 +99,9 @@ def test_media_request_has_session_type() -> None:
         payload=Publish(action="publish", media_session_type="screen", sdp="v=0"),  # type: ignore[arg-type]
     )
     assert json.loads(encode(request))["payload"]["media_session_type"] == "screen"
+
+
+@pytest.mark.parametrize("name", ["Anna\nadmin joined", "\x1b[31mAnna", "Anna\u202egnp.exe"])
+def test_a_moderator_cannot_rename_someone_to_a_name_with_control_characters(name: str) -> None:
+    with pytest.raises(ValidationError, match="control characters"):
+        Rename(action="rename", target="p1", display_name=name)
