@@ -189,7 +189,20 @@ def test_a_screen_reader_follows_a_meeting(accessible_desktop: Desktop, tmp_path
         reader.press("Pin Bernd")
         until(lambda: "pinned" in (bernds_tile() or {}).get("name", ""), 10, "Bernd is pinned")
 
-        assert finish(bernd, 40)[0] == 0
+        def own_tile_says(words: str) -> bool:
+            own = find(
+                reader.tree_if_shown(),
+                lambda n: n["name"].startswith("You") and "showing" in n["states"],
+            )
+            return own is not None and words in own["name"]
+
+        microphone_off = "microphone off"
+        said = own_tile_says(microphone_off)
+        keys.press("ctrl+d")  # the microphone, off or on: the own tile says which
+        until(lambda: own_tile_says(microphone_off) != said, 10, "the own tile's microphone")
+
+        bernd.terminate()  # Bernd leaves (as with Ctrl+C)
+        finish(bernd, 20)
         until(lambda: "Bernd left" in reader.announced(), 10, "'Bernd left' is announced")
 
         host.stop()
