@@ -186,6 +186,7 @@ class MeetingEnded:
     reason: str
     connection_lost: bool = False
     removed: bool = False  # a moderator removed us
+    retry: bool = True  # False: reconnecting would end the same way (e.g. media cannot flow)
 
 
 MeetingEvent = (

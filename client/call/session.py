@@ -359,7 +359,7 @@ class MeetingSession:
                 self.chat.append(entry)
             case events.HandsChanged(queue=queue):
                 self.hands = queue
-            case events.MeetingEnded(connection_lost=True) if self._reconnect_attempts > 0:
+            case events.MeetingEnded(connection_lost=True, retry=True) if self._reconnect_attempts:
                 if self._reconnecting is None or self._reconnecting.done():
                     self._begin_reconnect(event)
                 return

@@ -19,6 +19,7 @@ from client.call.signaling import SignalingClient
 from client.media.screen_encoder import use_screen_encoder
 from client.netconfig import NetworkSettings
 from client.protocol import PROTOCOL_VERSION
+from client.protocol.common import ErrorCode
 from client.protocol.link import MeetingLink
 from client.protocol.messages import (
     ClientMessage,
@@ -72,6 +73,10 @@ from client.protocol.modules import (
 
 logger = logging.getLogger(__name__)
 
+MEDIA_TIMEOUT_TEXT = (
+    "your audio and video could not reach the meeting host, so it gave up your seat "
+    "(a firewall may block UDP; a TURN server, set by your administrator, gets around it)"
+)
 _ENDED_REASONS = {
     "host_ended": "the host ended the meeting",
     "server_shutdown": "the meeting host shut down",
@@ -360,8 +365,7 @@ class SfuBackend(MeetingBackend):
         """Handle one server message; returns how the meeting ended, when it did."""
         match message:
             case CoreNotice():
-                reason = await self._dispatch_core(message)
-                return events.MeetingEnded(reason) if reason is not None else None
+                return await self._dispatch_core(message)
             case ModerationNotice():
                 event = moderation_event(message)
                 if isinstance(event, events.MeetingEnded):
@@ -391,7 +395,7 @@ class SfuBackend(MeetingBackend):
                 assert_never(message)
         return None
 
-    async def _dispatch_core(self, message: CoreNotice) -> str | None:
+    async def _dispatch_core(self, message: CoreNotice) -> events.MeetingEnded | None:
         payload = message.payload
         match payload:
             case ParticipantJoined():
@@ -400,7 +404,11 @@ class SfuBackend(MeetingBackend):
                 await self._drop_subscriptions_of(payload.participant_id)
                 self._emit(events.ParticipantLeft(payload.participant_id, payload.reason))
             case MeetingEnded():
-                return _ENDED_REASONS[payload.reason]
+                return events.MeetingEnded(_ENDED_REASONS[payload.reason])
+            case Error(code=ErrorCode.MEDIA_TIMEOUT):
+                # Joining again would fail the same way: say why, and do not retry.
+                logger.warning("the host gave up our seat: %s", payload.text)
+                return events.MeetingEnded(MEDIA_TIMEOUT_TEXT, connection_lost=True, retry=False)
             case Error():
                 logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
                 if not self._refuse_pending_publish(message.transaction_id, payload.text):

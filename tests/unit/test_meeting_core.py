@@ -170,3 +170,23 @@ def test_when_reconnecting_fails_the_meeting_ends_with_the_reason() -> None:
         assert harness.log.count("join Ute token=t-next") == 2
 
     asyncio.run(scenario())
+
+
+def test_a_loss_that_would_repeat_itself_ends_the_meeting_without_reconnecting() -> None:
+    """The host gave up our seat because our media never connected: joining again would end
+    the same way after its deadline, again and again; the user is told why instead."""
+
+    async def scenario() -> None:
+        harness = Harness()
+        session = harness.session
+        await session.join("Ute")
+        harness.backend.report(
+            events.MeetingEnded("media could not flow", connection_lost=True, retry=False)
+        )
+        await asyncio.sleep(1.3)  # past the first reconnect's wait
+        assert session.state is SessionState.ENDED
+        assert harness.log.count("join Ute token=t-next") == 0
+        ended = [e for e in harness.heard if isinstance(e, events.MeetingEnded)]
+        assert [e.reason for e in ended] == ["media could not flow"]
+
+    asyncio.run(scenario())
