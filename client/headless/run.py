@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import signal
 import sys
@@ -235,4 +236,10 @@ async def _write_periodically(path: Path, participant: HeadlessParticipant, ever
 
 def _save_stats(path: Path, participant: HeadlessParticipant) -> None:
     participant.stats.reconnects = participant.session.reconnects
+    if path.exists() and not path.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it. Renaming a
+        # finished file over it would replace it, as root even /dev/null itself.
+        with path.open("w", encoding="utf-8") as out:
+            out.write(json.dumps(participant.stats.as_json(), indent=2) + "\n")
+        return
     write_stats(path, participant.stats)

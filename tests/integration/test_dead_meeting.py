@@ -9,7 +9,10 @@ relay between a receiver and the host cuts the signaling connection for real.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -185,7 +188,17 @@ def test_a_cut_signaling_connection_comes_back_with_pictures(
 
 
 def test_a_link_from_standard_input_joins_and_moderates(host: HostProcess, tmp_path: Path) -> None:
-    stats = tmp_path / "Stdin.json"
+    # The stats go into a pipe, as into /dev/null: written into, never renamed over.
+    stats = tmp_path / "stats-pipe"
+    os.mkfifo(stats)
+    received: list[str] = []
+
+    def read_pipe() -> None:
+        while True:
+            with stats.open(encoding="utf-8") as pipe:
+                received.append(pipe.read())
+
+    threading.Thread(target=read_pipe, daemon=True).start()
     process = subprocess.Popen(
         runde_command(
             "join",
@@ -210,7 +223,9 @@ def test_a_link_from_standard_input_joins_and_moderates(host: HostProcess, tmp_p
     _, err = process.communicate(f"  {host.link}\n\n", timeout=60)
     assert process.returncode == EXIT_OK, err[-2000:]
     assert host.link.split("#")[1] not in " ".join(process.args), "no secret on argv"
-    assert read_stats(stats)["join_started_s"] is not None
+    assert wait_for(lambda: bool(received), 5), "the stats came through the pipe"
+    assert json.loads(received[0])["join_started_s"] is not None
+    assert stat.S_ISFIFO(stats.stat().st_mode), "the pipe is still a pipe"
 
     # `runde moderate` takes it the same way (here in this process: no second start-up).
     link_file = tmp_path / "moderator-link"
