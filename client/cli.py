@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from client import __version__
 from client.exit_codes import EXIT_JOIN_FAILED, EXIT_OK, EXIT_POLICY, EXIT_USAGE
-from client.link_source import LinkSourceError, add_link_arguments, read_link_file
+from client.link_source import LinkSourceError, add_link_arguments, link_text
 from client.protocol.link import LinkError, LinkForm, parse_link
 
 # Media and WebRTC load lazily: a second start that only hands its link to the running app
@@ -107,22 +107,6 @@ def _positive_seconds(text: str) -> float:
     if not 0.5 <= seconds <= 600:
         raise argparse.ArgumentTypeError("give between 0.5 and 600 seconds")
     return seconds
-
-
-def _link_text(args: argparse.Namespace) -> str:
-    """The link from the command line or from ``--link-file``; raises LinkSourceError."""
-    if args.link_file is None:
-        if args.link is None:
-            raise LinkSourceError("give the meeting link, or --link-file PATH (- for stdin)")
-        return str(args.link)
-    if args.link is not None:
-        if args.command != "moderate" or args.name is not None:
-            raise LinkSourceError(
-                "give the meeting link either on the command line or with --link-file, not both"
-            )
-        # `runde moderate --link-file F mute Anna`: the positionals move up by one.
-        args.action, args.name = args.link, args.action
-    return read_link_file(args.link_file)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -347,7 +331,7 @@ async def _join(
     from client.headless.run import JoinOptions, join_headless
 
     try:
-        link = parse_link(_link_text(args))
+        link = parse_link(link_text(args))
     except LinkSourceError as exc:
         return _fail(EXIT_USAGE, str(exc))
     except LinkError as exc:
@@ -379,7 +363,7 @@ def _moderate(args: argparse.Namespace, network: NetworkSettings) -> int:
     from client.policy import load_policy
 
     try:
-        text = _link_text(args)
+        text = link_text(args)
     except LinkSourceError as exc:
         return _fail(EXIT_USAGE, str(exc))
     if args.action not in ACTIONS:

@@ -33,6 +33,22 @@ def add_link_arguments(parser: argparse.ArgumentParser, what: str) -> None:
     )
 
 
+def link_text(args: argparse.Namespace) -> str:
+    """The link from the command line or from ``--link-file``; raises LinkSourceError."""
+    if args.link_file is None:
+        if args.link is None:
+            raise LinkSourceError("give the meeting link, or --link-file PATH (- for stdin)")
+        return str(args.link)
+    if args.link is not None:
+        if args.command != "moderate" or args.name is not None:
+            raise LinkSourceError(
+                "give the meeting link either on the command line or with --link-file, not both"
+            )
+        # `runde moderate --link-file F mute Anna`: the positionals move up by one.
+        args.action, args.name = args.link, args.action
+    return read_link_file(args.link_file)
+
+
 def read_link_file(name: str, stdin: TextIO | None = None) -> str:
     """The link in file ``name`` (``-``: standard input), surrounding whitespace removed."""
     where = "standard input" if name == "-" else f"the link file {name}"
