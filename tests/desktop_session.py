@@ -131,7 +131,6 @@ def accessible_desktop_fixture(tmp_path: Path) -> Iterator[Desktop]:
         )
         env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
         env["QT_ACCESSIBILITY"] = "1"
-        env["NO_AT_BRIDGE"] = "0"
         yield Desktop(screen, env)
     finally:
         for process in reversed(started):
