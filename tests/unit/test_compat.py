@@ -436,6 +436,10 @@ def test_wrap_receiver_decoders_wraps_what_a_receiver_decodes_with() -> None:
     from aiortc.codecs.base import Decoder
     from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
+    # A headless participant earlier in this process may have wrapped it already: start
+    # from aiortc's own, and leave it as found.
+    found = aiortc.rtcrtpreceiver.get_decoder  # type: ignore[attr-defined]
+    compat.wrap_receiver_decoders(None)
     aiortc_own = aiortc.rtcrtpreceiver.get_decoder  # type: ignore[attr-defined]
     vp8 = RTCRtpCodecParameters(mimeType="video/VP8", clockRate=90000, payloadType=96)
     wrapped: list[tuple[str, Decoder]] = []
@@ -449,9 +453,11 @@ def test_wrap_receiver_decoders_wraps_what_a_receiver_decodes_with() -> None:
         decoder = aiortc.rtcrtpreceiver.get_decoder(vp8)  # type: ignore[attr-defined]
     finally:
         compat.wrap_receiver_decoders(None)
+    restored = aiortc.rtcrtpreceiver.get_decoder  # type: ignore[attr-defined]
+    aiortc.rtcrtpreceiver.get_decoder = found  # type: ignore[attr-defined]
     assert wrapped == [("video/VP8", decoder)]
     assert type(decoder).__name__ == "Vp8Decoder"
-    assert aiortc.rtcrtpreceiver.get_decoder is aiortc_own  # type: ignore[attr-defined]
+    assert restored is aiortc_own
 
 
 def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
