@@ -41,7 +41,11 @@ SUBSCRIBER_ESTIMATE_TTL = 5.0  # seconds a subscriber's REMB counts after it arr
 MIN_REMB = 30_000  # bits/s; lower estimates are noise from an idle stream
 # A falling estimate this much below the last one sent goes out at once, not with the report.
 PROMPT_DROP = 0.85
+# A rising estimate is passed on in steps of at least this factor: aiortc's VP8 encoder starts
+# afresh (a keyframe) on every change above 10%, and the estimate rises by ~8% a second.
+RISE_STEP = 1.25
 _OurRtcp = RtcpRrPacket | RtcpPsfbPacket | RtcpRtpfbPacket
+LOG_INTERVAL = 10.0  # seconds between log lines with a track's estimate
 CLOCK_RATES = {"audio": 48000, "video": 90000}  # Opus and VP8/H.264, the codecs we forward
 
 
@@ -58,6 +62,7 @@ class PublisherFeedback:
         self._arrival_estimate: int | None = None
         self._subscriber_estimates: dict[int, tuple[int, float]] = {}
         self._last_remb: int | None = None
+        self._last_log = 0.0
         self._sender_reports: dict[int, tuple[int, float]] = {}  # ssrc -> (LSR, when)
         self._media_ssrcs: set[int] = set()
         self._task: asyncio.Future[None] | None = None
@@ -129,7 +134,11 @@ class PublisherFeedback:
         candidates = fresh + ([self._arrival_estimate] if self._arrival_estimate else [])
         if not candidates:
             return None
-        return max(MIN_REMB, min(candidates))
+        target = max(MIN_REMB, min(candidates))
+        held = self._last_remb
+        if held is not None and held <= target < held * RISE_STEP:
+            return held
+        return target
 
     # ---- what goes out ---------------------------------------------------------------------
 
@@ -175,6 +184,20 @@ class PublisherFeedback:
             target = self.estimate()
             if target is not None and self._media_ssrcs:
                 await self._send(self._remb(target))
+                self._log_estimate(target)
+
+    def _log_estimate(self, target: int) -> None:
+        now = time.monotonic()
+        if now - self._last_log < LOG_INTERVAL:
+            return
+        self._last_log = now
+        subscribers = [b for b, _ in self._subscriber_estimates.values()]
+        logger.info(
+            "publisher estimate %d kbit/s (arrivals %s, lowest subscriber %s)",
+            target // 1000,
+            "-" if self._arrival_estimate is None else self._arrival_estimate // 1000,
+            min(subscribers) // 1000 if subscribers else "-",
+        )
 
     def _send_soon(self, packet: _OurRtcp) -> None:
         task = asyncio.ensure_future(self._send(packet))
