@@ -25,6 +25,7 @@ from client.ui.link_bar import COPIED_SHOWN_MS
 from client.ui.meeting_modules import MeetingModulesUi
 from client.ui.meeting_view import MeetingView
 from client.ui.moderation_ui import ModerationUi
+from client.ui.notifications import BackgroundNotifications
 from client.ui.participant_notices import ParticipantNotices
 from client.ui.prejoin_view import PreJoinView
 from client.ui.sharing_ui import SharingUi
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.sharing = SharingUi(controller, self.meeting_view, media, self)
         self.modules = MeetingModulesUi(controller, self.meeting_view)
         self.notices = ParticipantNotices(controller, self.meeting_view)
+        self.background = BackgroundNotifications(controller, self)
         self.devices = DeviceUi(
             controller, settings, self.device_banner, self.prejoin_view, self.meeting_view
         )

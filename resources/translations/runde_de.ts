@@ -2,100 +2,138 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
-    <name>ChatPanel</name>
+    <name>BackgroundNotifications</name>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="55"/>
-        <location filename="../../client/ui/chat_panel.py" line="62"/>
-        <source>Chat</source>
-        <translation>Chat</translation>
+        <location filename="../../client/ui/notifications.py" line="52"/>
+        <source>Runde</source>
+        <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="66"/>
-        <source>Close</source>
-        <translation>Schließen</translation>
+        <location filename="../../client/ui/notifications.py" line="81"/>
+        <source>Private message</source>
+        <translation>Private Nachricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="67"/>
-        <source>Close the chat</source>
-        <translation>Den Chat schließen</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/chat_panel.py" line="80"/>
-        <source>Chat messages</source>
-        <translation>Chatnachrichten</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/chat_panel.py" line="83"/>
-        <source>Send to</source>
-        <translation>Senden an</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/chat_panel.py" line="84"/>
-        <source>Everyone</source>
-        <translation>Alle</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/chat_panel.py" line="87"/>
-        <source>&amp;To:</source>
-        <translation>&amp;An:</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/chat_panel.py" line="94"/>
-        <source>Write a message…</source>
-        <translation>Nachricht schreiben…</translation>
-    </message>
-    <message>
-        <location filename="../../client/ui/chat_panel.py" line="95"/>
+        <location filename="../../client/ui/notifications.py" line="81"/>
         <source>Chat message</source>
         <translation>Chatnachricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="98"/>
+        <location filename="../../client/ui/notifications.py" line="91"/>
+        <source>Hand raised</source>
+        <translation>Hand gehoben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/notifications.py" line="92"/>
+        <source>%1 raised their hand</source>
+        <translation>%1 hat die Hand gehoben</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/notifications.py" line="99"/>
+        <source>Waiting room</source>
+        <translation>Warteraum</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/notifications.py" line="100"/>
+        <source>Waiting to be let in: %1</source>
+        <translation>Wartet auf Einlass: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPanel</name>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="56"/>
+        <location filename="../../client/ui/chat_panel.py" line="63"/>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="67"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="68"/>
+        <source>Close the chat</source>
+        <translation>Den Chat schließen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="81"/>
+        <source>Chat messages</source>
+        <translation>Chatnachrichten</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="84"/>
+        <source>Send to</source>
+        <translation>Senden an</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="85"/>
+        <source>Everyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="88"/>
+        <source>&amp;To:</source>
+        <translation>&amp;An:</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="95"/>
+        <source>Write a message…</source>
+        <translation>Nachricht schreiben…</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="96"/>
+        <source>Chat message</source>
+        <translation>Chatnachricht</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/chat_panel.py" line="99"/>
         <source>Send</source>
         <translation>Senden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="99"/>
+        <location filename="../../client/ui/chat_panel.py" line="100"/>
         <source>Send the message</source>
         <translation>Die Nachricht senden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="108"/>
+        <location filename="../../client/ui/chat_panel.py" line="106"/>
         <source>Chat notice</source>
         <translation>Hinweis zum Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="137"/>
+        <location filename="../../client/ui/chat_panel.py" line="134"/>
         <source>Privately to %1</source>
         <translation>Privat an %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="139"/>
+        <location filename="../../client/ui/chat_panel.py" line="136"/>
         <source>Privately from %1</source>
         <translation>Privat von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="142"/>
+        <location filename="../../client/ui/chat_panel.py" line="139"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="191"/>
+        <location filename="../../client/ui/chat_panel.py" line="188"/>
         <source> (has left)</source>
         <translation> (nicht mehr dabei)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="211"/>
+        <location filename="../../client/ui/chat_panel.py" line="208"/>
         <source>Not sent: %1</source>
         <translation>Nicht gesendet: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="218"/>
+        <location filename="../../client/ui/chat_panel.py" line="215"/>
         <source>The message has %1 characters; at most %2 can be sent.</source>
         <translation>Die Nachricht hat %1 Zeichen; höchstens %2 können gesendet werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="225"/>
+        <location filename="../../client/ui/chat_panel.py" line="222"/>
         <source>%1 characters left</source>
         <translation>Noch %1 Zeichen</translation>
     </message>
@@ -103,7 +141,7 @@
 <context>
     <name>ChatToast</name>
     <message>
-        <location filename="../../client/ui/chat_panel.py" line="260"/>
+        <location filename="../../client/ui/chat_panel.py" line="256"/>
         <source>New chat message</source>
         <translation>Neue Chatnachricht</translation>
     </message>
@@ -429,72 +467,72 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="64"/>
+        <location filename="../../client/ui/main_window.py" line="65"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="126"/>
+        <location filename="../../client/ui/main_window.py" line="128"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="127"/>
+        <location filename="../../client/ui/main_window.py" line="129"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="147"/>
+        <location filename="../../client/ui/main_window.py" line="149"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="151"/>
+        <location filename="../../client/ui/main_window.py" line="153"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="166"/>
+        <location filename="../../client/ui/main_window.py" line="168"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="193"/>
+        <location filename="../../client/ui/main_window.py" line="195"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="194"/>
+        <location filename="../../client/ui/main_window.py" line="196"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="221"/>
+        <location filename="../../client/ui/main_window.py" line="223"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="281"/>
+        <location filename="../../client/ui/main_window.py" line="284"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="283"/>
+        <location filename="../../client/ui/main_window.py" line="286"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="289"/>
+        <location filename="../../client/ui/main_window.py" line="292"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="358"/>
+        <location filename="../../client/ui/main_window.py" line="361"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="371"/>
+        <location filename="../../client/ui/main_window.py" line="374"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -1128,28 +1166,28 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>PreJoinView</name>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="41"/>
-        <location filename="../../client/ui/prejoin_view.py" line="197"/>
+        <location filename="../../client/ui/prejoin_view.py" line="42"/>
+        <location filename="../../client/ui/prejoin_view.py" line="210"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="42"/>
+        <location filename="../../client/ui/prejoin_view.py" line="43"/>
         <source>Camera preview</source>
         <translation>Kameravorschau</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="50"/>
+        <location filename="../../client/ui/prejoin_view.py" line="51"/>
         <source>Microphone level</source>
         <translation>Mikrofonpegel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="53"/>
+        <location filename="../../client/ui/prejoin_view.py" line="54"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="55"/>
+        <location filename="../../client/ui/prejoin_view.py" line="56"/>
         <source>How others see you</source>
         <translation>So sehen andere Sie</translation>
     </message>
@@ -1189,42 +1227,42 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Zurück zum Start</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="82"/>
+        <location filename="../../client/ui/prejoin_view.py" line="83"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="85"/>
+        <location filename="../../client/ui/prejoin_view.py" line="86"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="86"/>
+        <location filename="../../client/ui/prejoin_view.py" line="87"/>
         <source>&amp;Camera:</source>
         <translation>&amp;Kamera:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="87"/>
+        <location filename="../../client/ui/prejoin_view.py" line="88"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Mikrofon:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="88"/>
+        <location filename="../../client/ui/prejoin_view.py" line="89"/>
         <source>Micro&amp;phone level:</source>
         <translation>Mikro&amp;fonpegel:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="89"/>
+        <location filename="../../client/ui/prejoin_view.py" line="90"/>
         <source>&amp;Speaker:</source>
         <translation>&amp;Lautsprecher:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="134"/>
+        <location filename="../../client/ui/prejoin_view.py" line="135"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="144"/>
+        <location filename="../../client/ui/prejoin_view.py" line="157"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
@@ -1679,32 +1717,32 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="72"/>
+        <location filename="../../client/ui/start_view.py" line="70"/>
         <source>Administrator policy</source>
         <translation>Richtlinie der Administration</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="75"/>
+        <location filename="../../client/ui/start_view.py" line="72"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="102"/>
+        <location filename="../../client/ui/start_view.py" line="99"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="109"/>
+        <location filename="../../client/ui/start_view.py" line="106"/>
         <source>The administrator policy in %1 cannot be used: %2. Until it is fixed, Runde neither joins nor hosts meetings.</source>
         <translation>Die Richtlinie der Administration in %1 ist nicht verwendbar: %2. Bis sie korrigiert ist, nimmt Runde weder an Besprechungen teil noch veranstaltet es welche.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="116"/>
+        <location filename="../../client/ui/start_view.py" line="113"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/start_view.py" line="129"/>
+        <location filename="../../client/ui/start_view.py" line="126"/>
         <source>Paste a meeting link from %1</source>
         <translation>Besprechungslink von %1 einfügen</translation>
     </message>
