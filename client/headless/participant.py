@@ -17,6 +17,7 @@ from client.call import events
 from client.call.connect import backend_for
 from client.call.events import SessionState
 from client.call.session import BackendFactory, MeetingSession
+from client.headless.receive_estimates import ReceiveEstimates
 from client.headless.stats import ParticipantStats
 from client.media.received_keyframes import mark_received_keyframes
 from client.media.screen import display_source
@@ -59,7 +60,8 @@ class HeadlessParticipant:
         self._sources = sources
         self.stats = ParticipantStats(name=name, started_at=started_at)
         self._consumers: set[asyncio.Task[None]] = set()
-        self.session = MeetingSession(backend or backend_for(link, network, video_codec))
+        self._estimates = ReceiveEstimates(backend or backend_for(link, network, video_codec))
+        self.session = MeetingSession(self._estimates.make_backend)
         self.session.subscribe(self._on_event)
         self._waiting_since: float | None = None
         self.ended = asyncio.Event()
@@ -170,6 +172,8 @@ class HeadlessParticipant:
                     counts.video_frames += 1
                     counts.video_keyframes += frame.key_frame
                     counts.video_height = frame.height
+                    if counts.video_frames % 15 == 1:  # about every second
+                        counts.bitrate_estimate_kbps = self._estimates.kbps(track)
                     if self.stats.first_remote_video_s is None:
                         self.stats.first_remote_video_s = round(
                             time.monotonic() - self.stats.started_at, 3

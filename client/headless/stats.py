@@ -21,6 +21,8 @@ class RemoteCounts:
     # Frames the receive path filled in for lost audio. The headless receiver does not conceal
     # losses (aiortc's audio path skips a lost frame, nothing plays it): always 0 here.
     audio_concealed_frames: int = 0
+    # kbit/s: the estimate this participant's receiver reports to the SFU (REMB) for the video
+    bitrate_estimate_kbps: int | None = None
     audio_frames: int = 0
     screen_frames: int = 0
     screen_size: tuple[int, int] | None = None
@@ -78,6 +80,8 @@ class ParticipantStats:
                 + _int(before.get("audio_concealed_frames")),
                 "screen_frames": counts.screen_frames + _int(before.get("screen_frames")),
                 "audio_dominant_hz": counts.dominant_hz(),
+                "bitrate_estimate_kbps": counts.bitrate_estimate_kbps
+                or before.get("bitrate_estimate_kbps"),
             }
             if counts.screen_size is not None:
                 entry["screen_width"], entry["screen_height"] = counts.screen_size

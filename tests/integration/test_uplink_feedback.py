@@ -161,7 +161,9 @@ def test_a_capped_uplink_brings_the_publishers_rate_under_the_cap_and_back(
         audio_per_s = (after["audio_frames"] - before["audio_frames"]) / seconds
         assert fps >= 10, (fps, log)
         assert audio_per_s >= 40, (audio_per_s, log)  # 50 frames of 20 ms per second
+        # The receiver's own estimate of its (uncapped) path from the SFU, as it reports it.
         estimate = after.get("bitrate_estimate_kbps")
+        assert isinstance(estimate, int) and estimate > 0, after
 
         pair.cap_uplink(UNCAPPED_KBIT)
         meter.restart()
