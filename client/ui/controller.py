@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
@@ -14,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from client.call import events
-from client.call.backend import JoinError, PublishError
+from client.call.backend import JoinError
 from client.call.connect import backend_for
 from client.call.events import SessionState
 from client.call.local_media import LocalDevices
@@ -29,8 +28,10 @@ from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
 from client.ui.module_commands import ModuleCommands
-from client.ui.refusals import join_refusal_text, meeting_ended_text
+from client.ui.own_screen_share import OwnScreenShare
+from client.ui.refusals import join_refusal_text
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
+from client.ui.session_notices import ended_text, problem_text
 from client.ui.video_sink import SelfView, VideoSink
 
 logger = logging.getLogger(__name__)
@@ -103,7 +104,13 @@ class MeetingController(QObject):
         self._media_thread = media_thread
         # The admin policy "disable screen sharing" turns this off; the view hides the button.
         self.screen_sharing_allowed = screen_sharing_allowed
-        self.sharing: ShareSource | None = None
+        self._own_share = OwnScreenShare(
+            media,
+            self._on_media,
+            lambda: self._call_soon(self.stop_sharing),
+            self.problem.emit,
+            self.sharingChanged.emit,
+        )
         self._network = network
         self._base_network = network
         self._media = media
@@ -165,7 +172,12 @@ class MeetingController(QObject):
         self.spawn(self._share_screen(source))
 
     def stop_sharing(self) -> None:
-        self.spawn(self._stop_sharing())
+        self.spawn(self._own_share.stop(self._session))
+
+    @property
+    def sharing(self) -> ShareSource | None:
+        """What we share now, if anything."""
+        return self._own_share.source
 
     def allow_multiple_presenters(self, allowed: bool) -> None:
         """The host's choice for the meeting it hosts: several people may share at once."""
@@ -213,39 +225,13 @@ class MeetingController(QObject):
         if not self.screen_sharing_allowed:
             self.problem.emit(self.tr("Screen sharing is turned off on this computer."))
             return
-        if session is None or self.state is not SessionState.JOINED or self.sharing is not None:
-            return
-        track = self._media.open_screen(source, self._screen_failed)
-        self.sharing = source
-        self.sharingChanged.emit(True, source.title)
-        try:
-            await self._on_media(session.share_screen(track))
-        except (PublishError, ConnectionError, TimeoutError) as exc:
-            self.sharing = None
-            self.sharingChanged.emit(False, "")
-            text = str(exc) if isinstance(exc, PublishError) else self.tr("no answer from the host")
-            self.problem.emit(self.tr("Your screen is not shared: %1").replace("%1", text))
-
-    def _screen_failed(self, message: str) -> None:
-        """From the capture thread: the window closed or the display went away."""
-        self.problem.emit(message)
-        self._call_soon(self.stop_sharing)
+        if session is not None and self.state is SessionState.JOINED:
+            await self._own_share.start(session, source)
 
     def _call_soon(self, callback: Callable[[], None]) -> None:
         loop = self._loop
         if loop is not None:
             loop.call_soon_threadsafe(callback)
-
-    async def _stop_sharing(self) -> None:
-        if self.sharing is None:
-            return
-        self.sharing = None
-        self.sharingChanged.emit(False, "")
-        session = self._session
-        if session is not None:
-            # a meeting that is gone shares nothing any more either
-            with contextlib.suppress(ConnectionError):
-                await self._on_media(session.stop_screen_share())
 
     async def _on_media(self, coro: Coroutine[Any, Any, T]) -> T:
         """Await ``coro`` where the session lives."""
@@ -370,9 +356,7 @@ class MeetingController(QObject):
             self.spawn(self._on_media(session.set_media(works.audio, works.video)))
 
     async def _leave(self, reason: str) -> None:
-        if self.sharing is not None:
-            self.sharing = None
-            self.sharingChanged.emit(False, "")
+        self._own_share.ended()
         session, self._session = self._session, None
         for participant_id in list(self._remote.participants):
             self._drop_participant(participant_id)
@@ -420,35 +404,19 @@ class MeetingController(QObject):
             case events.ReactionReceived(participant_id=who, reaction=reaction):
                 self.reactionReceived.emit(who, reaction.value)
             case events.ScreenShareStopped():
-                if self.sharing is not None:
-                    self.sharing = None
-                    self.sharingChanged.emit(False, "")
-            case events.ServerError(code="rate_limited"):
-                self.problem.emit(self.tr("You are sending too fast; wait a moment and try again."))
-            case events.ServerError(text=text):
-                self.problem.emit(text)
-            case events.MeetingEnded(reason=reason, connection_lost=lost, removed=removed):
-                if removed:
-                    reason = self.tr("You were removed from the meeting.")
-                elif lost:
-                    reason = self.tr(
-                        "The connection to the meeting was lost and could not be restored."
-                    )
-                else:
-                    reason = meeting_ended_text(reason)
-                self.spawn(self._leave(reason))
+                self._own_share.ended()
+            case events.ServerError():
+                self.problem.emit(problem_text(event))
+            case events.MeetingEnded():
+                self.spawn(self._leave(ended_text(event)))
             case events.Waiting():
                 self._set_state(
                     SessionState.WAITING, self.tr("Waiting for a moderator to let you in…")
                 )
-            case events.MutedByModerator(refused=refused):
+            case events.MutedByModerator():
                 self.devices.set_microphone(False)
                 self.localMediaChanged.emit(self.microphone_on, self.camera_on)
-                self.problem.emit(
-                    self.tr("Microphones are locked: a moderator must allow you to speak.")
-                    if refused
-                    else self.tr("A moderator muted you.")
-                )
+                self.problem.emit(problem_text(event))
             case events.CameraOffRequested():
                 self.problem.emit(self.tr("A moderator asks you to turn your camera off."))
             case (

@@ -7,12 +7,12 @@ readers. The meeting goes on meanwhile; the others see the device as off.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from client.call.device_problems import DeviceKind, DeviceProblem, DeviceTrouble
 from client.ui.media_buttons import MediaToggleButton
+from client.ui.message_text import MessageText
 
 
 def problem_text(problem: DeviceProblem) -> str:
@@ -64,11 +64,9 @@ class DeviceBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(self.tr("Device problems"))
         self.problems: dict[DeviceKind, DeviceProblem] = {}
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.PlainText)
-        self.text.setWordWrap(True)
-        # selectable: screen readers get a text interface, and the sentence can be copied
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a text field that looks like a label: screen readers can read it, and it says
+        # itself when it changes
+        self.text = MessageText(self.tr("Device problems"), error=True)
         self.retry_button = QPushButton(self.tr("Try again"))
         self.retry_button.setAccessibleName(self.tr("Try again"))
         self.retry_button.setAccessibleDescription(
@@ -91,10 +89,6 @@ class DeviceBanner(QFrame):
         # the media layer's own words (device names, the system's error) for whoever helps
         self.setToolTip("\n".join(p.detail for p in self.problems.values()))
         self.setVisible(bool(text))
-        if problem is not None and QAccessible.isActive():
-            QAccessible.updateAccessibility(
-                QAccessibleAnnouncementEvent(self.text, problem_text(problem))
-            )
 
 
 class DeviceStatus(QObject):

@@ -77,9 +77,7 @@ class BackgroundNotifications(QObject):
         own = snapshot.participant_id if snapshot is not None else None
         if history or entry.sender_id == own:
             return
-        title = (
-            self.tr("Private message") if entry.to_id is not None else self.tr("Chat message")
-        )
+        title = self.tr("Private message") if entry.to_id is not None else self.tr("Chat message")
         self._notify(title, notice_text(entry))
 
     def _snapshot(self, snapshot: MeetingSnapshot) -> None:

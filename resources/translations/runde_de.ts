@@ -9,32 +9,32 @@
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="81"/>
+        <location filename="../../client/ui/notifications.py" line="80"/>
         <source>Private message</source>
         <translation>Private Nachricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="81"/>
+        <location filename="../../client/ui/notifications.py" line="80"/>
         <source>Chat message</source>
         <translation>Chatnachricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="91"/>
+        <location filename="../../client/ui/notifications.py" line="89"/>
         <source>Hand raised</source>
         <translation>Hand gehoben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="92"/>
+        <location filename="../../client/ui/notifications.py" line="90"/>
         <source>%1 raised their hand</source>
         <translation>%1 hat die Hand gehoben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="99"/>
+        <location filename="../../client/ui/notifications.py" line="97"/>
         <source>Waiting room</source>
         <translation>Warteraum</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="100"/>
+        <location filename="../../client/ui/notifications.py" line="98"/>
         <source>Waiting to be let in: %1</source>
         <translation>Wartet auf Einlass: %1</translation>
     </message>
@@ -150,17 +150,18 @@
     <name>DeviceBanner</name>
     <message>
         <location filename="../../client/ui/device_status.py" line="65"/>
+        <location filename="../../client/ui/device_status.py" line="69"/>
         <source>Device problems</source>
         <translation>Geräteprobleme</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_status.py" line="72"/>
-        <location filename="../../client/ui/device_status.py" line="73"/>
+        <location filename="../../client/ui/device_status.py" line="70"/>
+        <location filename="../../client/ui/device_status.py" line="71"/>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_status.py" line="75"/>
+        <location filename="../../client/ui/device_status.py" line="73"/>
         <source>Open the chosen devices again, for example after plugging one back in</source>
         <translation>Die gewählten Geräte erneut öffnen, zum Beispiel nach dem Wiedereinstecken</translation>
     </message>
@@ -623,7 +624,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="161"/>
+        <location filename="../../client/ui/controller.py" line="168"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
@@ -643,77 +644,82 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="203"/>
+        <location filename="../../client/ui/controller.py" line="215"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="214"/>
+        <location filename="../../client/ui/controller.py" line="226"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="226"/>
+        <location filename="../../client/ui/own_screen_share.py" line="52"/>
         <source>no answer from the host</source>
         <translation>keine Antwort vom Gastgeber</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="227"/>
+        <location filename="../../client/ui/own_screen_share.py" line="55"/>
         <source>Your screen is not shared: %1</source>
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="307"/>
+        <location filename="../../client/ui/controller.py" line="293"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="316"/>
+        <location filename="../../client/ui/controller.py" line="302"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="327"/>
+        <location filename="../../client/ui/controller.py" line="313"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="350"/>
+        <location filename="../../client/ui/controller.py" line="336"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="427"/>
+        <location filename="../../client/ui/session_notices.py" line="33"/>
         <source>You are sending too fast; wait a moment and try again.</source>
         <translation>Sie senden zu schnell; warten Sie einen Moment und versuchen Sie es erneut.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="432"/>
+        <location filename="../../client/ui/session_notices.py" line="15"/>
         <source>You were removed from the meeting.</source>
         <translation>Sie wurden aus der Besprechung entfernt.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="435"/>
+        <location filename="../../client/ui/session_notices.py" line="17"/>
+        <source>Your audio and video could not reach the meeting host, so it gave up your place. A firewall may block them; your administrator can set up a TURN server.</source>
+        <translation>Ihr Ton und Bild konnten den Besprechungsserver nicht erreichen, daher wurde Ihr Platz freigegeben. Eine Firewall blockiert sie womöglich; Ihre Administration kann einen TURN-Server einrichten.</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/session_notices.py" line="23"/>
         <source>The connection to the meeting was lost and could not be restored.</source>
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="442"/>
+        <location filename="../../client/ui/controller.py" line="414"/>
         <source>Waiting for a moderator to let you in…</source>
         <translation>Warten, bis die Moderation Sie hereinlässt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="448"/>
+        <location filename="../../client/ui/session_notices.py" line="39"/>
         <source>Microphones are locked: a moderator must allow you to speak.</source>
         <translation>Die Mikrofone sind gesperrt: Die Moderation muss Ihnen das Wort erteilen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="450"/>
+        <location filename="../../client/ui/session_notices.py" line="43"/>
         <source>A moderator muted you.</source>
         <translation>Die Moderation hat Ihr Mikrofon stummgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="453"/>
+        <location filename="../../client/ui/controller.py" line="421"/>
         <source>A moderator asks you to turn your camera off.</source>
         <translation>Die Moderation bittet Sie, Ihre Kamera auszuschalten.</translation>
     </message>
@@ -738,7 +744,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="468"/>
+        <location filename="../../client/ui/controller.py" line="436"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>

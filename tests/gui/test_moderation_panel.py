@@ -8,7 +8,15 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTextEdit,
+    QWidget,
+)
 
 from client.call import events
 from client.call.backend import JoinError
@@ -221,6 +229,7 @@ def test_a_locked_meeting_turns_a_german_guest_away_in_german(
         await guest.until(lambda: guest.controller.state.value == "failed", 10, "turned away")
         assert any("die Besprechung ist gesperrt" in reason for reason in reasons), reasons
         shown = [label.text() for label in guest.window.findChildren(QLabel)]
+        shown += [text.toPlainText() for text in guest.window.findChildren(QTextEdit)]
         assert any("gesperrt" in text for text in shown), shown
 
     host_app.run(scenario())
