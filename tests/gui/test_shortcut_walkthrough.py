@@ -154,6 +154,7 @@ def test_every_meeting_shortcut_works_three_times_in_a_row(
     home = _home(tmp_path)
     app = start_app(desktop, home, "--link", host.link, base_env=sound.client_env)
     anna = Colleague(host.link, "Anna", tmp_path)
+    colleagues = [anna]
     try:
         keys.activate(app.pid)
         until(lambda: "pre-join: True" in app_log(home), 30, "the pre-join")
@@ -199,8 +200,22 @@ def test_every_meeting_shortcut_works_three_times_in_a_row(
 
         _alternates(keys, desktop, "ctrl+p")  # the participant list
         _alternates(keys, desktop, "ctrl+l")  # speaker layout and grid
+
+        # The presentation view: Bernd shares this very display; the keys work there too.
+        bernd = Colleague(host.link, "Bernd", tmp_path, "--share-screen", desktop.name)
+        colleagues.append(bernd)
+        _expect("the app shows Bernd's screen", lambda: "Bernd" in anna.stats().get(
+            "remotes", {}) and bernd.process.poll() is None, 20)  # fmt: skip
+        time.sleep(3.0)  # the presentation view is up
+        _alternates(keys, desktop, "ctrl+shift+g")  # presentation and grid
+        for state in (False, True, False):
+            keys.press("ctrl+d")
+            _expect(f"audio_on {state} while presenting", lambda s=state: (
+                anna.of_app().get("audio_on") is s
+            ))  # fmt: skip
     finally:
-        anna.stop()
+        for colleague in colleagues:
+            colleague.stop()
         if app.poll() is None:
             app.terminate()
         finish(app, 15)
