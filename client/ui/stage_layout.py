@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 _NO_LIMIT = 16777215  # QWIDGETSIZE_MAX
@@ -46,22 +45,3 @@ def place_presentation(
         grid.addWidget(tile, 1, column)
     grid.setRowStretch(0, 5)
     grid.setRowStretch(1, 1 if strip else 0)
-
-
-def tab_through(grid: QGridLayout, after: QWidget) -> None:
-    """Tab reaches the tiles where they stand, row by row, right after ``after`` (the last
-    control above the stage) and before the controls below: tiles added later would
-    otherwise come last, after the control bar."""
-    placed: list[tuple[int, int, QWidget]] = []
-    for index in range(grid.count()):
-        item = grid.itemAt(index)
-        tile = item.widget() if item is not None else None
-        if tile is not None:  # just added, it is shown a moment later: no isVisible() here
-            position: tuple[int, int, int, int] = grid.getItemPosition(index)  # type: ignore[assignment]
-            placed.append((position[0], position[1], tile))
-    previous = after
-    for _, _, tile in sorted(placed, key=lambda p: (p[0], p[1])):
-        for stop in [tile, *tile.findChildren(QWidget)]:  # a tile, then its buttons
-            if stop.focusPolicy() != Qt.FocusPolicy.NoFocus:
-                QWidget.setTabOrder(previous, stop)
-                previous = stop
