@@ -8,15 +8,13 @@ import logging
 from collections.abc import Sequence
 from typing import assert_never
 
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
-from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+from aiortc import MediaStreamTrack, RTCPeerConnection
 
 from client.call import events
-from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
-from client.call.media_watchdog import MediaWatchdog
+from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
 from client.call.moderation_events import moderation_event
+from client.call.sfu_peers import SfuPeers
 from client.call.signaling import SignalingClient
-from client.media.screen_encoder import use_screen_encoder
 from client.netconfig import NetworkSettings
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.common import ErrorCode
@@ -37,13 +35,10 @@ from client.protocol.messages import (
     MeetingEnded,
     ParticipantJoined,
     ParticipantLeft,
-    Publish,
     PublishAnswer,
     ServerMessage,
     StreamEnded,
-    SubscribeAnswer,
     SubscribeOffer,
-    Unpublish,
     UpdateMediaState,
 )
 from client.protocol.moderation import (
@@ -95,17 +90,19 @@ class SfuBackend(MeetingBackend):
     ) -> None:
         self._link = link
         self._moderation_only = moderation_only
-        self._video_codec = f"video/{video_codec}".lower()
         self._network = network
         self._emit = on_event
-        self._answer_timeout = answer_timeout
         self._signaling: SignalingClient | None = None
         self._reader: asyncio.Task[None] | None = None
-        self._publishing: dict[MediaSessionType, RTCPeerConnection] = {}
-        self._pending_answers: dict[MediaSessionType, asyncio.Future[str]] = {}
-        self._subscriptions: dict[tuple[str, MediaSessionType], RTCPeerConnection] = {}
+        self._peers = SfuPeers(
+            network,
+            video_codec,
+            lambda payload, transaction_id: self._send_media(payload, transaction_id),
+            on_event,
+            self._media_died,
+            answer_timeout,
+        )
         self._left = False
-        self._watchdog = MediaWatchdog(self._media_died)
         self._losing: asyncio.Task[None] | None = None
         # Closing runs once; whoever comes second (leave() or the reader) waits for it.
         self._closing: asyncio.Future[None] | None = None
@@ -113,7 +110,7 @@ class SfuBackend(MeetingBackend):
     @property
     def peer_connections(self) -> list[RTCPeerConnection]:
         """Every peer connection this backend holds now (for diagnostics and tests)."""
-        return [*self._publishing.values(), *self._subscriptions.values()]
+        return self._peers.all
 
     @property
     def connected(self) -> bool:
@@ -202,53 +199,10 @@ class SfuBackend(MeetingBackend):
     async def publish(
         self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
     ) -> None:
-        if session_type in self._publishing:
-            raise ValueError(f"already publishing {session_type.value}")
-        pc = RTCPeerConnection(self._network.rtc_configuration())
-        screen = session_type is MediaSessionType.SCREEN
-        for track in tracks:
-            transceiver = pc.addTransceiver(track, direction="sendonly")
-            if track.kind == "video":
-                # A shared screen always goes as VP8 with settings for text.
-                transceiver.setCodecPreferences(
-                    self._video_codecs_preferred("video/vp8" if screen else self._video_codec)
-                )
-                if screen:
-                    use_screen_encoder(transceiver.sender)
-        self._publishing[session_type] = pc
-        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._pending_answers[session_type] = answer
-        try:
-            await pc.setLocalDescription(await pc.createOffer())
-            await self._send_media(
-                Publish(
-                    action="publish", media_session_type=session_type, sdp=pc.localDescription.sdp
-                ),
-                transaction_id=_publish_transaction(session_type),
-            )
-            sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
-            self._watchdog.watch(pc, f"the {session_type.value} we send")
-        except BaseException:
-            self._publishing.pop(session_type, None)
-            await pc.close()
-            raise
-        finally:
-            self._pending_answers.pop(session_type, None)
-
-    def _video_codecs_preferred(self, preferred: str) -> list[RTCRtpCodecCapability]:
-        """The preferred codec first, the others (and their RTX) as fallbacks."""
-        capabilities = RTCRtpSender.getCapabilities("video")
-        codecs = capabilities.codecs if capabilities is not None else []
-        return sorted(codecs, key=lambda c: c.mimeType.lower() != preferred)
+        await self._peers.publish(session_type, tracks)
 
     async def unpublish(self, session_type: MediaSessionType) -> None:
-        pc = self._publishing.pop(session_type, None)
-        if pc is None:
-            return
-        self._watchdog.forget(pc)
-        await self._send_media(Unpublish(action="unpublish", media_session_type=session_type))
-        await pc.close()
+        await self._peers.unpublish(session_type)
 
     async def set_media_state(self, media: MediaState) -> None:
         await self._send_media(UpdateMediaState(action="update_media_state", media=media))
@@ -297,11 +251,7 @@ class SfuBackend(MeetingBackend):
         return self._closing
 
     async def _close_all(self) -> None:
-        await self._watchdog.stop()
-        pcs = list(self._publishing.values()) + list(self._subscriptions.values())
-        self._publishing.clear()
-        self._subscriptions.clear()
-        await asyncio.gather(*(pc.close() for pc in pcs), return_exceptions=True)
+        await self._peers.close_all()
         if self._signaling is not None:
             await self._signaling.close()
 
@@ -372,10 +322,7 @@ class SfuBackend(MeetingBackend):
                     return event
                 if isinstance(event, events.ScreenShareStopped):
                     # the host already ended the stream: close our side without unpublishing
-                    pc = self._publishing.pop(MediaSessionType.SCREEN, None)
-                    if pc is not None:
-                        self._watchdog.forget(pc)
-                        await pc.close()
+                    await self._peers.forget_publication(MediaSessionType.SCREEN)
                 if event is not None:
                     self._emit(event)
             case MediaNotice():
@@ -401,7 +348,7 @@ class SfuBackend(MeetingBackend):
             case ParticipantJoined():
                 self._emit(events.ParticipantJoined(payload.participant))
             case ParticipantLeft():
-                await self._drop_subscriptions_of(payload.participant_id)
+                await self._peers.drop_subscriptions_of(payload.participant_id)
                 self._emit(events.ParticipantLeft(payload.participant_id, payload.reason))
             case MeetingEnded():
                 return events.MeetingEnded(_ENDED_REASONS[payload.reason])
@@ -411,7 +358,7 @@ class SfuBackend(MeetingBackend):
                 return events.MeetingEnded(MEDIA_TIMEOUT_TEXT, connection_lost=True, retry=False)
             case Error():
                 logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
-                if not self._refuse_pending_publish(message.transaction_id, payload.text):
+                if not self._peers.refuse_pending_publish(message.transaction_id, payload.text):
                     self._emit(
                         events.ServerError(payload.code.value, payload.text, message.transaction_id)
                     )
@@ -426,66 +373,15 @@ class SfuBackend(MeetingBackend):
     ) -> None:
         match payload:
             case SubscribeOffer():
-                await self._subscribe(payload)
+                await self._peers.subscribe(payload)
             case PublishAnswer():
-                pending = self._pending_answers.get(payload.media_session_type)
-                if pending is not None and not pending.done():
-                    pending.set_result(payload.sdp)
+                self._peers.answered(payload)
             case StreamEnded():
-                pc = self._subscriptions.pop((payload.target, payload.media_session_type), None)
-                if pc is not None:
-                    self._watchdog.forget(pc)
-                    await pc.close()
-                self._emit(events.RemoteStreamEnded(payload.target, payload.media_session_type))
+                await self._peers.stream_ended(payload)
             case MediaStateChanged():
                 self._emit(events.MediaStateChanged(payload.participant_id, payload.media))
             case _:
                 assert_never(payload)
-
-    def _refuse_pending_publish(self, transaction_id: str | None, text: str) -> bool:
-        """An error answering our publish ends that publish at once, with the server's text."""
-        for session_type, pending in self._pending_answers.items():
-            if transaction_id == _publish_transaction(session_type) and not pending.done():
-                pending.set_exception(PublishError(text))
-                return True
-        return False
-
-    async def _subscribe(self, offer: SubscribeOffer) -> None:
-        key = (offer.target, offer.media_session_type)
-        old = self._subscriptions.pop(key, None)
-        if old is not None:
-            self._watchdog.forget(old)
-            await old.close()
-        pc = RTCPeerConnection(self._network.rtc_configuration())
-        self._subscriptions[key] = pc
-
-        @pc.on("track")
-        def _on_track(track: MediaStreamTrack) -> None:
-            self._emit(events.RemoteTrackAdded(offer.target, offer.media_session_type, track))
-
-        try:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer.sdp, type="offer"))
-            await pc.setLocalDescription(await pc.createAnswer())
-        except (ValueError, TypeError, KeyError) as exc:
-            logger.warning("could not use the server's offer for %s: %s", offer.target, exc)
-            self._subscriptions.pop(key, None)
-            await pc.close()
-            return
-        self._watchdog.watch(pc, f"{offer.target}'s {offer.media_session_type.value}")
-        await self._send_media(
-            SubscribeAnswer(
-                action="sdp_answer",
-                target=offer.target,
-                media_session_type=offer.media_session_type,
-                sdp=pc.localDescription.sdp,
-            )
-        )
-
-    async def _drop_subscriptions_of(self, participant_id: str) -> None:
-        for key in [k for k in self._subscriptions if k[0] == participant_id]:
-            pc = self._subscriptions.pop(key)
-            self._watchdog.forget(pc)
-            await pc.close()
 
 
 def _entry(message: ChatMessage) -> events.ChatEntry:
@@ -498,7 +394,3 @@ def _entry(message: ChatMessage) -> events.ChatEntry:
         to_id=message.to,
         to_name=message.to_name,
     )
-
-
-def _publish_transaction(session_type: MediaSessionType) -> str:
-    return f"publish-{session_type.value}"

@@ -115,7 +115,7 @@ def test_h264_is_negotiated_and_forwarded(host: HostProcess) -> None:
         await bernd.join()
         await until(lambda: video_from(bernd, anna) > 10, 10)
         await until(lambda: video_from(anna, bernd) > 10, 10)
-        publishing = next(iter(anna.session._backend._publishing.values()))  # type: ignore[attr-defined]
+        publishing = next(iter(anna.session._backend._peers.publishing.values()))  # type: ignore[attr-defined]
         video = next(t for t in publishing.getTransceivers() if t.kind == "video")
         assert video._codecs[0].mimeType == "video/H264"
         await anna.leave()

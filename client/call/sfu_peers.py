@@ -1,0 +1,191 @@
+"""Our peer connections to Runde's SFU: one per stream we send, one per stream we receive.
+
+Owned by :class:`~client.call.sfu_backend.SfuBackend` on its loop; the signaling messages
+go through ``send_media``, what arrives is told to ``emit``, and the watchdog says when
+media stops while the signaling still looks alive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+
+from client.call import events
+from client.call.backend import EventSink, PublishError
+from client.call.media_watchdog import MediaWatchdog
+from client.media.screen_encoder import use_screen_encoder
+from client.netconfig import NetworkSettings
+from client.protocol.messages import (
+    MediaSessionType,
+    Publish,
+    PublishAnswer,
+    StreamEnded,
+    SubscribeAnswer,
+    SubscribeOffer,
+    Unpublish,
+)
+
+logger = logging.getLogger(__name__)
+
+SendMedia = Callable[[object, str | None], Awaitable[None]]
+
+
+class SfuPeers:
+    def __init__(
+        self,
+        network: NetworkSettings,
+        video_codec: str,
+        send_media: SendMedia,
+        emit: EventSink,
+        media_died: Callable[[str], None],
+        answer_timeout: float = 10.0,
+    ) -> None:
+        self._network = network
+        self._video_codec = f"video/{video_codec}".lower()
+        self._send_media = send_media
+        self._emit = emit
+        self._answer_timeout = answer_timeout
+        self.publishing: dict[MediaSessionType, RTCPeerConnection] = {}
+        self._pending_answers: dict[MediaSessionType, asyncio.Future[str]] = {}
+        self._subscriptions: dict[tuple[str, MediaSessionType], RTCPeerConnection] = {}
+        self.watchdog = MediaWatchdog(media_died)
+
+    @property
+    def all(self) -> list[RTCPeerConnection]:
+        return [*self.publishing.values(), *self._subscriptions.values()]
+
+    # ---- sending ---------------------------------------------------------------------
+
+    async def publish(
+        self, session_type: MediaSessionType, tracks: Sequence[MediaStreamTrack]
+    ) -> None:
+        if session_type in self.publishing:
+            raise ValueError(f"already publishing {session_type.value}")
+        pc = RTCPeerConnection(self._network.rtc_configuration())
+        screen = session_type is MediaSessionType.SCREEN
+        for track in tracks:
+            transceiver = pc.addTransceiver(track, direction="sendonly")
+            if track.kind == "video":
+                # A shared screen always goes as VP8 with settings for text.
+                transceiver.setCodecPreferences(
+                    _video_codecs_preferred("video/vp8" if screen else self._video_codec)
+                )
+                if screen:
+                    use_screen_encoder(transceiver.sender)
+        self.publishing[session_type] = pc
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._pending_answers[session_type] = answer
+        try:
+            await pc.setLocalDescription(await pc.createOffer())
+            await self._send_media(
+                Publish(
+                    action="publish", media_session_type=session_type, sdp=pc.localDescription.sdp
+                ),
+                publish_transaction(session_type),
+            )
+            sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            self.watchdog.watch(pc, f"the {session_type.value} we send")
+        except BaseException:
+            self.publishing.pop(session_type, None)
+            await pc.close()
+            raise
+        finally:
+            self._pending_answers.pop(session_type, None)
+
+    def answered(self, answer: PublishAnswer) -> None:
+        pending = self._pending_answers.get(answer.media_session_type)
+        if pending is not None and not pending.done():
+            pending.set_result(answer.sdp)
+
+    def refuse_pending_publish(self, transaction_id: str | None, text: str) -> bool:
+        """An error answering our publish ends that publish at once, with the server's text."""
+        for session_type, pending in self._pending_answers.items():
+            if transaction_id == publish_transaction(session_type) and not pending.done():
+                pending.set_exception(PublishError(text))
+                return True
+        return False
+
+    async def forget_publication(self, session_type: MediaSessionType) -> None:
+        """The host already ended this stream of ours: close our side, say nothing."""
+        pc = self.publishing.pop(session_type, None)
+        if pc is not None:
+            self.watchdog.forget(pc)
+            await pc.close()
+
+    async def unpublish(self, session_type: MediaSessionType) -> None:
+        pc = self.publishing.pop(session_type, None)
+        if pc is None:
+            return
+        self.watchdog.forget(pc)
+        await self._send_media(Unpublish(action="unpublish", media_session_type=session_type), None)
+        await pc.close()
+
+    # ---- receiving -------------------------------------------------------------------
+
+    async def subscribe(self, offer: SubscribeOffer) -> None:
+        key = (offer.target, offer.media_session_type)
+        old = self._subscriptions.pop(key, None)
+        if old is not None:
+            self.watchdog.forget(old)
+            await old.close()
+        pc = RTCPeerConnection(self._network.rtc_configuration())
+        self._subscriptions[key] = pc
+
+        @pc.on("track")
+        def _on_track(track: MediaStreamTrack) -> None:
+            self._emit(events.RemoteTrackAdded(offer.target, offer.media_session_type, track))
+
+        try:
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer.sdp, type="offer"))
+            await pc.setLocalDescription(await pc.createAnswer())
+        except (ValueError, TypeError, KeyError) as exc:
+            logger.warning("could not use the server's offer for %s: %s", offer.target, exc)
+            self._subscriptions.pop(key, None)
+            await pc.close()
+            return
+        self.watchdog.watch(pc, f"{offer.target}'s {offer.media_session_type.value}")
+        await self._send_media(
+            SubscribeAnswer(
+                action="sdp_answer",
+                target=offer.target,
+                media_session_type=offer.media_session_type,
+                sdp=pc.localDescription.sdp,
+            ),
+            None,
+        )
+
+    async def stream_ended(self, ended: StreamEnded) -> None:
+        pc = self._subscriptions.pop((ended.target, ended.media_session_type), None)
+        if pc is not None:
+            self.watchdog.forget(pc)
+            await pc.close()
+        self._emit(events.RemoteStreamEnded(ended.target, ended.media_session_type))
+
+    async def drop_subscriptions_of(self, participant_id: str) -> None:
+        for key in [k for k in self._subscriptions if k[0] == participant_id]:
+            pc = self._subscriptions.pop(key)
+            self.watchdog.forget(pc)
+            await pc.close()
+
+    async def close_all(self) -> None:
+        await self.watchdog.stop()
+        pcs = self.all
+        self.publishing.clear()
+        self._subscriptions.clear()
+        await asyncio.gather(*(pc.close() for pc in pcs), return_exceptions=True)
+
+
+def _video_codecs_preferred(preferred: str) -> list[RTCRtpCodecCapability]:
+    """The preferred codec first, the others (and their RTX) as fallbacks."""
+    capabilities = RTCRtpSender.getCapabilities("video")
+    codecs = capabilities.codecs if capabilities is not None else []
+    return sorted(codecs, key=lambda c: c.mimeType.lower() != preferred)
+
+
+def publish_transaction(session_type: MediaSessionType) -> str:
+    return f"publish-{session_type.value}"
