@@ -30,6 +30,8 @@ TEST_PACKAGES+=(dpkg-dev binutils file desktop-file-utils appstream wixl msitool
 TEST_PACKAGES+=(openbox)
 # The screen-reader test reads the real window through AT-SPI (pyatspi runs on the system python).
 TEST_PACKAGES+=(at-spi2-core python3-pyatspi dbus-x11)
+# A browser publishing into the SFU (headless Chromium, driven over the DevTools protocol).
+TEST_PACKAGES+=(chromium)
 
 missing_packages() {
   local wanted=("$@") missing=()

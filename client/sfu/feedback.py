@@ -43,7 +43,7 @@ MIN_REMB = 30_000  # bits/s; lower estimates are noise from an idle stream
 PROMPT_DROP = 0.85
 # A rising estimate is passed on in steps of at least this factor: aiortc's VP8 encoder starts
 # afresh (a keyframe) on every change above 10%, and the estimate rises by ~8% a second.
-RISE_STEP = 1.25
+RISE_STEP = 1.15
 _OurRtcp = RtcpRrPacket | RtcpPsfbPacket | RtcpRtpfbPacket
 LOG_INTERVAL = 10.0  # seconds between log lines with a track's estimate
 CLOCK_RATES = {"audio": 48000, "video": 90000}  # Opus and VP8/H.264, the codecs we forward

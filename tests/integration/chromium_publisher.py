@@ -1,0 +1,205 @@
+"""Headless Chromium publishing camera and microphone (fake devices) into a Runde meeting.
+
+    python -m tests.integration.chromium_publisher LINK SECONDS [VIDEO.y4m]
+
+Run inside the test's network namespace (Chromium, like Janus, wants a non-loopback address for
+media; ENGINEERING.md §3). Opens the host's guest page at LINK, joins and publishes over the
+signaling WebSocket from inside that page (the host accepts browser WebSockets only from its
+own page), then prints one JSON line per second with what the page's ``getStats()`` says
+about the sending side: whether a ``remote-inbound-rtp`` (built from the SFU's receiver
+reports) exists and the ``availableOutgoingBitrate`` of the nominated candidate pair.
+Driven over the DevTools protocol with aiohttp; exits 2 with one sentence on failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+CHROMIUM_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # The host's certificate is self-signed and pinned by the link's fp=, which a page cannot
+    # check; the test trusts it the way the Runde app would after checking the fingerprint.
+    "--ignore-certificate-errors",
+    "--remote-debugging-port=0",
+)
+
+PUBLISH = """
+(async () => {
+  const secret = new URLSearchParams(location.hash.slice(1)).get("k");
+  const room = location.pathname.replace(/^\\/r\\//, "");
+  const ws = new WebSocket(`wss://${location.host}/signaling`);
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail("websocket"); });
+  const inbox = [];
+  let wake = () => {};
+  ws.onmessage = (event) => { inbox.push(JSON.parse(event.data)); wake(); };
+  const next = async (message) => {
+    for (;;) {
+      const found = inbox.findIndex((m) => m.payload.message === message
+                                           || m.payload.message === "error");
+      if (found >= 0) {
+        const m = inbox.splice(found, 1)[0];
+        if (m.payload.message === "error") throw new Error(m.payload.text);
+        return m;
+      }
+      await new Promise((resolve) => { wake = resolve; });
+    }
+  };
+  const send = (namespace, payload) => ws.send(JSON.stringify({namespace, payload}));
+  send("core", {action: "join", protocol_version: 2, room, secret, display_name: "Chromium",
+                media: {audio: true, video: true}});
+  await next("join_success");
+  const stream = await navigator.mediaDevices.getUserMedia(
+    {audio: true, video: {width: 640, height: 360}});
+  const pc = new RTCPeerConnection();
+  for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: "sendonly"});
+  await pc.setLocalDescription();
+  // No trickle ICE in the protocol: the offer carries every candidate.
+  while (pc.iceGatheringState !== "complete") await new Promise((r) => setTimeout(r, 50));
+  send("media", {action: "publish", media_session_type: "video", sdp: pc.localDescription.sdp});
+  const answer = await next("sdp_answer");
+  await pc.setRemoteDescription({type: "answer", sdp: answer.payload.sdp});
+  window.rundeSocket = ws;  // keep the connection (and the seat) alive
+  window.rundePc = pc;
+  return "published";
+})()
+"""
+
+SENDING_STATS = """
+(async () => {
+  const out = {remote_inbound_rtp: false, available_outgoing_kbps: null, bytes_sent: 0};
+  (await window.rundePc.getStats()).forEach((s) => {
+    if (s.type === "remote-inbound-rtp") out.remote_inbound_rtp = true;
+    if (s.type === "outbound-rtp") out.bytes_sent += s.bytesSent;
+    if (s.type === "candidate-pair" && s.nominated && s.availableOutgoingBitrate)
+      out.available_outgoing_kbps = Math.round(s.availableOutgoingBitrate / 1000);
+  });
+  return JSON.stringify(out);
+})()
+"""
+
+
+class DevTools:
+    """The page's DevTools session: commands with ids, answers matched to them."""
+
+    def __init__(self, socket: aiohttp.ClientWebSocketResponse) -> None:
+        self._socket = socket
+        self._ids = itertools.count(1)
+
+    async def call(self, method: str, **params: Any) -> dict[str, Any]:
+        command_id = next(self._ids)
+        await self._socket.send_json({"id": command_id, "method": method, "params": params})
+        async for message in self._socket:
+            data = json.loads(message.data)
+            if data.get("id") == command_id:
+                if "error" in data:
+                    raise RuntimeError(f"{method}: {data['error']}")
+                result: dict[str, Any] = data["result"]
+                return result
+        raise RuntimeError("Chromium closed the DevTools connection")
+
+    async def evaluate(self, expression: str) -> Any:
+        result = await self.call(
+            "Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True
+        )
+        if "exceptionDetails" in result:
+            details = result["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text")
+            raise RuntimeError(f"the page failed: {text}")
+        return result["result"].get("value")
+
+
+async def _debugger_port(profile: Path, chromium: subprocess.Popen[bytes]) -> int:
+    active = profile / "DevToolsActivePort"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if chromium.poll() is not None:
+            raise RuntimeError(f"Chromium exited with code {chromium.returncode}")
+        if active.exists() and active.read_text().strip():
+            return int(active.read_text().split()[0])
+        await asyncio.sleep(0.1)
+    raise RuntimeError("Chromium did not open its DevTools port within 30 s")
+
+
+def _start_chromium(profile: str, video: str | None) -> subprocess.Popen[bytes]:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        raise RuntimeError("Chromium is not installed (Debian package chromium)")
+    fake_video = [f"--use-file-for-fake-video-capture={video}"] if video else []
+    return subprocess.Popen(
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *fake_video, "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def drive(link: str, seconds: float, profile: str, chromium: subprocess.Popen[bytes]) -> None:
+    port = await _debugger_port(Path(profile), chromium)
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/json/list") as response:
+            pages = [p for p in await response.json() if p["type"] == "page"]
+        async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+            page = DevTools(ws)
+            # The guest page's CSP allows no connections of its own; this page is a test
+            # client standing in for a browser app, not the guest page's script.
+            await page.call("Page.setBypassCSP", enabled=True)
+            await page.call("Page.navigate", url=link)
+            await _until_loaded(page)
+            print(json.dumps({"published": await page.evaluate(PUBLISH)}), flush=True)
+            started = time.monotonic()
+            while time.monotonic() - started < seconds:
+                await asyncio.sleep(1.0)
+                stats = json.loads(await page.evaluate(SENDING_STATS))
+                stats["t"] = round(time.monotonic() - started, 1)
+                print(json.dumps(stats), flush=True)
+
+
+async def _until_loaded(page: DevTools) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if await page.evaluate("document.readyState") == "complete":
+            return
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the guest page did not load within 20 s")
+
+
+def main() -> None:
+    link, seconds = sys.argv[1], float(sys.argv[2])
+    video = sys.argv[3] if len(sys.argv) > 3 else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="runde-chromium-") as profile:
+            chromium = _start_chromium(profile, video)
+            try:
+                asyncio.run(drive(link, seconds, profile, chromium))
+            finally:
+                chromium.terminate()
+                try:
+                    chromium.wait(10)
+                except subprocess.TimeoutExpired:
+                    chromium.kill()
+                    chromium.wait()
+    except Exception as exc:
+        print(f"chromium publisher: {exc}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
