@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from client.call.events import ChatEntry, SessionState
 from client.call.session import MeetingSnapshot
+from client.protocol.moderation import Role
 from client.protocol.modules import Module
 from client.ui.chat_panel import ChatToast, notice_text
 from client.ui.controller import MeetingController
@@ -143,11 +144,21 @@ class MeetingModulesUi(QObject):
         panel.set_own_id(snapshot.participant_id)
         panel.set_participants([(p.id, p.display_name) for p in snapshot.participants])
         self._offer(snapshot.modules)
-        for person in snapshot.participants:  # a moderator may have renamed someone
+        people = self._view.participant_list
+        for person in snapshot.participants:
             tile = self._view.tiles.get(person.id)
-            if tile is not None and tile.name != person.display_name:
+            if tile is not None and tile.name != person.display_name:  # renamed by a moderator
                 tile.set_name(person.display_name)
-                self._view.participant_list.rename(person.id, person.display_name)
+                people.rename(person.id, person.display_name)
+            people.set_state(
+                person.id, person.media.audio, person.media.video, person.role is Role.MODERATOR
+            )
+        people.set_state(
+            SELF_ID, snapshot.media.audio, snapshot.media.video, snapshot.role is Role.MODERATOR
+        )
+        people.setAccessibleName(
+            self.tr("Participants (%1)").replace("%1", str(len(snapshot.participants) + 1))
+        )
 
     def _state_changed(self, state: str, reason: str) -> None:
         if (state == SessionState.JOINING.value and self._controller.snapshot is None) or (

@@ -20,6 +20,7 @@ class ParticipantList(QListWidget):
         self.setAccessibleName(self.tr("Participants"))
         self._people: dict[str, tuple[str, bool]] = {}  # id -> (name, is_self), join order
         self._hands: tuple[str, ...] = ()
+        self._states: dict[str, tuple[bool, bool, bool]] = {}  # id -> (audio, video, moderator)
         self._hand_icon: QIcon | None = None
 
     def add(self, participant_id: str, name: str, is_self: bool = False) -> None:
@@ -31,7 +32,15 @@ class ParticipantList(QListWidget):
             self._people[participant_id] = (name, known[1])
             self._fill()
 
+    def set_state(self, participant_id: str, audio: bool, video: bool, moderator: bool) -> None:
+        """What the others see of this person: microphone, camera, role."""
+        state = (audio, video, moderator)
+        if participant_id in self._people and self._states.get(participant_id) != state:
+            self._states[participant_id] = state
+            self._fill()
+
     def remove(self, participant_id: str) -> None:
+        self._states.pop(participant_id, None)
         if self._people.pop(participant_id, None) is not None:
             self._fill()
 
@@ -53,6 +62,7 @@ class ParticipantList(QListWidget):
         for position, participant_id in enumerate(raised + others, start=1):
             name, is_self = self._people[participant_id]
             label = self.tr("%1 (you)").replace("%1", name) if is_self else name
+            label = " · ".join([label, *self._state_words(participant_id)])
             text, accessible = label, label
             icon = QIcon()
             if participant_id in raised:
@@ -69,6 +79,15 @@ class ParticipantList(QListWidget):
             self.addItem(item)
             if participant_id == keep:
                 self.setCurrentItem(item)
+
+    def _state_words(self, participant_id: str) -> list[str]:
+        audio, video, moderator = self._states.get(participant_id, (True, True, False))
+        words = [] if audio else [self.tr("muted")]
+        if not video:
+            words.append(self.tr("camera off"))
+        if moderator:
+            words.append(self.tr("moderator"))
+        return words
 
     def _drawn_hand(self) -> QIcon:
         if self._hand_icon is None:

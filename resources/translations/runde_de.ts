@@ -752,42 +752,47 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingModulesUi</name>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="43"/>
+        <location filename="../../client/ui/meeting_modules.py" line="44"/>
         <source>Show or hide the chat</source>
         <translation>Chat ein- oder ausblenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="45"/>
+        <location filename="../../client/ui/meeting_modules.py" line="46"/>
         <source>Raise or lower your hand</source>
         <translation>Hand heben oder senken</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="47"/>
+        <location filename="../../client/ui/meeting_modules.py" line="48"/>
         <source>React</source>
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="188"/>
+        <location filename="../../client/ui/meeting_modules.py" line="160"/>
+        <source>Participants (%1)</source>
+        <translation>Teilnehmende (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/meeting_modules.py" line="199"/>
         <source>Chat (%1)</source>
         <translation>Chat (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="190"/>
+        <location filename="../../client/ui/meeting_modules.py" line="201"/>
         <source>Chat, %1 unread (%2)</source>
         <translation>Chat, %1 ungelesen (%2)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="193"/>
+        <location filename="../../client/ui/meeting_modules.py" line="204"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="198"/>
+        <location filename="../../client/ui/meeting_modules.py" line="209"/>
         <source>Lower hand</source>
         <translation>Hand senken</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="198"/>
+        <location filename="../../client/ui/meeting_modules.py" line="209"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
@@ -1060,14 +1065,29 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <location filename="../../client/ui/participant_list.py" line="55"/>
+        <location filename="../../client/ui/participant_list.py" line="64"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/participant_list.py" line="64"/>
+        <location filename="../../client/ui/participant_list.py" line="74"/>
         <source>%1, hand raised (%2)</source>
         <translation>%1, Hand gehoben (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/participant_list.py" line="85"/>
+        <source>muted</source>
+        <translation>stummgeschaltet</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/participant_list.py" line="87"/>
+        <source>camera off</source>
+        <translation>Kamera aus</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/participant_list.py" line="89"/>
+        <source>moderator</source>
+        <translation>Moderation</translation>
     </message>
 </context>
 <context>

@@ -329,7 +329,11 @@ def test_raised_hands_in_queue_order_on_tiles_and_in_the_list(
         await app.until(lambda: bernd_tile.hand == 1, 5, "Bernd's hand")
         await anna.session.set_hand(True)
         await app.until(lambda: anna_tile.hand == 2, 5, "Anna's hand after Bernd's")
-        assert rows(app) == ["\N{RAISED HAND} 1 Bernd", "\N{RAISED HAND} 2 Anna", "Ute (you)"]
+        assert rows(app) == [
+            "\N{RAISED HAND} 1 Bernd",
+            "\N{RAISED HAND} 2 Anna",
+            "Ute (you) · moderator",
+        ]  # the host moderates
         people = view.participant_list
         assert people.item(0).data(Qt.ItemDataRole.AccessibleTextRole) == ("Bernd, hand raised (1)")
         assert "hand raised (1)" in bernd_tile.accessibleName()
@@ -346,7 +350,7 @@ def test_raised_hands_in_queue_order_on_tiles_and_in_the_list(
         await app.until(lambda: bernd_tile.hand == 2, 5, "Bernd's hand again")
         await bernd.leave()
         await app.until(lambda: bernd_id not in view.participant_list.ids(), 5, "Bernd gone")
-        assert rows(app) == ["\N{RAISED HAND} 1 Anna", "Ute (you)"]
+        assert rows(app) == ["\N{RAISED HAND} 1 Anna", "Ute (you) · moderator"]
 
         # Our own hand, by the shortcut on the window.
         assert view.hand_button.text() == "Raise hand" and not view.hand_button.isChecked()
@@ -355,7 +359,7 @@ def test_raised_hands_in_queue_order_on_tiles_and_in_the_list(
         assert anna.stats.hands == (anna.session.participant_id, own_id(app))
         await app.until(lambda: view.tiles[SELF_ID].hand == 2, 5, "our tile's mark")
         assert view.hand_button.isChecked() and view.hand_button.text() == "Lower hand"
-        assert rows(app)[1] == "\N{RAISED HAND} 2 Ute (you)"
+        assert rows(app)[1] == "\N{RAISED HAND} 2 Ute (you) · moderator"
         view.hand_button.click()
         await app.until(lambda: own_id(app) not in anna.stats.hands, 5, "lowered for Anna")
         await app.until(lambda: not view.hand_button.isChecked(), 5, "the button follows")

@@ -233,3 +233,26 @@ def test_a_locked_meeting_turns_a_german_guest_away_in_german(
         assert any("gesperrt" in text for text in shown), shown
 
     host_app.run(scenario())
+
+
+def test_the_participant_list_shows_each_person_s_microphone_camera_and_role(
+    make_app: Callable[..., App],
+) -> None:
+    app = make_app()
+    people = app.window.meeting_view.participant_list
+
+    async def scenario() -> None:
+        link = await start_meeting(app)
+        anna = app.colleague(link, "Anna", "00ff00", 440)
+        await anna.join()
+        await app.until(lambda: people.count() == 2, 5, "Anna listed")
+        await anna.session.set_media(audio=False, video=False)
+
+        def rows() -> list[str]:
+            return [people.item(row).text() for row in range(people.count())]
+
+        await app.until(lambda: "Anna · muted · camera off" in rows(), 5, str(rows()))
+        assert "Ute (you) · moderator" in rows()
+        assert people.accessibleName() == "Participants (2)"
+
+    app.run(scenario())
