@@ -23,7 +23,7 @@ from client.ui.link_bar import LinkBar
 from client.ui.media_buttons import Device, MediaToggleButton
 from client.ui.message_text import MessageText
 from client.ui.participant_list import ParticipantList
-from client.ui.stage_layout import place_grid, place_presentation, place_speaker
+from client.ui.stage_layout import place_grid, place_presentation, place_speaker, tab_through
 from client.ui.video_sink import VideoSink
 from client.ui.video_tile import VideoTile
 from client.ui.view_buttons import label_button, press_with_keys
@@ -390,6 +390,7 @@ class MeetingView(QWidget):
             place_presentation(
                 self.grid, list(self.screen_tiles.values()), list(self.tiles.values())
             )
+            tab_through(self.grid, after=self.link_bar.invite_button)
             return
         tiles = list(self.screen_tiles.values()) + list(self.tiles.values())
         main = self.main_tile()
@@ -397,3 +398,4 @@ class MeetingView(QWidget):
             place_speaker(self.grid, main, [t for t in tiles if t is not main])
         elif tiles:
             place_grid(self.grid, tiles)
+        tab_through(self.grid, after=self.link_bar.invite_button)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 _NO_LIMIT = 16777215  # QWIDGETSIZE_MAX
@@ -45,3 +46,26 @@ def place_presentation(
         grid.addWidget(tile, 1, column)
     grid.setRowStretch(0, 5)
     grid.setRowStretch(1, 1 if strip else 0)
+
+
+def tab_through(grid: QGridLayout, after: QWidget) -> None:
+    """Tab reaches the tiles where they stand, row by row, right after ``after`` (the last
+    control above the stage) and before the controls below: tiles added later would
+    otherwise come last, after the control bar."""
+    stage = grid.parentWidget()
+    if stage is None:
+        return
+    # Widgets, not grid.itemAt(): a Python wrapper of a layout item outlives the item that
+    # _arrange's takeAt() deletes, and a later object at its address then crashed PySide.
+    placed: list[tuple[int, int, QWidget]] = []
+    for tile in stage.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        index = grid.indexOf(tile)
+        if index >= 0:
+            position: tuple[int, int, int, int] = grid.getItemPosition(index)  # type: ignore[assignment]
+            placed.append((position[0], position[1], tile))
+    previous = after
+    for _, _, tile in sorted(placed, key=lambda p: (p[0], p[1])):
+        for stop in [tile, *tile.findChildren(QWidget)]:  # a tile, then its buttons
+            if stop.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                QWidget.setTabOrder(previous, stop)
+                previous = stop
