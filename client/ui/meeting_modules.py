@@ -53,6 +53,7 @@ class MeetingModulesUi(QObject):
         view.hand_button.clicked.connect(self.toggle_hand)
         view.reactions_button.clicked.connect(self.open_reactions)
         panel.closeRequested.connect(lambda: self.set_chat_open(False))
+        view.side_panel.changed.connect(self._side_panel_changed)
         panel.sendRequested.connect(controller.commands.send_chat)
         self.menu.chosen.connect(self._react)
         self.toast.clicked.connect(lambda: self.set_chat_open(True))
@@ -80,14 +81,21 @@ class MeetingModulesUi(QObject):
         view = self._view
         panel = view.chat_panel
         had_focus = panel.isAncestorOf(view.focusWidget()) if view.focusWidget() else False
-        self.chat_open = open_
-        panel.setVisible(open_)
         if open_:
+            view.side_panel.show_page(panel)
+            panel.input.setFocus()
+        else:
+            view.side_panel.hide_page(panel)
+            if had_focus:
+                view.chat_button.setFocus()
+        self._side_panel_changed()
+
+    def _side_panel_changed(self) -> None:
+        """The chat tab shown or not (a key, a button, another tab, the panel closed)."""
+        self.chat_open = self._view.side_panel.is_showing(self._view.chat_panel)
+        if self.chat_open:
             self.unread = 0
             self.toast.hide()
-            panel.input.setFocus()
-        elif had_focus:
-            view.chat_button.setFocus()
         self._show_chat_button()
 
     def toggle_hand(self) -> None:

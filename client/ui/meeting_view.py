@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QHBoxLayout,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,7 @@ from client.ui.link_bar import LinkBar
 from client.ui.media_buttons import Device, MediaToggleButton
 from client.ui.message_text import MessageText
 from client.ui.participant_list import ParticipantList
+from client.ui.side_panel import SidePanel
 from client.ui.stage_layout import place_grid, place_presentation, place_speaker, tab_through
 from client.ui.video_sink import VideoSink
 from client.ui.video_tile import VideoTile
@@ -87,14 +89,17 @@ class MeetingView(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
 
         self.participant_list = ParticipantList()
-        self.participant_list.setMaximumWidth(240)
-        self.participant_list.setVisible(False)
         self.presenters_box = QCheckBox(self.tr("Let several people share at once"))
         # The name is the visible text (what voice control users say); the rest describes.
         self.presenters_box.setAccessibleDescription(
             self.tr("Let several people share their screen at once")
         )
         self.presenters_box.setVisible(False)  # only the host decides
+        self.people_page = QWidget()  # the side panel's participants tab
+        people = QVBoxLayout(self.people_page)
+        people.setContentsMargins(0, 0, 0, 0)
+        people.addWidget(self.participant_list, 1)
+        people.addWidget(self.presenters_box)
         self.presenters_box.toggled.connect(self.multiplePresentersToggled)
 
         self.microphone_button = MediaToggleButton(Device.MICROPHONE, "Ctrl+D")
@@ -127,7 +132,9 @@ class MeetingView(QWidget):
         self.chat_button = label_button(QPushButton(), self.tr("Chat"), CHAT_KEYS)
         self.chat_button.setCheckable(True)
         self.chat_panel = ChatPanel()
-        self.chat_panel.setVisible(False)
+        self.side_panel = SidePanel()
+        self.side_panel.add_page(self.people_page, self.tr("Participants"))
+        self.side_panel.add_page(self.chat_panel, self.tr("Chat"))
         self.leave_button = self._button(self.tr("Leave"), "Ctrl+Shift+L", self.leaveRequested.emit)
         self.leave_button.setObjectName("leave_button")
         self.leave_button.setStyleSheet(LEAVE_STYLE)
@@ -150,18 +157,16 @@ class MeetingView(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.leave_button)
 
-        middle = QHBoxLayout()
-        middle.addWidget(self.stage, 1)
-        side = QVBoxLayout()
-        side.addWidget(self.participant_list, 1)
-        side.addWidget(self.presenters_box)
-        middle.addLayout(side)
-        middle.addWidget(self.chat_panel)
+        middle = QSplitter(Qt.Orientation.Horizontal)  # the side panel's width can be dragged
+        middle.addWidget(self.stage)
+        middle.addWidget(self.side_panel)
+        middle.setStretchFactor(0, 1)
+        middle.setChildrenCollapsible(False)
 
         column = QVBoxLayout(self)
         column.addWidget(self.status)
         column.addWidget(self.link_bar)
-        column.addLayout(middle, 1)
+        column.addWidget(middle, 1)
         column.addLayout(controls)
         self.set_local_media(True, True)
 
@@ -372,14 +377,12 @@ class MeetingView(QWidget):
         self._arrange()
 
     def toggle_participant_list(self) -> None:
-        visible = not self.participant_list.isVisible()
-        self.participant_list.setVisible(visible)
-        self.presenters_box.setVisible(visible and self.hosting)
+        self.side_panel.toggle_page(self.people_page)
 
     def set_hosting(self, hosting: bool) -> None:
         """The host's own settings for the meeting show only on the host's computer."""
         self.hosting = hosting
-        self.presenters_box.setVisible(hosting and self.participant_list.isVisible())
+        self.presenters_box.setVisible(hosting)
         if not hosting:
             self.presenters_box.setChecked(False)
 

@@ -767,32 +767,32 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="160"/>
+        <location filename="../../client/ui/meeting_modules.py" line="168"/>
         <source>Participants (%1)</source>
         <translation>Teilnehmende (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="199"/>
+        <location filename="../../client/ui/meeting_modules.py" line="207"/>
         <source>Chat (%1)</source>
         <translation>Chat (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="201"/>
+        <location filename="../../client/ui/meeting_modules.py" line="209"/>
         <source>Chat, %1 unread (%2)</source>
         <translation>Chat, %1 ungelesen (%2)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="204"/>
+        <location filename="../../client/ui/meeting_modules.py" line="212"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="209"/>
+        <location filename="../../client/ui/meeting_modules.py" line="217"/>
         <source>Lower hand</source>
         <translation>Hand senken</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_modules.py" line="209"/>
+        <location filename="../../client/ui/meeting_modules.py" line="217"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
@@ -800,17 +800,18 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingView</name>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="78"/>
+        <location filename="../../client/ui/meeting_view.py" line="80"/>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="84"/>
+        <location filename="../../client/ui/meeting_view.py" line="86"/>
         <source>Participants&apos; video</source>
         <translation>Video der Teilnehmenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="108"/>
+        <location filename="../../client/ui/meeting_view.py" line="113"/>
+        <location filename="../../client/ui/meeting_view.py" line="136"/>
         <source>Participants</source>
         <translation>Teilnehmende</translation>
     </message>
@@ -825,80 +826,81 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Mehreren Personen erlauben, gleichzeitig ihren Bildschirm freizugeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="106"/>
-        <location filename="../../client/ui/meeting_view.py" line="370"/>
+        <location filename="../../client/ui/meeting_view.py" line="111"/>
+        <location filename="../../client/ui/meeting_view.py" line="375"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="111"/>
+        <location filename="../../client/ui/meeting_view.py" line="116"/>
         <source>Full screen</source>
         <translation>Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="114"/>
+        <location filename="../../client/ui/meeting_view.py" line="119"/>
         <source>Shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="117"/>
-        <location filename="../../client/ui/meeting_view.py" line="256"/>
+        <location filename="../../client/ui/meeting_view.py" line="122"/>
+        <location filename="../../client/ui/meeting_view.py" line="261"/>
         <source>Share screen</source>
         <translation>Bildschirm freigeben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="120"/>
-        <location filename="../../client/ui/meeting_view.py" line="301"/>
+        <location filename="../../client/ui/meeting_view.py" line="125"/>
+        <location filename="../../client/ui/meeting_view.py" line="306"/>
         <source>Grid view</source>
         <translation>Rasteransicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="124"/>
+        <location filename="../../client/ui/meeting_view.py" line="129"/>
         <source>Raise hand</source>
         <translation>Hand heben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="126"/>
+        <location filename="../../client/ui/meeting_view.py" line="131"/>
         <source>React</source>
         <translation>Reagieren</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="127"/>
+        <location filename="../../client/ui/meeting_view.py" line="132"/>
+        <location filename="../../client/ui/meeting_view.py" line="137"/>
         <source>Chat</source>
         <translation>Chat</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="131"/>
+        <location filename="../../client/ui/meeting_view.py" line="138"/>
         <source>Leave</source>
         <translation>Verlassen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="256"/>
+        <location filename="../../client/ui/meeting_view.py" line="261"/>
         <source>Stop sharing</source>
         <translation>Freigabe beenden</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="272"/>
+        <location filename="../../client/ui/meeting_view.py" line="277"/>
         <source>Screen of %1</source>
         <translation>Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="273"/>
+        <location filename="../../client/ui/meeting_view.py" line="278"/>
         <source>Shared screen of %1</source>
         <translation>Freigegebener Bildschirm von %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="274"/>
+        <location filename="../../client/ui/meeting_view.py" line="279"/>
         <source>Double-click or press Enter for full screen</source>
         <translation>Doppelklick oder Eingabetaste für Vollbild</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="301"/>
+        <location filename="../../client/ui/meeting_view.py" line="306"/>
         <source>Presentation view</source>
         <translation>Präsentationsansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="370"/>
+        <location filename="../../client/ui/meeting_view.py" line="375"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
@@ -1678,6 +1680,20 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <location filename="../../client/ui/dialogs.py" line="79"/>
         <source>Action</source>
         <translation>Aktion</translation>
+    </message>
+</context>
+<context>
+    <name>SidePanel</name>
+    <message>
+        <location filename="../../client/ui/side_panel.py" line="22"/>
+        <source>Side panel</source>
+        <translation>Seitenleiste</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/side_panel.py" line="28"/>
+        <location filename="../../client/ui/side_panel.py" line="29"/>
+        <source>Close the side panel</source>
+        <translation>Seitenleiste schließen</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,83 @@
+"""The meeting's side panel: participants and chat as tabs beside the video.
+
+One page shows at a time; the panel opens on the page asked for (Ctrl+P, Ctrl+Shift+C, a
+button) and closes with its close button, Escape inside it, or the same key again. It sits
+in a splitter, so its width can be dragged; width and page are kept for the next meeting.
+
+Signals: changed() — shown, hidden or another page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QTabWidget, QToolButton, QVBoxLayout, QWidget
+
+
+class SidePanel(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Side panel"))
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.currentChanged.connect(lambda _index: self.changed.emit())
+        close = QToolButton()
+        close.setText("×")
+        close.setToolTip(self.tr("Close the side panel"))
+        close.setAccessibleName(self.tr("Close the side panel"))
+        close.clicked.connect(self.close_panel)
+        self.tabs.setCornerWidget(close, Qt.Corner.TopRightCorner)
+        self.close_button = close
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.tabs)
+        self.setMinimumWidth(220)
+        self.hide()
+
+    def add_page(self, page: QWidget, title: str) -> None:
+        self.tabs.addTab(page, title)
+
+    def set_title(self, page: QWidget, title: str) -> None:
+        index = self.tabs.indexOf(page)
+        if index >= 0:
+            self.tabs.setTabText(index, title)
+
+    def is_showing(self, page: QWidget) -> bool:
+        return not self.isHidden() and self.tabs.currentWidget() is page
+
+    def show_page(self, page: QWidget) -> None:
+        was = self.is_showing(page)
+        self.tabs.setCurrentWidget(page)
+        self.show()
+        if not was:
+            self.changed.emit()
+
+    def hide_page(self, page: QWidget) -> None:
+        """Close the panel if ``page`` is what it shows (another page stays open)."""
+        if self.is_showing(page):
+            self.close_panel()
+
+    def toggle_page(self, page: QWidget) -> None:
+        if self.is_showing(page):
+            self.close_panel()
+        else:
+            self.show_page(page)
+
+    def close_panel(self) -> None:
+        if self.isHidden():
+            return
+        focus = self.focusWidget()
+        had_focus = focus is not None and self.isAncestorOf(focus)
+        self.hide()
+        parent = self.parentWidget()
+        if had_focus and parent is not None:
+            parent.setFocus()  # the keyboard stays in the window, not nowhere
+        self.changed.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close_panel()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,56 @@
+"""Participants and chat share one side panel as tabs: one key opens each, the same key or
+Escape closes it, and the chat's unread count follows what is really shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.conftest import App
+from tests.gui.test_app import start_meeting
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_participants_and_chat_are_tabs_of_one_side_panel(make_app: Callable[..., App]) -> None:
+    app = make_app()
+    view = app.window.meeting_view
+    panel = view.side_panel
+
+    async def key(code: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
+        app.window.activateWindow()
+        await app.until(lambda: QApplication.activeWindow() is app.window, 5, "window active")
+        QTest.keyClick(app.window, code, modifiers)
+
+    async def scenario() -> None:
+        link = await start_meeting(app)
+        anna = app.colleague(link, "Anna", "00ff00", 440)
+        await anna.join()
+        assert not panel.isVisible()
+
+        await key(Qt.Key.Key_P, CTRL)
+        await app.until(view.participant_list.isVisible, 5, "the participants tab")
+        await key(Qt.Key.Key_C, CTRL_SHIFT)
+        await app.until(view.chat_panel.isVisible, 5, "the chat tab instead")
+        assert not view.participant_list.isVisible() and panel.isVisible()
+        assert app.window.modules.chat_open
+
+        panel.tabs.setCurrentWidget(view.people_page)  # the user clicks the other tab
+        assert not app.window.modules.chat_open  # the chat is not shown: new ones count
+        await anna.session.send_chat("Hallo")
+        await app.until(lambda: app.window.modules.unread == 1, 5, "counted as unread")
+
+        QTest.keyClick(view.participant_list, Qt.Key.Key_Escape)
+        await app.until(lambda: not panel.isVisible(), 5, "Escape closes the panel")
+        await key(Qt.Key.Key_C, CTRL_SHIFT)
+        await app.until(view.chat_panel.isVisible, 5, "the chat again")
+        assert app.window.modules.unread == 0
+        panel.close_button.click()
+        await app.until(lambda: not panel.isVisible(), 5, "closed by its button")
+        assert not app.window.modules.chat_open
+
+    app.run(scenario())
