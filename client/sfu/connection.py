@@ -136,6 +136,10 @@ class Connection:
                     break
             if isinstance(self._ws.exception(), (TimeoutError, ServerTimeoutError)):
                 reason = "timeout"  # the heartbeat got no pong
+        except ConnectionError as exc:
+            # e.g. answering a ping on a connection the peer already dropped: one line, the
+            # participant is let go below as for any other disconnect
+            logger.info("a signaling connection broke off: %s", exc)
         finally:
             join_timer.cancel()
             if self._room is not None and self._participant is not None:
