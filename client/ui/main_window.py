@@ -193,7 +193,12 @@ class MainWindow(QMainWindow):
         question = QMessageBox(
             QMessageBox.Icon.Question,
             self.tr("Switch meetings?"),
-            self.tr("You are in a meeting. Leave it and open the other meeting?"),
+            self.tr(
+                "You host this meeting: leaving ends it for everyone. End it and open the "
+                "other meeting?"
+            )
+            if self.controller.hosting
+            else self.tr("You are in a meeting. Leave it and open the other meeting?"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )

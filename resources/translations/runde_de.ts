@@ -503,37 +503,42 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="196"/>
+        <location filename="../../client/ui/main_window.py" line="197"/>
+        <source>You host this meeting: leaving ends it for everyone. End it and open the other meeting?</source>
+        <translation>Sie leiten diese Besprechung: Wenn Sie sie verlassen, endet sie für alle. Beenden und die andere Besprechung öffnen?</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/main_window.py" line="201"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="223"/>
+        <location filename="../../client/ui/main_window.py" line="228"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="284"/>
+        <location filename="../../client/ui/main_window.py" line="289"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="286"/>
+        <location filename="../../client/ui/main_window.py" line="291"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="292"/>
+        <location filename="../../client/ui/main_window.py" line="297"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="361"/>
+        <location filename="../../client/ui/main_window.py" line="366"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="374"/>
+        <location filename="../../client/ui/main_window.py" line="379"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>

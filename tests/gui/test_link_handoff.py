@@ -35,6 +35,7 @@ def test_a_handed_link_asks_before_leaving_the_meeting(make_app: Callable[..., A
         question = switch_question()
         assert question is not None
         assert question.defaultButton() is question.button(QMessageBox.StandardButton.No)
+        assert "ends it for everyone" in question.text()  # this computer hosts it
         question.button(QMessageBox.StandardButton.No).click()
         await app.until(lambda: switch_question() is None, 5, "the question closed")
         assert app.controller.state.value == "joined"
