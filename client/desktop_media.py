@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable
+from typing import Literal
 
 import av
 from aiortc import MediaStreamTrack
@@ -15,6 +16,8 @@ from client.media.camera import CameraTrack
 from client.media.microphone import MicrophoneTrack
 from client.media.playout import AudioPlayout
 from client.media.processing import AudioProcessor
+from client.media.pulse_devices import PREFIX as PULSE_PREFIX
+from client.media.pulse_devices import list_pulse_devices, route_to
 from client.media.screen import ShareSource, list_sources
 from client.media.screen_track import ScreenTrack, grab_thumbnail
 from client.settings import SettingsStore
@@ -30,6 +33,21 @@ def _index_of(name: str, candidates: list[devices.AudioDevice]) -> int | None:
         if device.name == name:
             return device.index
     return None
+
+
+def _named(kind: Literal["input", "output"]) -> Choices:
+    """The sound server's devices by the names the desktop shows; [] without a server."""
+    found = list_pulse_devices(kind) or []
+    return [(device.description, f"{PULSE_PREFIX}{device.name}") for device in found]
+
+
+def _chosen(
+    kind: Literal["input", "output"], setting: str, candidates: list[devices.AudioDevice]
+) -> tuple[int | None, str | None]:
+    """PortAudio's device index (None: its default) and a label, for the stored choice."""
+    if route_to(kind, setting):  # a sound server's device: through ALSA's pulse device
+        return _index_of("pulse", candidates), setting.removeprefix(PULSE_PREFIX)
+    return (_index_of(setting, candidates) if setting else None), setting or None
 
 
 class DesktopMedia:
@@ -60,10 +78,10 @@ class DesktopMedia:
         return [(camera.name, camera.spec) for camera in devices.list_cameras()]
 
     def microphones(self) -> Choices:
-        return [(device.name, device.name) for device in devices.list_microphones()]
+        return _named("input") or [(d.name, d.name) for d in devices.list_microphones()]
 
     def speakers(self) -> Choices:
-        return [(device.name, device.name) for device in devices.list_speakers()]
+        return _named("output") or [(d.name, d.name) for d in devices.list_speakers()]
 
     def open_camera(
         self, on_error: Callable[[str], None], on_frame: Callable[[av.VideoFrame], None]
@@ -110,12 +128,10 @@ class DesktopMedia:
             playout.open_device(*self._chosen_speakers())
 
     def _chosen_microphone(self) -> tuple[int | None, str | None]:
-        name = self._settings.load().microphone
-        return (_index_of(name, devices.list_microphones()) if name else None), name or None
+        return _chosen("input", self._settings.load().microphone, devices.list_microphones())
 
     def _chosen_speakers(self) -> tuple[int | None, str | None]:
-        name = self._settings.load().speaker
-        return (_index_of(name, devices.list_speakers()) if name else None), name or None
+        return _chosen("output", self._settings.load().speaker, devices.list_speakers())
 
     def share_sources(self) -> list[ShareSource]:
         """Screens and other applications' windows; raises ScreenCaptureError (e.g. Wayland)."""

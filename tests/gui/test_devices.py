@@ -8,6 +8,7 @@ card); unloading both leaves no device at all, which is what the test does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
@@ -18,7 +19,7 @@ from client.call.events import SessionState
 from client.call.session import MeetingSession
 from client.media.microphone import MicrophoneTrack
 from client.media.playout import AudioPlayout
-from tests.audio import PulseServer
+from tests.audio import MICROPHONE_SOURCE, PulseServer
 from tests.gui.conftest import App
 from tests.gui.test_app import start_meeting
 
@@ -105,3 +106,50 @@ def test_another_microphone_is_picked_during_the_meeting(make_app: Callable[...,
         assert app.controller.state is SessionState.JOINED
 
     app.run(scenario())
+
+
+def test_devices_carry_the_desktop_s_names_and_the_chosen_one_records(
+    make_app: Callable[..., App], pulse: PulseServer
+) -> None:
+    """A headset's microphone is listed as the sound server names it, not as ALSA's
+    "pulse"; picked in the meeting, the app's recording stream moves to that very source
+    (read from the server with pactl)."""
+    module = pulse.pactl(
+        "load-module",
+        "module-remap-source",
+        "source_name=runde_headset",
+        f"master={MICROPHONE_SOURCE}",
+        "source_properties=device.description=Headset-Mikrofon",
+    ).strip()  # a source of its own (not a monitor) that hears what the test microphone hears
+    app = make_app()
+    menu_button = app.window.devices.microphone_menu
+
+    def recording_from() -> set[str]:
+        sources = {
+            line.split()[0]: line.split()[1]
+            for line in pulse.pactl("list", "short", "sources").splitlines()
+        }
+        streams = pulse.pactl("list", "short", "source-outputs").splitlines()
+        return {sources.get(line.split()[1], "?") for line in streams}
+
+    async def scenario() -> None:
+        await start_meeting(app)
+        menu_button.click()
+        await app.until(
+            lambda: isinstance(QApplication.activePopupWidget(), QMenu), 5, "the menu opens"
+        )
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        labels = [action.text() for action in menu.actions()]
+        assert "Headset-Mikrofon" in labels and "pulse" not in labels, labels
+        next(a for a in menu.actions() if a.text() == "Headset-Mikrofon").trigger()
+        menu.close()
+        await app.until(lambda: "runde_headset" in recording_from(), 10, str(recording_from()))
+        assert app.settings.load().microphone == "pulse:runde_headset"
+        assert not app.window.device_banner.isVisible()
+
+    try:
+        app.run(scenario())
+    finally:
+        pulse.pactl("unload-module", module)
+        os.environ.pop("PULSE_SOURCE", None)  # the app pointed this process's next stream
