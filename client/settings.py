@@ -28,6 +28,7 @@ class UserSettings:
     # the user's own TURN server; its password lives in the OS keyring (client.secrets)
     turn_server: str = ""
     turn_username: str = ""
+    side_panel_width: int = 320  # as the user last dragged it
 
 
 def _coerce(value: Any, default: Any) -> Any:

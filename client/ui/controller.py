@@ -120,7 +120,7 @@ class MeetingController(QObject):
         self.self_view = SelfView(self.ownImage.emit)
         # device troubles arrive from audio and capture threads; the signal brings them here
         self.devices = LocalDevices(media, self.deviceChanged.emit, self.self_view)
-        self.deviceChanged.connect(self._announce_media)
+        self.deviceChanged.connect(self._device_changed)
         self._host = host
         self.hosting = False
         self._session: MeetingSession | None = None
@@ -347,6 +347,12 @@ class MeetingController(QObject):
 
     async def _close_local_media(self) -> None:
         await self.devices.close(functools.partial(run_on, self._media_thread))
+
+    def _device_changed(self, *_: object) -> None:
+        # A device may fail while the app shuts down, after the loop is gone: then no one
+        # is left to tell.
+        if self._loop is not None and not self._loop.is_closed():
+            self._announce_media()
 
     def _announce_media(self) -> None:
         self.localMediaChanged.emit(self.microphone_on, self.camera_on)

@@ -29,6 +29,7 @@ from client.ui.notifications import BackgroundNotifications
 from client.ui.participant_notices import ParticipantNotices
 from client.ui.prejoin_view import PreJoinView
 from client.ui.sharing_ui import SharingUi
+from client.ui.side_panel import remember_width
 from client.ui.start_view import StartView
 from client.ui.video_report import VideoReport
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.modules = MeetingModulesUi(controller, self.meeting_view)
         self.notices = ParticipantNotices(controller, self.meeting_view)
         self.background = BackgroundNotifications(controller, self)
+        remember_width(self.meeting_view.side_panel, settings)
         self.devices = DeviceUi(
             controller, settings, self.device_banner, self.prejoin_view, self.meeting_view
         )

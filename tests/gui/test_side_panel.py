@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSplitter
 
 from tests.gui.conftest import App
 from tests.gui.test_app import start_meeting
@@ -52,5 +52,33 @@ def test_participants_and_chat_are_tabs_of_one_side_panel(make_app: Callable[...
         panel.close_button.click()
         await app.until(lambda: not panel.isVisible(), 5, "closed by its button")
         assert not app.window.modules.chat_open
+
+    app.run(scenario())
+
+
+def test_the_side_panel_opens_as_wide_as_it_was_dragged_last_time(
+    make_app: Callable[..., App],
+) -> None:
+    app = make_app()
+    panel = app.window.meeting_view.side_panel
+
+    async def scenario() -> None:
+        await start_meeting(app)
+        app.window.meeting_view.toggle_participant_list()
+        await app.until(panel.isVisible, 5, "open")
+        splitter = panel.parentWidget()
+        assert isinstance(splitter, QSplitter)
+        total = sum(splitter.sizes())
+        splitter.setSizes([total - 410, 410])  # the user drags the handle
+        await app.until(lambda: app.settings.load().side_panel_width == 410, 3, "remembered")
+
+        app.window.meeting_view.toggle_participant_list()  # closed
+        await app.until(lambda: not panel.isVisible(), 5, "closed")
+        panel.set_width(300)  # as a later start would read it
+        app.window.meeting_view.toggle_participant_list()
+        await app.until(lambda: abs(panel.width() - 300) <= 2, 3, f"reopened {panel.width()}")
+        await app.until(lambda: app.settings.load().side_panel_width == 300, 3, "kept")
+        later = make_app()  # the next start reads what was kept
+        assert later.window.meeting_view.side_panel.width_wanted == 300
 
     app.run(scenario())
