@@ -17,7 +17,6 @@ logger = logging.getLogger(__name__)
 
 PREFIX = "pulse:"  # how a chosen server device is stored in the settings
 _ENVIRONMENT = {"input": "PULSE_SOURCE", "output": "PULSE_SINK"}
-_TIMEOUT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ def list_pulse_devices(kind: Literal["input", "output"]) -> list[PulseDevice] | 
         return None
     try:
         with pulsectl.Pulse("runde-devices", connect=False) as pulse:
-            pulse.connect(timeout=_TIMEOUT_S)
+            pulse.connect()
             if kind == "input":
                 items = [s for s in pulse.source_list() if s.monitor_of_sink_name is None]
             else:
