@@ -92,7 +92,9 @@ class MainWindow(QMainWindow):
         self.meeting_view.microphoneToggled.connect(controller.set_microphone)
         self.meeting_view.cameraToggled.connect(controller.set_camera)
         self.leaving = LeaveGuard(controller, self)
-        self.moderation = ModerationUi(controller, self, self.meeting_view.participant_list)
+        self.moderation = ModerationUi(
+            controller, self, self.meeting_view.side_panel, self.meeting_view.participant_list
+        )
         self.meeting_view.leaveRequested.connect(self.leaving.request)
         self.meeting_view.fullscreenRequested.connect(self.toggle_fullscreen)
         self.meeting_view.shortcutsRequested.connect(self.show_shortcuts)

@@ -1,10 +1,10 @@
-"""The moderators' panel in the main window: a dock shown to moderators while in a meeting."""
+"""The moderators' tab in the side panel: there only while the user moderates a meeting."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QListWidget, QMainWindow
+from PySide6.QtWidgets import QApplication, QListWidget, QMainWindow
 
 from client.call.events import SessionState
 from client.call.session import MeetingSnapshot
@@ -12,23 +12,23 @@ from client.protocol.moderation import Role
 from client.ui.controller import MeetingController
 from client.ui.moderation_panel import ModerationPanel
 from client.ui.person_menu import offer_person_menus
+from client.ui.side_panel import SidePanel
 
 MODERATION_KEYS = "Ctrl+Shift+M"
 
 
 class ModerationUi(QObject):
     def __init__(
-        self, controller: MeetingController, window: QMainWindow, people: QListWidget
+        self,
+        controller: MeetingController,
+        window: QMainWindow,
+        side_panel: SidePanel,
+        people: QListWidget,
     ) -> None:
         super().__init__(window)
         self._window = window
+        self._side = side_panel
         self.panel = ModerationPanel()
-        self.dock = QDockWidget(self.tr("Moderation"), window)
-        self.dock.setObjectName("moderation_dock")
-        self.dock.setAccessibleName(self.tr("Moderation"))
-        self.dock.setWidget(self.panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
         self.action = QAction(self.tr("Moderation: go to the panel, or hide it"), window)
         self.action.setShortcut(QKeySequence(MODERATION_KEYS))
         self.action.triggered.connect(self.toggle)
@@ -49,28 +49,28 @@ class ModerationUi(QObject):
         if not self._moderating:
             return
         focus = QApplication.focusWidget()
-        if self.dock.isVisible() and focus is not None and self.panel.isAncestorOf(focus):
-            self.dock.hide()
+        if self.panel.isVisible() and focus is not None and self.panel.isAncestorOf(focus):
+            self._side.close_panel()
             return
-        self.dock.show()
-        self.dock.raise_()
+        self._side.show_page(self.panel)
         self.panel.focus_work()
 
     def _snapshot_changed(self, snapshot: MeetingSnapshot) -> None:
         self._snapshot = snapshot
         moderating = snapshot.role is Role.MODERATOR and snapshot.state is SessionState.JOINED
         if moderating and not self._moderating:
-            self.dock.show()
+            self._side.add_page(self.panel, self.tr("Moderation"))
+            self._side.show_page(self.panel)
         self._moderating = moderating
         if not moderating:
-            self.dock.hide()
+            self._side.remove_page(self.panel)
             return
         self.panel.show_snapshot(snapshot)
         waiting = {participant_id for participant_id, _ in snapshot.waiting}
         newcomers = [name for pid, name in snapshot.waiting if pid not in self._waiting]
         self._waiting = waiting
         if newcomers:
-            self.dock.show()
+            self._side.show_page(self.panel)
             self._window.statusBar().showMessage(
                 self.tr("Waiting to be let in: %1").replace("%1", ", ".join(newcomers)), 10000
             )
@@ -79,4 +79,4 @@ class ModerationUi(QObject):
         if state != SessionState.JOINED.value:
             self._moderating = False
             self._waiting = set()
-            self.dock.hide()
+            self._side.remove_page(self.panel)

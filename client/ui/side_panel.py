@@ -47,6 +47,16 @@ class SidePanel(QWidget):
     def add_page(self, page: QWidget, title: str) -> None:
         self.tabs.addTab(page, title)
 
+    def remove_page(self, page: QWidget) -> None:
+        """Take ``page`` out (closing the panel if it showed it); it can be added again."""
+        self.hide_page(page)
+        index = self.tabs.indexOf(page)
+        if index >= 0:
+            self.tabs.removeTab(index)
+
+    def has_page(self, page: QWidget) -> bool:
+        return self.tabs.indexOf(page) >= 0
+
     def set_title(self, page: QWidget, title: str) -> None:
         index = self.tabs.indexOf(page)
         if index >= 0:

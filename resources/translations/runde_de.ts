@@ -468,77 +468,77 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="65"/>
+        <location filename="../../client/ui/main_window.py" line="66"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="128"/>
+        <location filename="../../client/ui/main_window.py" line="132"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="129"/>
+        <location filename="../../client/ui/main_window.py" line="133"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="149"/>
+        <location filename="../../client/ui/main_window.py" line="153"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="153"/>
+        <location filename="../../client/ui/main_window.py" line="157"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="168"/>
+        <location filename="../../client/ui/main_window.py" line="172"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="195"/>
+        <location filename="../../client/ui/main_window.py" line="199"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="197"/>
+        <location filename="../../client/ui/main_window.py" line="201"/>
         <source>You host this meeting: leaving ends it for everyone. End it and open the other meeting?</source>
         <translation>Sie leiten diese Besprechung: Wenn Sie sie verlassen, endet sie für alle. Beenden und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="201"/>
+        <location filename="../../client/ui/main_window.py" line="205"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="228"/>
+        <location filename="../../client/ui/main_window.py" line="232"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="289"/>
+        <location filename="../../client/ui/main_window.py" line="293"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="291"/>
+        <location filename="../../client/ui/main_window.py" line="295"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="297"/>
+        <location filename="../../client/ui/main_window.py" line="301"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="366"/>
+        <location filename="../../client/ui/main_window.py" line="370"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="379"/>
+        <location filename="../../client/ui/main_window.py" line="383"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -709,7 +709,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="414"/>
+        <location filename="../../client/ui/controller.py" line="420"/>
         <source>Waiting for a moderator to let you in…</source>
         <translation>Warten, bis die Moderation Sie hereinlässt…</translation>
     </message>
@@ -724,7 +724,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Moderation hat Ihr Mikrofon stummgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="421"/>
+        <location filename="../../client/ui/controller.py" line="427"/>
         <source>A moderator asks you to turn your camera off.</source>
         <translation>Die Moderation bittet Sie, Ihre Kamera auszuschalten.</translation>
     </message>
@@ -749,7 +749,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="436"/>
+        <location filename="../../client/ui/controller.py" line="442"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -1048,8 +1048,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ModerationUi</name>
     <message>
-        <location filename="../../client/ui/moderation_ui.py" line="26"/>
-        <location filename="../../client/ui/moderation_ui.py" line="28"/>
+        <location filename="../../client/ui/moderation_ui.py" line="62"/>
         <source>Moderation</source>
         <translation>Moderation</translation>
     </message>
@@ -1690,13 +1689,13 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>SidePanel</name>
     <message>
-        <location filename="../../client/ui/side_panel.py" line="22"/>
+        <location filename="../../client/ui/side_panel.py" line="25"/>
         <source>Side panel</source>
         <translation>Seitenleiste</translation>
     </message>
     <message>
-        <location filename="../../client/ui/side_panel.py" line="28"/>
-        <location filename="../../client/ui/side_panel.py" line="29"/>
+        <location filename="../../client/ui/side_panel.py" line="31"/>
+        <location filename="../../client/ui/side_panel.py" line="32"/>
         <source>Close the side panel</source>
         <translation>Seitenleiste schließen</translation>
     </message>

@@ -28,7 +28,7 @@ from tests.gui.test_app import start_meeting
 def test_the_host_lets_in_mutes_and_removes_from_the_panel(make_app: Callable[..., App]) -> None:
     app = make_app()
     panel = app.window.moderation.panel
-    dock = app.window.moderation.dock
+    dock = panel  # the moderation tab of the side panel
 
     async def scenario() -> None:
         link = await start_meeting(app)
@@ -95,9 +95,11 @@ def test_a_participant_sees_no_moderation(make_app: Callable[..., App]) -> None:
         guest = make_app(name="Gast")
         guest.window.open_link(link, prejoin=False)
         await guest.until(lambda: guest.controller.state.value == "joined", 10, "joined")
-        assert not guest.window.moderation.dock.isVisible()
+        assert not guest.window.moderation.panel.isVisible()
         guest.window.moderation.toggle()
-        assert not guest.window.moderation.dock.isVisible()
+        assert not guest.window.moderation.panel.isVisible()
+        side = guest.window.meeting_view.side_panel
+        assert not side.has_page(guest.window.moderation.panel)  # no tab for participants
         guest.controller.leave()
         await guest.until(lambda: guest.controller.state.value == "idle", 5, "left")
 
