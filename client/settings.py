@@ -29,6 +29,7 @@ class UserSettings:
     turn_server: str = ""
     turn_username: str = ""
     side_panel_width: int = 320  # as the user last dragged it
+    notification_sound: bool = False  # a sound with notifications while in the background
 
 
 def _coerce(value: Any, default: Any) -> Any:

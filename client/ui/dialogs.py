@@ -169,6 +169,9 @@ class SettingsDialog(QDialog):
         self.adapt_box = QCheckBox(self.tr("Send a smaller picture while the computer is &busy"))
         self.adapt_box.setAccessibleName(self.adapt_box.text().replace("&", ""))
         self.adapt_box.setChecked(settings.adapt_camera_to_cpu)
+        self.sound_box = QCheckBox(self.tr("Play a &sound with notifications"))
+        self.sound_box.setAccessibleName(self.sound_box.text().replace("&", ""))
+        self.sound_box.setChecked(settings.notification_sound)
         self.language_box = QComboBox()
         self.language_box.setAccessibleName(self.tr("Language"))
         for label, code in ((self.tr("System language"), ""), ("Deutsch", "de"), ("English", "en")):
@@ -198,6 +201,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("Camera &resolution:"), self.resolution_box)
         form.addRow("", self.adapt_box)
+        form.addRow("", self.sound_box)
         form.addRow(self.tr("&Language:"), self.language_box)
         form.addRow(self.tr("&TURN server:"), self.turn_server_edit)
         form.addRow(self.tr("TURN &user:"), self.turn_user_edit)
@@ -231,6 +235,7 @@ class SettingsDialog(QDialog):
             "video_width": width,
             "video_height": height,
             "adapt_camera_to_cpu": self.adapt_box.isChecked(),
+            "notification_sound": self.sound_box.isChecked(),
             "language": self.language_box.currentData(),
             "turn_server": self.turn_server_edit.text().strip(),
             "turn_username": self.turn_user_edit.text().strip(),

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from client.call.events import SessionState
+from client.media.level_probe import SPEAKING_DBFS
 from client.netconfig import IceServerSetting, NetworkSettingsError
 from client.policy import Policy
 from client.policy.account import account_full_name
@@ -23,7 +24,7 @@ from client.ui.dialogs import DiagnosticsDialog, SettingsDialog, ShortcutsDialog
 from client.ui.leaving import LeaveGuard
 from client.ui.link_bar import COPIED_SHOWN_MS
 from client.ui.meeting_modules import MeetingModulesUi
-from client.ui.meeting_view import MeetingView
+from client.ui.meeting_view import SELF_ID, MeetingView
 from client.ui.moderation_ui import ModerationUi
 from client.ui.notifications import BackgroundNotifications
 from client.ui.participant_notices import ParticipantNotices
@@ -115,7 +116,9 @@ class MainWindow(QMainWindow):
         self.sharing = SharingUi(controller, self.meeting_view, media, self)
         self.modules = MeetingModulesUi(controller, self.meeting_view)
         self.notices = ParticipantNotices(controller, self.meeting_view)
-        self.background = BackgroundNotifications(controller, self)
+        self.background = BackgroundNotifications(
+            controller, self, lambda: settings.load().notification_sound
+        )
         remember_width(self.meeting_view.side_panel, settings)
         self.devices = DeviceUi(
             controller, settings, self.device_banner, self.prejoin_view, self.meeting_view
@@ -324,7 +327,10 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.prejoin_view:
             self.prejoin_view.set_level(self.controller.microphone_level())
         elif self.stack.currentWidget() is self.meeting_view:
-            self.meeting_view.show_speaking(self.controller.speaking())
+            speaking = self.controller.speaking()
+            # our own tile gets the speaking ring too: we see that the microphone hears us
+            speaking[SELF_ID] = self.controller.microphone_level() > SPEAKING_DBFS
+            self.meeting_view.show_speaking(speaking)
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():

@@ -7,6 +7,8 @@ plain text with the sender's name; the window's own chat and lists stay the reco
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
@@ -39,8 +41,15 @@ def _round_icon() -> QIcon:
 class BackgroundNotifications(QObject):
     """``sent`` keeps (title, text) of what was notified, newest last, for the diagnostics."""
 
-    def __init__(self, controller: MeetingController, window: QMainWindow) -> None:
+    def __init__(
+        self,
+        controller: MeetingController,
+        window: QMainWindow,
+        sound_wanted: Callable[[], bool] = lambda: False,
+    ) -> None:
         super().__init__(window)
+        self._sound_wanted = sound_wanted
+        self.sounds = 0  # played with notifications
         self._window = window
         self._controller = controller
         self.sent: list[tuple[str, str]] = []
@@ -66,6 +75,9 @@ class BackgroundNotifications(QObject):
         if self.tray is not None:
             self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, SHOWN_MS)
         QApplication.alert(self._window)  # the taskbar marks the window as wanting attention
+        if self._sound_wanted():
+            self.sounds += 1
+            QApplication.beep()  # the desktop's own alert sound
 
     def _bring_forward(self) -> None:
         self._window.showNormal()

@@ -4,37 +4,37 @@
 <context>
     <name>BackgroundNotifications</name>
     <message>
-        <location filename="../../client/ui/notifications.py" line="52"/>
+        <location filename="../../client/ui/notifications.py" line="61"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="80"/>
+        <location filename="../../client/ui/notifications.py" line="92"/>
         <source>Private message</source>
         <translation>Private Nachricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="80"/>
+        <location filename="../../client/ui/notifications.py" line="92"/>
         <source>Chat message</source>
         <translation>Chatnachricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="89"/>
+        <location filename="../../client/ui/notifications.py" line="101"/>
         <source>Hand raised</source>
         <translation>Hand gehoben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="90"/>
+        <location filename="../../client/ui/notifications.py" line="102"/>
         <source>%1 raised their hand</source>
         <translation>%1 hat die Hand gehoben</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="97"/>
+        <location filename="../../client/ui/notifications.py" line="109"/>
         <source>Waiting room</source>
         <translation>Warteraum</translation>
     </message>
     <message>
-        <location filename="../../client/ui/notifications.py" line="98"/>
+        <location filename="../../client/ui/notifications.py" line="110"/>
         <source>Waiting to be let in: %1</source>
         <translation>Wartet auf Einlass: %1</translation>
     </message>
@@ -468,77 +468,77 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="66"/>
+        <location filename="../../client/ui/main_window.py" line="67"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="132"/>
+        <location filename="../../client/ui/main_window.py" line="135"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="133"/>
+        <location filename="../../client/ui/main_window.py" line="136"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="153"/>
+        <location filename="../../client/ui/main_window.py" line="156"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="157"/>
+        <location filename="../../client/ui/main_window.py" line="160"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="172"/>
+        <location filename="../../client/ui/main_window.py" line="175"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="199"/>
+        <location filename="../../client/ui/main_window.py" line="202"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="201"/>
+        <location filename="../../client/ui/main_window.py" line="204"/>
         <source>You host this meeting: leaving ends it for everyone. End it and open the other meeting?</source>
         <translation>Sie leiten diese Besprechung: Wenn Sie sie verlassen, endet sie für alle. Beenden und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="205"/>
+        <location filename="../../client/ui/main_window.py" line="208"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="232"/>
+        <location filename="../../client/ui/main_window.py" line="235"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="293"/>
+        <location filename="../../client/ui/main_window.py" line="296"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="295"/>
+        <location filename="../../client/ui/main_window.py" line="298"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="301"/>
+        <location filename="../../client/ui/main_window.py" line="304"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="370"/>
+        <location filename="../../client/ui/main_window.py" line="376"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="383"/>
+        <location filename="../../client/ui/main_window.py" line="389"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -1485,77 +1485,82 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>&amp;Kleineres Bild senden, wenn der Computer ausgelastet ist</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="173"/>
+        <location filename="../../client/ui/dialogs.py" line="172"/>
+        <source>Play a &amp;sound with notifications</source>
+        <translation>Bei Benachrichtigungen einen T&amp;on abspielen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/dialogs.py" line="176"/>
         <source>Language</source>
         <translation>Sprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="174"/>
+        <location filename="../../client/ui/dialogs.py" line="177"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="180"/>
+        <location filename="../../client/ui/dialogs.py" line="183"/>
         <source>TURN server</source>
         <translation>TURN-Server</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="183"/>
+        <location filename="../../client/ui/dialogs.py" line="186"/>
         <source>TURN user name</source>
         <translation>TURN-Benutzername</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="186"/>
+        <location filename="../../client/ui/dialogs.py" line="189"/>
         <source>TURN password</source>
         <translation>TURN-Passwort</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="187"/>
+        <location filename="../../client/ui/dialogs.py" line="190"/>
         <source>unchanged</source>
         <translation>unverändert</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="188"/>
+        <location filename="../../client/ui/dialogs.py" line="191"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="198"/>
+        <location filename="../../client/ui/dialogs.py" line="201"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="199"/>
+        <location filename="../../client/ui/dialogs.py" line="202"/>
         <source>Camera &amp;resolution:</source>
         <translation>Kamera-&amp;Auflösung:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="201"/>
+        <location filename="../../client/ui/dialogs.py" line="205"/>
         <source>&amp;Language:</source>
         <translation>&amp;Sprache:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="202"/>
+        <location filename="../../client/ui/dialogs.py" line="206"/>
         <source>&amp;TURN server:</source>
         <translation>&amp;TURN-Server:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="203"/>
+        <location filename="../../client/ui/dialogs.py" line="207"/>
         <source>TURN &amp;user:</source>
         <translation>TURN-&amp;Benutzer:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="204"/>
+        <location filename="../../client/ui/dialogs.py" line="208"/>
         <source>TURN &amp;password:</source>
         <translation>TURN-&amp;Passwort:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="205"/>
+        <location filename="../../client/ui/dialogs.py" line="209"/>
         <source>A new language applies after Runde restarts.</source>
         <translation>Eine neue Sprache gilt nach dem Neustart von Runde.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/dialogs.py" line="212"/>
+        <location filename="../../client/ui/dialogs.py" line="216"/>
         <source>This computer has no password store Runde can use: a TURN password is not saved and must be typed again after Runde restarts.</source>
         <translation>Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann: Ein TURN-Passwort wird nicht gespeichert und muss nach einem Neustart von Runde erneut eingegeben werden.</translation>
     </message>

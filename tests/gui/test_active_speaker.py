@@ -6,6 +6,7 @@ the test moves; the app test has a silent colleague and one who talks (a tone).
 
 from __future__ import annotations
 
+import asyncio
 import time
 import wave
 from collections.abc import Callable
@@ -18,9 +19,10 @@ from pytestqt.qtbot import QtBot
 from client.headless import HeadlessParticipant
 from client.media.sources import open_audio_source, open_video_source
 from client.protocol.link import parse_link
-from client.ui.meeting_view import MeetingView
+from client.ui.meeting_view import SELF_ID, MeetingView
 from client.ui.stage_layout import STRIP_HEIGHT
 from client.ui.video_tile import VideoTile
+from tests.audio import PulseServer
 from tests.gui.conftest import NETWORK, App
 from tests.gui.test_app import BLUE, GREEN, shows, start_meeting, tile_of
 from tests.gui.test_chat import joined, press
@@ -165,5 +167,26 @@ def test_in_the_app_the_colleague_talking_is_large(
         )
         await app.until(lambda: shows(app, "Anna", BLUE), 5, "Anna's blue picture, small")
         assert anna_tile.audio_on and not anna_tile.speaking  # on, and quiet
+
+    app.run(scenario())
+
+
+def test_our_own_tile_shows_that_the_microphone_hears_us(
+    make_app: Callable[..., App], pulse: PulseServer
+) -> None:
+    app = make_app()
+    view = app.window.meeting_view
+
+    async def scenario() -> None:
+        await start_meeting(app)
+        own = view.tiles[SELF_ID]
+        await asyncio.sleep(0.5)
+        assert not own.speaking  # the test microphone is silent
+        talking = asyncio.get_running_loop().run_in_executor(
+            None, pulse.play_tone_into_microphone, 440.0, 3.0
+        )
+        await app.until(lambda: own.speaking, 3, "the speaking ring on our own tile")
+        await talking
+        await app.until(lambda: not own.speaking, 3, "gone when we are quiet")
 
     app.run(scenario())

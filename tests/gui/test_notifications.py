@@ -42,6 +42,11 @@ def test_chat_and_hands_are_notified_only_while_the_window_is_in_the_background(
         await anna.session.set_hand(True)
         await app.until(lambda: len(app.window.background.sent) == 2, 5, "hand notified")
         assert app.window.background.sent[-1] == ("Hand raised", "Anna raised their hand")
+        assert app.window.background.sounds == 0  # no sound unless the user wants one
+        app.settings.update(notification_sound=True)  # as the settings dialog saves it
+        await anna.session.send_chat("Noch da?")
+        await app.until(lambda: len(app.window.background.sent) == 3, 5, "chat notified")
+        assert app.window.background.sounds == 1
 
     try:
         app.run(scenario())
