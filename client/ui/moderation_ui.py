@@ -59,8 +59,8 @@ class ModerationUi(QObject):
         self._snapshot = snapshot
         moderating = snapshot.role is Role.MODERATOR and snapshot.state is SessionState.JOINED
         if moderating and not self._moderating:
+            # a tab, not opened by itself: the video keeps the room until someone waits
             self._side.add_page(self.panel, self.tr("Moderation"))
-            self._side.show_page(self.panel)
         self._moderating = moderating
         if not moderating:
             self._side.remove_page(self.panel)

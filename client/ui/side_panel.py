@@ -27,7 +27,7 @@ class SidePanel(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(lambda _index: self.changed.emit())
         close = QToolButton()
-        close.setText("×")
+        close.setText(self.tr("Close"))
         close.setToolTip(self.tr("Close the side panel"))
         close.setAccessibleName(self.tr("Close the side panel"))
         close.clicked.connect(self.close_panel)

@@ -1048,7 +1048,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>ModerationUi</name>
     <message>
-        <location filename="../../client/ui/moderation_ui.py" line="62"/>
+        <location filename="../../client/ui/moderation_ui.py" line="63"/>
         <source>Moderation</source>
         <translation>Moderation</translation>
     </message>
@@ -1697,6 +1697,11 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <location filename="../../client/ui/side_panel.py" line="25"/>
         <source>Side panel</source>
         <translation>Seitenleiste</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/side_panel.py" line="30"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
     </message>
     <message>
         <location filename="../../client/ui/side_panel.py" line="31"/>

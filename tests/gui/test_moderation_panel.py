@@ -33,6 +33,7 @@ def test_the_host_lets_in_mutes_and_removes_from_the_panel(make_app: Callable[..
     async def scenario() -> None:
         link = await start_meeting(app)
         assert "m=" not in link, "the link shown to invite with is the participants' one"
+        app.window.moderation.toggle()  # Ctrl+Shift+M: the moderation tab
         await app.until(dock.isVisible, 5, "the host moderates")
         anna = app.colleague(link, "Anna", "00ff00", 440)
         await anna.join()
