@@ -88,14 +88,20 @@ def test_the_host_lets_in_mutes_and_removes_from_the_panel(make_app: Callable[..
     app.run(scenario())
 
 
+async def _guest_in(make_app: Callable[..., App], link: str) -> App:
+    """A second app that joins ``link`` as a plain participant, without the pre-join."""
+    guest: App = make_app(name="Gast")
+    guest.window.open_link(link, prejoin=False)
+    await guest.until(lambda: guest.controller.state.value == "joined", 10, "joined")
+    return guest
+
+
 def test_a_participant_sees_no_moderation(make_app: Callable[..., App]) -> None:
     host_app = make_app(name="Vorsitz")
 
     async def scenario() -> None:
         link = await start_meeting(host_app)
-        guest = make_app(name="Gast")
-        guest.window.open_link(link, prejoin=False)
-        await guest.until(lambda: guest.controller.state.value == "joined", 10, "joined")
+        guest = await _guest_in(make_app, link)
         assert not guest.window.moderation.panel.isVisible()
         guest.window.moderation.toggle()
         assert not guest.window.moderation.panel.isVisible()
@@ -191,9 +197,7 @@ def test_a_participant_gets_no_menu_in_the_participant_list(make_app: Callable[.
 
     async def scenario() -> None:
         link = await start_meeting(host_app)
-        guest = make_app(name="Gast")
-        guest.window.open_link(link, prejoin=False)
-        await guest.until(lambda: guest.controller.state.value == "joined", 10, "joined")
+        guest = await _guest_in(make_app, link)
         people = guest.window.meeting_view.participant_list
         guest.window.meeting_view.toggle_participant_list()
         await guest.until(lambda: people.count() == 2, 5, "the list")
