@@ -7,8 +7,8 @@ four coroutine hops, see subscribers' keyframe requests, choose a sender's encod
 candidates on chosen addresses, learn the port aiohttp bound, rescan PortAudio's devices, read
 UDP in batches. Each need is one small function or class here, so a library update that
 renames or removes an attribute breaks one module, not the call sites, and
-:func:`missing_attributes` (run by ``tests/unit/test_compat.py``) names what disappeared
-before a meeting does. aiortc and aioice are pinned to the tested minor versions in
+:func:`client.compat_check.missing_attributes` (run by ``tests/unit/test_compat.py``) names
+what disappeared before a meeting does. aiortc and aioice are pinned to the tested minor versions in
 ``pyproject.toml`` for the same reason.
 
 Outside this module no code under ``client/`` reads or writes a private attribute of another
@@ -18,7 +18,6 @@ library's object; ``tests/unit/test_compat.py`` checks that as well.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import importlib
 import socket
 from asyncio import selector_events
@@ -56,8 +55,8 @@ class HostAddressLookup(Protocol):
 
 
 # (module or class, attribute) for everything below that is not a library's public API.
-# :func:`missing_attributes` looks each one up on the class (or module), and for attributes
-# set in ``__init__`` on a freshly made object.
+# ``client.compat_check.missing_attributes`` looks each one up on the class (or module), and
+# for attributes set in ``__init__`` on a freshly made object.
 REQUIRED: tuple[tuple[str, str], ...] = (
     # transceiver_codecs: the codecs negotiated for a transceiver (no public getter)
     ("aiortc.rtcrtptransceiver.RTCRtpTransceiver", "_codecs"),
@@ -323,91 +322,3 @@ class BatchReadingDatagrams:
             self.max_datagrams_per_wakeup, self, sock, protocol, address, waiter, extra
         )
         return transport
-
-
-# --- the check --------------------------------------------------------------------------------
-
-
-def missing_attributes() -> list[str]:
-    """``module.Class.attribute`` for each entry of :data:`REQUIRED` the installed libraries
-    lack; empty when the shim fits them. Makes a few objects to look at (an unconnected
-    RTCPeerConnection, an aioice connection, a UDP socket on 127.0.0.1 in a thread)."""
-    specimens: dict[str, object] | None = None
-    missing: list[str] = []
-    for owner_path, attribute in REQUIRED:
-        try:
-            owner = _resolve(owner_path)
-        except (ImportError, OSError):
-            if owner_path.split(".")[0] in OPTIONAL_MODULES:
-                continue
-            missing.append(f"{owner_path}.{attribute}")
-            continue
-        except AttributeError:
-            missing.append(f"{owner_path}.{attribute}")
-            continue
-        if hasattr(owner, attribute):
-            continue
-        if isinstance(owner, type):
-            if specimens is None:
-                specimens = _specimens()
-            specimen = specimens.get(owner_path)
-            if specimen is not None and hasattr(specimen, attribute):
-                continue
-        missing.append(f"{owner_path}.{attribute}")
-    return missing
-
-
-def _resolve(path: str) -> object:
-    """A module, or an attribute of one, from a dotted path."""
-    parts = path.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            found: object = importlib.import_module(".".join(parts[:split]))
-        except ModuleNotFoundError:
-            if split == 1:
-                raise
-            continue
-        for name in parts[split:]:
-            found = getattr(found, name)
-        return found
-    raise ImportError(path)  # not reached: split == 1 either returns or raises
-
-
-def _specimens() -> dict[str, object]:
-    """Fresh objects of the classes whose attributes are set in ``__init__``.
-
-    Made on a loop of their own in a thread of their own: aiortc's sender takes the current
-    loop when it is made, and a loop may already be running in the caller's thread.
-    """
-    loop = asyncio.SelectorEventLoop()
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
-            return executor.submit(loop.run_until_complete, _make_specimens()).result()
-    finally:
-        loop.close()
-
-
-async def _make_specimens() -> dict[str, object]:
-    from aiortc import RTCPeerConnection
-
-    found: dict[str, object] = {}
-    pc = RTCPeerConnection()
-    transceiver = pc.addTransceiver("video")
-    dtls = transceiver.sender.transport
-    found["aiortc.rtcrtptransceiver.RTCRtpTransceiver"] = transceiver
-    found["aiortc.rtcrtpsender.RTCRtpSender"] = transceiver.sender
-    found["aiortc.rtcrtpreceiver.RTCRtpReceiver"] = transceiver.receiver
-    found["aiortc.rtcdtlstransport.RTCDtlsTransport"] = dtls
-    found["aiortc.rtcicetransport.RTCIceTransport"] = dtls.transport
-    found["aioice.ice.Connection"] = aioice.ice.Connection(ice_controlling=True)
-    candidate = aioice.Candidate("1", 1, "udp", 1, "127.0.0.1", 9, "host")
-    found["aioice.ice.CandidatePair"] = aioice.ice.CandidatePair(None, candidate)  # type: ignore[arg-type]
-    loop = asyncio.get_running_loop()
-    transport, _ = await loop.create_datagram_endpoint(
-        asyncio.DatagramProtocol, local_addr=("127.0.0.1", 0)
-    )
-    found["asyncio.selector_events._SelectorDatagramTransport"] = transport
-    transport.close()
-    await pc.close()
-    await asyncio.sleep(0)  # the transport closes its socket
-    return found

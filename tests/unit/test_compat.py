@@ -37,7 +37,7 @@ from aiortc.rtp import (
     unpack_remb_fci,
 )
 
-from client import compat
+from client import compat, compat_check
 from client.media.screen_encoder import use_screen_encoder
 from tests.udp_burst import DATAGRAMS, datagrams_read_while_busy
 
@@ -57,7 +57,7 @@ ALLOWED_PRIVATE_ACCESS: frozenset[tuple[str, str]] = frozenset()
 
 
 def test_no_attribute_the_shim_needs_is_missing() -> None:
-    assert compat.missing_attributes() == []
+    assert compat_check.missing_attributes() == []
 
 
 def test_a_vanished_attribute_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -74,7 +74,7 @@ def test_a_vanished_attribute_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     )
     # an optional library that cannot be loaded is not checked
     monkeypatch.setitem(sys.modules, "sounddevice", None)
-    assert compat.missing_attributes() == [
+    assert compat_check.missing_attributes() == [
         "aiortc.rtcrtpsender.RTCRtpSender._no_such_attribute",
         "aioice.ice.no_such_function",
         "aioice.ice.NoSuchClass._x",
