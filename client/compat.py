@@ -64,6 +64,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.rtcrtpsender.RTCRtpSender", "_ssrc"),
     # intercept_rtcp: a subscriber's RTCP arrives at its sender
     ("aiortc.rtcrtpsender.RTCRtpSender", "_handle_rtcp_packet"),
+    # rewrite_sender_rtcp: the reports a sender sends of its own accord
+    ("aiortc.rtcrtpsender.RTCRtpSender", "_send_rtcp"),
     # set_sender_encoder: the sender makes its own encoder on the first frame unless one is set
     ("aiortc.rtcrtpsender.RTCRtpSender", "_RTCRtpSender__encoder"),
     # intercept_rtp: a publisher's RTP arrives at its receiver
@@ -170,6 +172,19 @@ def intercept_rtcp(
         await handler(packet, original)
 
     sender._handle_rtcp_packet = handle_rtcp  # type: ignore[method-assign]
+
+
+def rewrite_sender_rtcp(
+    sender: RTCRtpSender, rewrite: Callable[[list[AnyRtcpPacket]], list[AnyRtcpPacket]]
+) -> None:
+    """Pass each compound RTCP packet ``sender`` sends of its own accord (its sender reports
+    with SDES about every second, its BYE) through ``rewrite`` before it goes out."""
+    original: Callable[[list[AnyRtcpPacket]], Awaitable[None]] = sender._send_rtcp
+
+    async def send_rtcp(packets: list[AnyRtcpPacket]) -> None:
+        await original(rewrite(packets))
+
+    sender._send_rtcp = send_rtcp  # type: ignore[method-assign]
 
 
 def send_pli(receiver: RTCRtpReceiver, media_ssrc: int) -> Coroutine[Any, Any, None]:

@@ -7,7 +7,8 @@ sequence number before SRTP and the socket. Keyframe requests from subscribers g
 publisher; a new subscriber waits for a keyframe so its first picture decodes. What aiortc's
 receiver would have told the publisher (reports, REMB, NACK) comes from
 :mod:`client.sfu.feedback`; video keeps the publisher's sequence gaps so subscribers see losses,
-and retransmissions (RTX) are unwrapped and forwarded into them.
+and retransmissions (RTX) are unwrapped and forwarded into them. Each subscriber's sender
+reports carry the publisher's clock (:mod:`client.sfu.sender_reports`).
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ from aiortc.rtp import (
 )
 
 from client import compat
-from client.sfu.feedback import PublisherFeedback
+from client.sfu.feedback import CLOCK_RATES, PublisherFeedback
 from client.sfu.keyframes import KeyframeTest
+from client.sfu.sender_reports import PublisherClock, subscriber_report
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +79,10 @@ class OutboundStream:
         self.sender = sender
         self._payload_type = payload_type
         self._transport: RTCDtlsTransport = sender.transport
-        self._ssrc = struct.pack("!L", compat.sender_ssrc(sender))
+        self.ssrc = compat.sender_ssrc(sender)
+        self._ssrc = struct.pack("!L", self.ssrc)
+        self.packets_sent = 0  # media packets (not retransmissions), for sender reports
+        self.octets_sent = 0  # their payload bytes
         self._next_seq: int | None = None
         # Video keeps the publisher's numbering (shifted): a gap it left stays a gap the
         # subscriber can see, and a retransmission fills it. Audio packets the gate leaves
@@ -115,8 +120,9 @@ class OutboundStream:
             self._history[seq % HISTORY_SIZE] = out
         return out
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes, payload_size: int = 0) -> None:
         """SRTP-protect and hand to the socket, or drop: never queue without bound.
+        A media packet gives its ``payload_size``, for the counts in sender reports.
 
         This is aiortc's ``_send_rtp`` without its four coroutine hops per packet.
         """
@@ -130,6 +136,9 @@ class OutboundStream:
         if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
             return
         socket.sendto(compat.protect_rtp(dtls, data), pair.remote_addr)
+        if payload_size:
+            self.packets_sent += 1
+            self.octets_sent += payload_size
 
     def retransmit(self, seq: int) -> None:
         if self._history is None:
@@ -163,12 +172,14 @@ class TrackForwarder:
         self._rtx_payload_type = rtx_payload_type
         self.errors = 0
         self.feedback = PublisherFeedback(receiver, kind, nack)
+        self._clock = PublisherClock(receiver, CLOCK_RATES.get(kind, 90000))
         # The receiver's own handler would jitter-buffer and decode; ours forwards.
         compat.intercept_rtp(receiver, self._handle_rtp_packet)
 
     def add_subscriber(self, sender: RTCRtpSender, payload_type: int) -> OutboundStream:
         outbound = OutboundStream(sender, payload_type, keep_history=self._is_keyframe is not None)
         compat.intercept_rtcp(sender, functools.partial(self._handle_subscriber_rtcp, outbound))
+        compat.rewrite_sender_rtcp(sender, functools.partial(self._sender_report, outbound))
         self._outbound.append(outbound)
         if outbound.waiting_for_keyframe:
             self.request_keyframe(force=True)
@@ -193,6 +204,12 @@ class TrackForwarder:
         task = asyncio.ensure_future(compat.send_pli(self._receiver, self._publisher_ssrc))
         _background.add(task)
         task.add_done_callback(_background.discard)
+
+    def _sender_report(self, outbound: OutboundStream, packets: list[Any]) -> list[Any]:
+        clock_now = self._clock.now(self._publisher_ssrc)
+        return subscriber_report(
+            packets, outbound.ssrc, clock_now, outbound.packets_sent, outbound.octets_sent
+        )
 
     async def _handle_subscriber_rtcp(
         self,
@@ -256,6 +273,7 @@ class TrackForwarder:
             packet.extensions = _NO_EXTENSIONS
             data = packet.serialize()
         source_seq, source_ssrc = packet.sequence_number, packet.ssrc
+        payload_size = len(packet.payload) + packet.padding_size
         waiting = False
         for outbound in self._outbound:
             if outbound.waiting_for_keyframe:
@@ -263,6 +281,6 @@ class TrackForwarder:
                     waiting = True
                     continue
                 outbound.waiting_for_keyframe = False
-            outbound.send(outbound.prepare(data, source_seq, source_ssrc))
+            outbound.send(outbound.prepare(data, source_seq, source_ssrc), payload_size)
         if waiting:
             self.request_keyframe()

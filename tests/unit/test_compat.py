@@ -461,8 +461,9 @@ def test_wrap_receiver_decoders_wraps_what_a_receiver_decodes_with() -> None:
 
 
 def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
-    """A receiver's RTCP SSRC, the sender reports that reach it, the RTCP it sends (a REMB
-    reaches the sender), and the estimate a decoding receiver reports."""
+    """A receiver's RTCP SSRC, the sender reports that reach it (as the sender's rewrite left
+    them), the RTCP it sends (a REMB reaches the sender), and the estimate a decoding receiver
+    reports."""
 
     async def scenario() -> None:
         config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
@@ -476,6 +477,14 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
                 await original(packet)
 
             compat.intercept_rtcp(camera.sender, on_sender_rtcp)
+
+            def rewrite(packets: list[Any]) -> list[Any]:
+                for packet in packets:
+                    if isinstance(packet, RtcpSrPacket):
+                        packet.sender_info.packet_count = 424242
+                return packets
+
+            compat.rewrite_sender_rtcp(camera.sender, rewrite)
             await _negotiate(offerer, answerer)
             receiving = _answering(answerer, camera)
             at_receiver: list[Any] = []
@@ -490,6 +499,8 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
             )
             ssrc = compat.sender_ssrc(camera.sender)
             await _until(lambda: any(isinstance(p, RtcpSrPacket) for p in at_receiver))
+            reports = [p for p in at_receiver if isinstance(p, RtcpSrPacket)]
+            assert all(p.sender_info.packet_count == 424242 for p in reports)
 
             remb = RtcpPsfbPacket(
                 fmt=RTCP_PSFB_APP,
