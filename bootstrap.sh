@@ -15,7 +15,7 @@ QT_RUNTIME_PACKAGES=(libdbus-1-3 libegl1 libgl1 libfontconfig1 libfreetype6 libg
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libwayland-client0 libwayland-cursor0
   libwayland-egl1)
-RUN_PACKAGES=(python3-venv libportaudio2 "${QT_RUNTIME_PACKAGES[@]}")
+RUN_PACKAGES=(python3-venv libportaudio2 libopus0 "${QT_RUNTIME_PACKAGES[@]}")
 # Janus is the reference media server some tests and the benchmark run against; iproute2
 # makes the network namespaces those tests keep their traffic in; PulseAudio with null sinks
 # is the sound card of the audio tests (PortAudio reaches it through ALSA's pulse plugin);

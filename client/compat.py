@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from aiohttp import web
     from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
     from aiortc.codecs.base import Decoder, Encoder
+    from aiortc.jitterbuffer import JitterBuffer
     from aiortc.rtcdtlstransport import RTCDtlsTransport
     from aiortc.rtcrtpparameters import RTCRtpCodecParameters
     from aiortc.rtp import AnyRtcpPacket, RtpPacket
@@ -97,6 +98,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.codecs.vpx.Vp8Encoder", "_packetize"),
     # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
     ("aiortc.rtcrtpreceiver", "get_decoder"),
+    # replace_audio_jitter_buffers: a receiver looks this name up in its module when it is made
+    ("aiortc.rtcrtpreceiver", "JitterBuffer"),
     # set_host_addresses: aioice looks this module-level function up when it gathers
     ("aioice.ice", "get_host_addresses"),
     # listening_sockets
@@ -260,6 +263,28 @@ def wrap_receiver_decoders(wrap: DecoderWrapper | None) -> None:
         return wrap(codec, own(codec))
 
     setattr(receiver_module, "get_decoder", get_decoder)  # noqa: B010
+
+
+_aiortc_jitter_buffer: list[type[JitterBuffer]] = []  # aiortc's own class, once replaced
+
+
+def replace_audio_jitter_buffers(factory: Callable[[], object] | None) -> None:
+    """Make every audio RTCRtpReceiver made from now on in this process buffer its packets in
+    ``factory()`` instead of aiortc's ``JitterBuffer(capacity=16, prefetch=4)``; video keeps
+    aiortc's. The object needs aiortc's ``add(packet) -> (pli_flag, JitterFrame | None)``.
+    None restores aiortc's own. aiortc has no per-receiver setting."""
+    receiver_module = importlib.import_module("aiortc.rtcrtpreceiver")
+    if not _aiortc_jitter_buffer:
+        _aiortc_jitter_buffer.append(getattr(receiver_module, "JitterBuffer"))  # noqa: B009
+    own = _aiortc_jitter_buffer[0]
+    if factory is None:
+        setattr(receiver_module, "JitterBuffer", own)  # noqa: B010
+        return
+
+    def make_buffer(capacity: int, prefetch: int = 0, is_video: bool = False) -> object:
+        return own(capacity, prefetch, is_video) if is_video else factory()
+
+    setattr(receiver_module, "JitterBuffer", make_buffer)  # noqa: B010
 
 
 # --- aioice -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from client.call.backend import (
 from client.call.events import ChatEntry, SessionState
 from client.call.moderation_events import REMOVED
 from client.call.moderation_state import ModerationState, Rules
+from client.media.receive_path import install_receive_path
 from client.protocol.common import ErrorCode
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
 from client.protocol.moderation import ModerationAction, Role
@@ -120,6 +121,7 @@ class MeetingSession:
     def __init__(
         self, backend_factory: BackendFactory, reconnect_attempts: int = RECONNECT_ATTEMPTS
     ) -> None:
+        install_receive_path()  # before any receiver makes its buffer and decoder
         self._backend_factory = backend_factory
         self._reconnect_attempts = reconnect_attempts
         self._backend = self._new_backend()

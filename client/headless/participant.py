@@ -19,7 +19,7 @@ from client.call.events import SessionState
 from client.call.session import BackendFactory, MeetingSession
 from client.headless.receive_estimates import ReceiveEstimates
 from client.headless.stats import ParticipantStats
-from client.media.received_keyframes import mark_received_keyframes
+from client.media.audio_receive import is_concealed
 from client.media.screen import display_source
 from client.media.screen_track import DEFAULT_FPS, ScreenTrack
 from client.media.sources import OpenedSource
@@ -53,7 +53,6 @@ class HeadlessParticipant:
         share: ShareSettings | None = None,
         backend: BackendFactory | None = None,
     ) -> None:
-        mark_received_keyframes()  # before any receiver makes its decoder
         self._share = share
         self.screen_snapshot: av.VideoFrame | None = None
         self.screen_error: str | None = None
@@ -180,6 +179,7 @@ class HeadlessParticipant:
                         )
                 elif isinstance(frame, av.AudioFrame):
                     counts.audio_frames += 1
+                    counts.audio_concealed_frames += is_concealed(frame)
                     counts.audio_rate = frame.sample_rate
                     counts.recent_audio.append(_first_channel(frame))
         except MediaStreamError:

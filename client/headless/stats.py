@@ -18,8 +18,7 @@ class RemoteCounts:
     video_frames: int = 0
     video_keyframes: int = 0  # of video_frames, those decoded from a keyframe
     video_height: int | None = None  # of the last decoded picture
-    # Frames the receive path filled in for lost audio. The headless receiver does not conceal
-    # losses (aiortc's audio path skips a lost frame, nothing plays it): always 0 here.
+    # Of audio_frames, those the receive path filled in for lost packets (Opus FEC or PLC).
     audio_concealed_frames: int = 0
     # kbit/s: the estimate this participant's receiver reports to the SFU (REMB) for the video
     bitrate_estimate_kbps: int | None = None

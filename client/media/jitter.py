@@ -1,4 +1,7 @@
-"""The playout buffer of one remote voice: small, bounded, and following the sender's clock."""
+"""The playout buffer of one remote voice: as small as its link allows, bounded, and following
+the sender's clock. This is the only place received audio waits (see
+:mod:`client.media.audio_receive`); its target follows the measured arrival jitter
+(:mod:`client.media.arrival_jitter`)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from client.media.arrival_jitter import ArrivalJitter
 
 SAMPLE_RATE = 48000
 
@@ -40,22 +45,34 @@ class SourceStats:
     dropped_frames: int
     frames_played: int
     drift_corrections: int
+    target_ms: float = 0.0  # what the buffer aims to hold, from the measured jitter
+    concealed_frames: int = 0  # received frames filled in for lost packets
 
 
 class JitterBuffer:
     """Audio pushed by a network task, pulled by the sound card's callback thread.
 
-    Playback starts (and restarts after running dry) once ``target_ms`` are buffered. Over
-    ``max_ms`` the oldest audio is dropped back down to the target; a fill that stays above or
-    below the target is corrected by dropping or repeating single samples.
+    Playback starts (and restarts after running dry) once the target is buffered. The target
+    starts at ``target_ms`` and, for frames pushed with their media time, follows the measured
+    arrival jitter between ``min_target_ms`` and 60 % of ``max_ms``. Over ``max_ms`` the oldest
+    audio is dropped back down to the target; a fill that stays above or below the target is
+    corrected by dropping or repeating single samples.
     """
 
-    def __init__(self, channels: int = 2, target_ms: float = 60.0, max_ms: float = 200.0) -> None:
-        if not 0 < target_ms < max_ms:
-            raise ValueError("need 0 < target_ms < max_ms")
+    def __init__(
+        self,
+        channels: int = 2,
+        target_ms: float = 60.0,
+        max_ms: float = 200.0,
+        min_target_ms: float = 20.0,
+    ) -> None:
+        if not 0 < min_target_ms <= target_ms < max_ms:
+            raise ValueError("need 0 < min_target_ms <= target_ms < max_ms")
         self.channels = channels
         self.target = _samples(target_ms)
         self.maximum = _samples(max_ms)
+        self._jitter = ArrivalJitter(min_target_ms, max(target_ms, 0.6 * max_ms), target_ms)
+        self.concealed_frames = 0
         self.underruns = 0
         self.late_frames = 0
         self.dropped_frames = 0
@@ -73,9 +90,22 @@ class JitterBuffer:
     def buffered_ms(self) -> float:
         return self._fill * 1000 / SAMPLE_RATE
 
-    def push(self, samples: NDArray[np.int16]) -> None:
-        """Received audio, shaped (frames, channels)."""
+    def push(
+        self,
+        samples: NDArray[np.int16],
+        media_samples: int | None = None,
+        arrival_s: float | None = None,
+        concealed: bool = False,
+    ) -> None:
+        """Received audio, shaped (frames, channels); with its media time (48 kHz samples,
+        from the RTP timestamp) and arrival time (monotonic) the target follows the jitter."""
+        if media_samples is not None and arrival_s is not None:
+            target = _samples(self._jitter.add(arrival_s, media_samples))
+        else:
+            target = self.target
         with self._lock:
+            self.target = target
+            self.concealed_frames += concealed
             if self._starved:
                 self.late_frames += 1
             self._chunks.append(samples)
@@ -110,6 +140,8 @@ class JitterBuffer:
                 dropped_frames=self.dropped_frames,
                 frames_played=self.frames_played,
                 drift_corrections=self.drift_corrections,
+                target_ms=round(self.target * 1000 / SAMPLE_RATE, 1),
+                concealed_frames=self.concealed_frames,
             )
 
     def _run_dry(self, frames: int) -> NDArray[np.int16]:

@@ -177,6 +177,7 @@ class MicrophoneTrack(AudioStreamTrack):
                     callback=self._callback,
                     finished_callback=functools.partial(self._finished, self._generation),
                     extra_settings=portaudio.extra_settings(sd, self.device, "input"),
+                    latency=portaudio.LATENCY,
                 )
                 portaudio.start_stream(stream)
             except (sd.PortAudioError, ValueError) as exc:

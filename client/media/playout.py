@@ -16,6 +16,7 @@ from aiortc.mediastreams import MediaStreamError
 from numpy.typing import NDArray
 
 from client.media import portaudio
+from client.media.audio_receive import is_concealed
 from client.media.failure import ErrorCallback, FailureReport
 from client.media.jitter import JitterBuffer, SourceStats
 from client.media.processing import APM_FRAME, AudioProcessor
@@ -64,7 +65,7 @@ class AudioPlayout:
         on_error: ErrorCallback | None = None,
         processor: AudioProcessor | None = None,
         channels: int = 2,
-        target_ms: float = 60.0,
+        target_ms: float = 40.0,  # the start; each voice's buffer then follows its jitter
         max_ms: float = 200.0,
     ) -> None:
         self.device = device
@@ -153,8 +154,11 @@ class AudioPlayout:
                 frame = await source.track.recv()
                 if not isinstance(frame, av.AudioFrame):
                     continue
+                arrival, media = time.monotonic(), _media_samples(frame)
+                concealed = is_concealed(frame)
                 for samples in self._convert(source, frame):
-                    source.buffer.push(samples)
+                    source.buffer.push(samples, media, arrival, concealed)
+                    media = None  # one arrival per frame is enough for the jitter estimate
                 self._check_stalled()
         except MediaStreamError:
             logger.info("the audio of %s ended", key)
@@ -201,6 +205,7 @@ class AudioPlayout:
                 callback=self._callback,
                 finished_callback=functools.partial(self._finished, self._generation),
                 extra_settings=portaudio.extra_settings(sd, self.device, "output"),
+                latency=portaudio.LATENCY,
             )
             portaudio.start_stream(stream)
         except (sd.PortAudioError, ValueError) as exc:
@@ -233,6 +238,13 @@ class AudioPlayout:
 
     def _fail(self, message: str) -> None:
         self._failure.fail(message)
+
+
+def _media_samples(frame: av.AudioFrame) -> int | None:
+    """The frame's media time in 48 kHz samples (its RTP timestamp), when it has one."""
+    if frame.pts is None or frame.time_base is None:
+        return None
+    return int(frame.pts * frame.time_base * SAMPLE_RATE)
 
 
 def _s16(frame: av.AudioFrame, channels: int) -> NDArray[np.int16]:

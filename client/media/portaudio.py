@@ -57,6 +57,12 @@ def close_stream(stream: Any, label: str) -> None:
         logger.debug("closing %s: %s", label, exc)
 
 
+# PortAudio's "low" suggested latency (a few ms of device buffer) instead of sounddevice's
+# default "high" (~45 ms out, ~25 ms in here): speech is a conversation, and the playout's
+# jitter buffer already absorbs the network's unevenness.
+LATENCY = "low"
+
+
 def extra_settings(sd: ModuleType, device: int | None, kind: Literal["input", "output"]) -> Any:
     """WASAPI (Windows) refuses rates other than the mixer's unless asked to convert."""
     if not _WINDOWS:

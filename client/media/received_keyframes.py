@@ -13,12 +13,7 @@ from __future__ import annotations
 import av
 from aiortc.codecs.base import Decoder
 from aiortc.jitterbuffer import JitterFrame
-from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from av.frame import Frame
-
-from client import compat
-
-_installed = False
 
 
 def is_vp8_keyframe(data: bytes) -> bool:
@@ -40,20 +35,3 @@ class Vp8KeyframeMarks(Decoder):
                     # writable at run time (PyAV 18); its type stubs call it read-only
                     frame.key_frame = True  # type: ignore[misc]
         return frames
-
-
-def _with_keyframe_marks(codec: RTCRtpCodecParameters, decoder: Decoder) -> Decoder:
-    if codec.mimeType.lower() == "video/vp8":
-        return Vp8KeyframeMarks(decoder)
-    return decoder
-
-
-def mark_received_keyframes() -> None:
-    """From now on every receiver in this process marks decoded VP8 keyframes (idempotent).
-
-    Call before joining: a receiver makes its decoder when the first frame arrives.
-    """
-    global _installed
-    if not _installed:
-        compat.wrap_receiver_decoders(_with_keyframe_marks)
-        _installed = True

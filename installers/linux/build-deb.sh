@@ -83,8 +83,8 @@ install -m 0755 installers/linux/debian/postinst installers/linux/debian/postrm 
 desktop-file-validate "$package"/usr/share/applications/*.desktop
 appstreamcli validate --no-net --explain "$package/usr/share/metainfo/$app_id.metainfo.xml" >&2
 
-# Depends: every system library the frozen binaries link (dpkg-shlibdeps), and PortAudio,
-# which sounddevice opens at run time rather than links.
+# Depends: every system library the frozen binaries link (dpkg-shlibdeps), and PortAudio and
+# libopus, which sounddevice and opuslib_next open at run time rather than link.
 mkdir -p "$work/pkg/debian"
 printf 'Source: runde\n\nPackage: runde\nArchitecture: amd64\n' >"$work/pkg/debian/control"
 mapfile -t elf_files < <(find "$package/opt/runde" -type f -exec file {} + | grep ': *ELF' |
@@ -93,7 +93,7 @@ mapfile -t library_dirs < <(printf '%s\n' "${elf_files[@]}" | xargs -n1 dirname 
   sed 's/^/-l/')
 shlibs=$(cd "$work/pkg" && dpkg-shlibdeps -O --ignore-missing-info "${library_dirs[@]}" \
   "${elf_files[@]}" 2>shlibdeps.log) || { cat "$work/pkg/shlibdeps.log" >&2; fail "dpkg-shlibdeps failed"; }
-depends="${shlibs#shlibs:Depends=}, libportaudio2"
+depends="${shlibs#shlibs:Depends=}, libportaudio2, libopus0"
 
 installed_size=$(du -k -s --apparent-size --exclude=DEBIAN "$package" | cut -f1)
 sed -e "s#@VERSION@#$version#" -e "s#@MAINTAINER@#$maintainer#" \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -97,3 +98,61 @@ def test_a_ten_minute_meeting_neither_drifts_nor_grows(clock_ratio: float) -> No
     assert 20 <= float(np.mean(fills[-6000:])) <= 100
     drift = abs(clock_ratio - 1) * minutes * 60 * RATE  # samples to absorb
     assert 0.5 * drift <= buffer.drift_corrections <= 1.5 * drift
+
+
+def _simulate(
+    buffer: JitterBuffer, seconds: float, delay: Callable[[int], float]
+) -> tuple[list[float], list[float]]:
+    """Frames sent every 20 ms, arriving after ``delay(n)`` seconds but handed to the buffer
+    in order (as the receive path does), pulled every 10 ms; (target, fill) per pull."""
+    events: list[tuple[float, int, int]] = []
+    arrival = 0.0
+    for n in range(int(seconds * RATE / FRAME)):
+        arrival = max(arrival, n * FRAME / RATE + delay(n))
+        events.append((arrival, 0, n))
+    for n in range(int(seconds * RATE / PULL)):
+        events.append((n * PULL / RATE, 1, n))
+    heapq.heapify(events)
+    targets, fills = [], []
+    while events:
+        when, kind, n = heapq.heappop(events)
+        if kind == 0:
+            buffer.push(frame(), media_samples=n * FRAME, arrival_s=when)
+        else:
+            buffer.pull(PULL)
+            targets.append(buffer.stats("x").target_ms)
+            fills.append(buffer.buffered_ms)
+    return targets, fills
+
+
+def test_on_a_clean_link_the_buffer_shrinks_to_its_minimum() -> None:
+    rng = random.Random(3)
+    buffer = JitterBuffer(target_ms=40, max_ms=200, min_target_ms=20)
+    targets, fills = _simulate(buffer, 60, lambda n: 0.005 + rng.uniform(0, 0.001))
+    assert targets[-1] == 20.0
+    assert buffer.underruns <= 1  # at most the start
+    assert float(np.mean(fills[-3000:])) <= 40  # what a voice waits here, on average
+
+
+def test_on_a_jittery_link_the_buffer_grows_and_audio_does_not_break_up() -> None:
+    """50 ms +- 20 ms of delay per frame (the issue's test link), in order."""
+    rng = random.Random(5)
+    buffer = JitterBuffer(target_ms=40, max_ms=200, min_target_ms=20)
+    targets, _ = _simulate(buffer, 60, lambda n: 0.05 + rng.uniform(-0.02, 0.02))
+    assert 35 <= targets[-1] <= 70
+    played_share = buffer.frames_played / (60 * RATE)
+    assert played_share >= 0.98, (played_share, buffer.underruns)
+
+
+def test_after_the_jitter_stops_the_delay_comes_back_down() -> None:
+    rng = random.Random(9)
+    buffer = JitterBuffer(target_ms=40, max_ms=200, min_target_ms=20)
+
+    def delay(n: int) -> float:
+        jittery = n < 30 * RATE // FRAME  # the first 30 s
+        return 0.05 + (rng.uniform(-0.02, 0.02) if jittery else 0.0)
+
+    targets, fills = _simulate(buffer, 60, delay)
+    assert targets[len(targets) // 2 - 1] >= 35  # at the end of the jittery half
+    assert targets[-1] <= 25
+    assert float(np.mean(fills[-1000:])) <= 45
