@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
+from client.media.voice_encoder import use_voice_encoder
 from client.netconfig import NetworkSettings
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
 
@@ -407,6 +408,8 @@ class JanusBackend(MeetingBackend):
             if reply.jsep is None or reply.jsep.type != "answer":
                 raise JanusRequestError(0, "Janus sent no SDP answer")
             await pc.setRemoteDescription(RTCSessionDescription(reply.jsep.sdp, "answer"))
+            for transceiver in pc.getTransceivers():
+                use_voice_encoder(transceiver)  # no await since: before the first frame
         except JanusRequestError as exc:
             await self._drop_publication(pc)
             raise JoinError(f"the Janus room {self._room} refused our stream: {exc}") from None

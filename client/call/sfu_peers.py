@@ -18,6 +18,7 @@ from client.call import events
 from client.call.backend import EventSink, PublishError
 from client.call.media_watchdog import MediaWatchdog
 from client.media.screen_encoder import use_screen_encoder
+from client.media.voice_encoder import use_voice_encoder
 from client.netconfig import NetworkSettings
 from client.protocol.messages import (
     MediaSessionType,
@@ -89,6 +90,8 @@ class SfuPeers:
             )
             sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            for transceiver in pc.getTransceivers():
+                use_voice_encoder(transceiver)  # no await since: before the first frame
             self.watchdog.watch(pc, f"the {session_type.value} we send")
         except BaseException:
             self.publishing.pop(session_type, None)
