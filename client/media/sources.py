@@ -13,6 +13,7 @@ from aiortc.contrib.media import MediaPlayer
 
 from client.media.keyframes import CapturedVideoTrack
 from client.media.looped import LoopedVideoFile
+from client.media.still_image import StillImageError, StillImageTrack, is_still_image
 
 _TESTSRC = re.compile(r"^testsrc(?::(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?)?$")
 _COLOR = re.compile(r"^color:([0-9a-fA-F]{6})$")
@@ -50,7 +51,8 @@ def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSo
 
 
 def open_video_source(spec: str) -> OpenedSource | None:
-    """``none``, ``testsrc[:WxH[@FPS]]``, ``color:RRGGBB``, a video file, or a camera."""
+    """``none``, ``testsrc[:WxH[@FPS]]``, ``color:RRGGBB``, a video or picture file (a
+    picture is sent as a camera that never moves), or a camera."""
     if spec == "none":
         return None
     color = _COLOR.match(spec)
@@ -68,6 +70,11 @@ def open_video_source(spec: str) -> OpenedSource | None:
         return _open(spec.removeprefix("v4l2:"), "v4l2", "video")
     if sys.platform == "win32" and spec.startswith("video="):
         return _open(spec, "dshow", "video")
+    if Path(spec).is_file() and is_still_image(spec):
+        try:
+            return OpenedSource(CapturedVideoTrack(StillImageTrack(spec)))
+        except StillImageError as exc:
+            raise SourceError(str(exc)) from None
     if Path(spec).is_file():
         return _open(spec, None, "video", loop=True)
     raise SourceError(
