@@ -90,6 +90,7 @@ async def _join(
 ) -> int:
     from client.headless import ShareSettings
     from client.headless.run import JoinOptions, join_headless
+    from client.media.background.choice import BackgroundChoiceError, background_argument
 
     try:
         link = parse_link(link_text(args))
@@ -97,8 +98,14 @@ async def _join(
         return _fail(EXIT_USAGE, str(exc))
     except LinkError as exc:
         return _fail(EXIT_USAGE, f"bad meeting link: {exc}")
-    refusal = policy.link_refusal(link.host) or (
-        policy.screen_sharing_refusal() if args.share_screen else None
+    try:
+        background = background_argument(args.background, policy.locked.background)
+    except BackgroundChoiceError as exc:
+        return _fail(EXIT_USAGE, f"--background: {exc}")
+    refusal = (
+        policy.link_refusal(link.host)
+        or (policy.screen_sharing_refusal() if args.share_screen else None)
+        or policy.background_refusal(background.text())
     )
     if refusal is not None:
         return _fail(EXIT_POLICY, refusal)
@@ -113,6 +120,8 @@ async def _join(
         stats_every=args.stats_every,
         share=ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None,
         screen_snapshot=args.screen_snapshot,
+        video_snapshot=args.video_snapshot,
+        background=background,
         actions=tuple(args.actions),
         reconnect=not args.no_reconnect,
     )

@@ -168,7 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     join.add_argument("--headless", action="store_true", help="run without a window")
     join.add_argument("--name", default="Runde", help="display name")
     join.add_argument(
-        "--video", default="testsrc", help="testsrc[:WxH[@FPS]] | none | FILE | /dev/videoN"
+        "--video",
+        default="testsrc",
+        help="testsrc[:WxH[@FPS]] | none | FILE (a video, or a picture sent as a still camera) "
+        "| /dev/videoN",
     )
     join.add_argument("--audio", default="sine", help="sine[:HZ] | none | FILE | alsa:DEVICE")
     join.add_argument(
@@ -219,6 +222,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="PATH",
         help="on exit, save the last received shared-screen picture here as PNG",
+    )
+    join.add_argument(
+        "--background",
+        default=None,
+        metavar="EFFECT",
+        help="behind the person on the camera: none, blur, blur-strong, "
+        "picture:office-wall|grey|blue, or a picture FILE (default: none)",
+    )
+    join.add_argument(
+        "--video-snapshot",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="on exit, save each remote's last received camera picture as DIR/NAME.png",
     )
     join.add_argument(
         "--chat",

@@ -55,6 +55,8 @@ class HeadlessParticipant:
     ) -> None:
         self._share = share
         self.screen_snapshot: av.VideoFrame | None = None
+        # the last camera picture received from each remote, by participant id
+        self.video_snapshots: dict[str, av.VideoFrame] = {}
         self.screen_error: str | None = None
         self._sources = sources
         self.stats = ParticipantStats(name=name, started_at=started_at)
@@ -171,6 +173,7 @@ class HeadlessParticipant:
                     counts.video_frames += 1
                     counts.video_keyframes += frame.key_frame
                     counts.video_height = frame.height
+                    self.video_snapshots[participant_id] = frame
                     if counts.video_frames % 15 == 1:  # about every second
                         counts.bitrate_estimate_kbps = self._estimates.kbps(track)
                     if self.stats.first_remote_video_s is None:

@@ -22,7 +22,9 @@ from client.exit_codes import (
     EXIT_SOURCE_FAILED,
 )
 from client.headless.participant import HeadlessParticipant, ShareSettings
+from client.headless.snapshots import save_video_snapshots
 from client.headless.stats import save_screen_snapshot, write_stats
+from client.media.background.choice import NO_BACKGROUND_EFFECT, BackgroundChoice
 from client.media.screen import ScreenCaptureError
 from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
 from client.netconfig import NetworkSettings
@@ -66,6 +68,8 @@ class JoinOptions:
     stats_every: float | None = None
     share: ShareSettings | None = None
     screen_snapshot: Path | None = None
+    video_snapshot: Path | None = None  # a folder: each remote's last camera picture
+    background: BackgroundChoice = NO_BACKGROUND_EFFECT
     reconnect: bool = True  # False: a lost connection ends the run (exit code 5)
     # done in this order once joined
     actions: tuple[Action, ...] = field(default_factory=tuple)
@@ -90,11 +94,34 @@ def _open_sources(options: JoinOptions) -> list[OpenedSource]:
         for source in (open_audio_source(options.audio), open_video_source(options.video)):
             if source is not None:
                 sources.append(source)
+        if options.background.is_on:
+            _add_background(sources, options.background)
     except SourceError:
         for opened in sources:
             opened.stop()
         raise
     return sources
+
+
+def _add_background(sources: list[OpenedSource], choice: BackgroundChoice) -> None:
+    # OpenCV and the model load only for a participant that uses them
+    from client.media.background.pictures import BackgroundPictureError
+    from client.media.background.segmenter import SegmenterError
+    from client.media.background.stage import BackgroundStage
+    from client.media.background.track import BackgroundTrack
+
+    video = next((s for s in sources if s.track.kind == "video"), None)
+    if video is None:
+        raise SourceError("--background needs a camera picture to work on (--video is none)")
+    try:
+        stage = BackgroundStage(choice, fps=30, on_turned_off=_background_turned_off)
+    except (BackgroundPictureError, SegmenterError) as exc:
+        raise SourceError(str(exc)) from None
+    video.track = BackgroundTrack(video.track, stage)
+
+
+def _background_turned_off(sentence: str) -> None:
+    print(f"runde: {sentence}", file=sys.stderr)
 
 
 async def join_headless(options: JoinOptions, network: NetworkSettings, started_at: float) -> int:
@@ -180,6 +207,10 @@ def _finish(participant: HeadlessParticipant, options: JoinOptions) -> int:
         _save_stats(options.stats_json, participant)
     if options.screen_snapshot is not None and participant.screen_snapshot is not None:
         save_screen_snapshot(options.screen_snapshot, participant.screen_snapshot)
+    if options.video_snapshot is not None:
+        save_video_snapshots(
+            options.video_snapshot, participant.video_snapshots, participant.stats.names
+        )
     if participant.screen_error is not None:
         print(f"runde: {participant.screen_error}", file=sys.stderr)
     end = participant.end

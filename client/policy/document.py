@@ -51,6 +51,10 @@ class PolicyDocument(BaseModel):
     microphone_on_at_join: bool | None = None
     language: Literal["de", "en"] | None = None
     display_name_source: Literal["user", "account"] = "user"
+    # the camera's background effect, always on and not to be changed
+    background_effect: Literal["blur", "blur-strong"] | None = None
+    # False: the user cannot put their own picture behind them (blur and shipped ones remain)
+    own_background_pictures_allowed: bool = True
 
     @field_validator("default_server")
     @classmethod

@@ -17,6 +17,8 @@ class LockedSettings:
     language: str | None = None
     # True: the display name is the operating system account's full name and cannot be edited.
     name_from_account: bool = False
+    # the background effect (as client.media.background.choice writes it), always on
+    background: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Policy:
     joining_allowed: bool = True
     hosting_allowed: bool = True
     screen_sharing_allowed: bool = True
+    own_background_pictures_allowed: bool = True
     ice_servers: tuple[IceServerSetting, ...] = ()
     proxy: str | None = None
     locked: LockedSettings = field(default_factory=LockedSettings)
@@ -60,6 +63,7 @@ class Policy:
             allowed_link_hosts=tuple(hosts) if hosts is not None else None,
             hosting_allowed=document.hosting_allowed,
             screen_sharing_allowed=document.screen_sharing_allowed,
+            own_background_pictures_allowed=document.own_background_pictures_allowed,
             ice_servers=ice,
             proxy=document.proxy,
             locked=LockedSettings(
@@ -67,6 +71,7 @@ class Policy:
                 microphone_on=document.microphone_on_at_join,
                 language=document.language,
                 name_from_account=document.display_name_source == "account",
+                background=document.background_effect,
             ),
         )
 
@@ -107,6 +112,23 @@ class Policy:
             return self.problem_sentence
         if not self.screen_sharing_allowed:
             return f"your administrator has turned off screen sharing (policy: {self.source})"
+        return None
+
+    def background_refusal(self, choice: str) -> str | None:
+        """Why the background effect written ``choice`` may not be used, or None."""
+        if self.problem is not None:
+            return self.problem_sentence
+        required = self.locked.background
+        if required is not None and choice != required:
+            return (
+                f"your administrator requires the background effect '{required}' "
+                f"(policy: {self.source}); '{choice.removeprefix('file:')}' is not allowed"
+            )
+        if not self.own_background_pictures_allowed and choice.startswith("file:"):
+            return (
+                "your administrator does not allow your own background pictures "
+                f"(policy: {self.source}); blur and the pictures shipped with Runde remain"
+            )
         return None
 
     def link_refusal(self, host: str) -> str | None:

@@ -1,0 +1,114 @@
+"""The background effect on one picture: blend the sharp person over a blurred or replaced
+background, at the size the picture is sent in.
+
+Pictures are YUV 4:2:0 as the encoder takes them (``yuv420p``: Y rows, then U, then V), so
+nothing converts to RGB and back: the mask is scaled to the Y plane and to the half-size
+chroma planes. Blurring shrinks a plane, softens it there and scales it back: as strong as a
+wide Gaussian at a fraction of its cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from client.media.background.choice import BackgroundChoice, BackgroundKind
+from client.media.background.pictures import as_yuv420, cover, picture_rgb
+from client.media.background.segmenter import Mask, blend_weights
+
+# How far a plane shrinks before it is softened: its width over this many pixels.
+_BLUR_DIVISOR = {BackgroundKind.BLUR: 12, BackgroundKind.BLUR_STRONG: 24}
+
+
+@dataclass
+class _Weights:
+    """The firmed mask at one picture size, for the full and the half-size planes."""
+
+    version: int
+    size: tuple[int, int]
+    full: np.ndarray
+    full_rest: np.ndarray
+    half: np.ndarray
+    half_rest: np.ndarray
+
+
+def _planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, ...]:
+    """Views of the Y, U and V planes of an I420 array."""
+    quarter = height // 4
+    y = yuv[:height]
+    u = yuv[height : height + quarter].reshape(height // 2, width // 2)
+    v = yuv[height + quarter : height + 2 * quarter].reshape(height // 2, width // 2)
+    return y, u, v
+
+
+def blurred(plane: np.ndarray, divisor: int) -> np.ndarray:
+    height, width = plane.shape
+    small_width = max(4, width // divisor)
+    small_height = max(4, height * small_width // width)
+    small = cv2.resize(plane, (small_width, small_height), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    out: np.ndarray = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    return out
+
+
+class BackgroundEffect:
+    """Blends pictures for one choice (blur or a picture); the picture is loaded at once,
+    so a bad file fails here (BackgroundPictureError), not in the middle of sending."""
+
+    def __init__(self, choice: BackgroundChoice) -> None:
+        if not choice.is_on:
+            raise ValueError("no effect to apply")
+        self.choice = choice
+        self._picture_rgb = picture_rgb(choice)
+        self._picture_yuv: tuple[tuple[int, int], np.ndarray] | None = None
+        self._weights: _Weights | None = None
+
+    def apply(
+        self, yuv: np.ndarray, width: int, height: int, mask: Mask, mask_version: int
+    ) -> np.ndarray:
+        """A new I420 array: the person from ``yuv``, the background replaced."""
+        weights = self._weights_for(mask, mask_version, width, height)
+        background = self._background(yuv, width, height)
+        out = np.empty_like(yuv)
+        for index, (person, behind, target) in enumerate(
+            zip(
+                _planes(yuv, width, height),
+                _planes(background, width, height),
+                _planes(out, width, height),
+                strict=True,
+            )
+        ):
+            ours, rest = (
+                (weights.full, weights.full_rest)
+                if index == 0
+                else (weights.half, weights.half_rest)
+            )
+            target[:] = cv2.blendLinear(person, behind, ours, rest)
+        return out
+
+    def _background(self, yuv: np.ndarray, width: int, height: int) -> np.ndarray:
+        if self._picture_rgb is None:
+            divisor = _BLUR_DIVISOR[self.choice.kind]
+            background = np.empty_like(yuv)
+            for source, target in zip(
+                _planes(yuv, width, height), _planes(background, width, height), strict=True
+            ):
+                target[:] = blurred(source, divisor)
+            return background
+        cached = self._picture_yuv
+        if cached is None or cached[0] != (width, height):
+            cached = ((width, height), as_yuv420(cover(self._picture_rgb, width, height)))
+            self._picture_yuv = cached
+        return cached[1]
+
+    def _weights_for(self, mask: Mask, version: int, width: int, height: int) -> _Weights:
+        cached = self._weights
+        if cached is not None and cached.version == version and cached.size == (width, height):
+            return cached  # the mask changes only when the model runs, not every picture
+        firmed = blend_weights(mask)
+        full = cv2.resize(firmed, (width, height), interpolation=cv2.INTER_LINEAR)
+        half = cv2.resize(firmed, (width // 2, height // 2), interpolation=cv2.INTER_LINEAR)
+        self._weights = _Weights(version, (width, height), full, 1.0 - full, half, 1.0 - half)
+        return self._weights

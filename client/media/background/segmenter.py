@@ -1,0 +1,95 @@
+"""Where the person is: MediaPipe's selfie segmentation model through OpenCV's DNN module.
+
+The model (shipped in ``models/``, see its README) takes a 256x144 RGB picture and answers
+with a 144x256 mask, 1 on the person, 0 behind. Masks of successive pictures are blended over
+time (:class:`SmoothedMask`): a camera's noise makes the raw mask's edges flicker.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+MODEL_FILE = "selfie_segmentation_landscape.tflite"
+MODEL_WIDTH, MODEL_HEIGHT = 256, 144
+
+Mask = np.ndarray  # MODEL_HEIGHT x MODEL_WIDTH float32, 0 (background) .. 1 (person)
+
+
+class SegmenterError(RuntimeError):
+    """The model cannot be loaded; the message says why."""
+
+
+def model_path() -> Path:
+    return Path(str(resources.files("client.media.background") / "models" / MODEL_FILE))
+
+
+class PersonSegmenter:
+    """One model instance; :meth:`mask` is for one thread at a time (it holds a lock)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        path = path or model_path()
+        try:
+            self._net = cv2.dnn.readNetFromTFLite(str(path))
+        except cv2.error as exc:
+            raise SegmenterError(f"the segmentation model {path} cannot be loaded: {exc}") from None
+        self._lock = threading.Lock()
+
+    def mask_of_rgb(self, rgb: np.ndarray) -> Mask:
+        """The raw mask of an RGB picture of any size."""
+        if rgb.shape[:2] != (MODEL_HEIGHT, MODEL_WIDTH):
+            rgb = cv2.resize(rgb, (MODEL_WIDTH, MODEL_HEIGHT), interpolation=cv2.INTER_AREA)
+        blob = cv2.dnn.blobFromImage(rgb, 1.0 / 255.0)  # NCHW float32 0..1: what it wants
+        with self._lock:
+            self._net.setInput(blob)
+            out = self._net.forward()
+        mask: Mask = np.ascontiguousarray(out.reshape(MODEL_HEIGHT, MODEL_WIDTH), np.float32)
+        return mask
+
+    def mask_of_frame(self, frame: av.VideoFrame) -> Mask:
+        # swscale shrinks and converts in one pass, cheaper than converting the full size
+        small = frame.reformat(width=MODEL_WIDTH, height=MODEL_HEIGHT, format="rgb24")
+        return self.mask_of_rgb(small.to_ndarray())
+
+
+class SmoothedMask:
+    """The mask blended over time: each new one counts ``weight``, the past the rest.
+
+    A still person in front of a noisy camera then keeps steady edges, while a moving one is
+    followed within a few model runs. The edges are firmed up afterwards: the model answers
+    about 0.85 on a person and mid values along uncertain edges.
+    """
+
+    def __init__(self, weight: float = 0.3) -> None:
+        self._weight = weight
+        self._value: Mask | None = None
+        self.version = 0  # counts updates: what was derived from an older value is stale
+
+    @property
+    def value(self) -> Mask | None:
+        return self._value
+
+    def update(self, raw: Mask) -> Mask:
+        if self._value is None or self._value.shape != raw.shape:
+            self._value = raw.copy()
+        else:
+            self._value = cv2.addWeighted(raw, self._weight, self._value, 1.0 - self._weight, 0.0)
+        self.version += 1
+        return self._value
+
+    def reset(self) -> None:
+        self._value = None
+        self.version += 1
+
+
+def blend_weights(mask: Mask, low: float = 0.25, high: float = 0.75) -> Mask:
+    """How much of the person each pixel keeps: the mask softened a little (rounding off its
+    blocky edges), then firmed up: below ``low`` background, above ``high`` person."""
+    soft = cv2.GaussianBlur(mask, (5, 5), 0)
+    firmed: Mask = np.clip((soft - low) * (1.0 / (high - low)), 0.0, 1.0)
+    return firmed
