@@ -11,22 +11,19 @@ shortly before the packet arrived, for sound and for picture alike.
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 import statistics
-import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCRtpTransceiver
 from aiortc.clock import current_ntp_time
 from aiortc.rtp import AnyRtcpPacket, RtcpSrPacket, RtpPacket
 
 from client import compat
-from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import MeetingLink, parse_link
 from tests.helpers import finish, start_host, start_participant
+from tests.integration.raw_subscriber import subscribe
 
 CLOCK_RATES = {"audio": 48000, "video": 90000}
 LISTEN_S = 6.0
@@ -68,53 +65,17 @@ class Listener:
         return found
 
 
-async def _send(ws: aiohttp.ClientWebSocketResponse, namespace: str, payload: Any) -> None:
-    frame = {
-        "namespace": namespace,
-        "transaction_id": f"t{time.monotonic_ns()}",
-        "payload": payload,
-    }
-    await ws.send_str(json.dumps(frame))
+def _listen(link: MeetingLink) -> list[Listener]:
+    listeners = []
 
+    def prepare(transceiver: RTCRtpTransceiver) -> None:
+        listener = Listener(transceiver.kind)
+        compat.intercept_receiver_rtcp(transceiver.receiver, listener.on_rtcp)
+        compat.intercept_rtp(transceiver.receiver, listener.on_rtp)
+        listeners.append(listener)
 
-async def _next_offer(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
-    async with asyncio.timeout(30):
-        while True:
-            received = await ws.receive()
-            assert received.type == aiohttp.WSMsgType.TEXT, f"signaling ended: {received.type}"
-            payload: dict[str, Any] = json.loads(received.data)["payload"]
-            if payload.get("message") == "sdp_offer" and payload["media_session_type"] == "video":
-                return payload
-
-
-async def _subscribe_and_listen(link: MeetingLink) -> list[Listener]:
-    config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
-    pc = RTCPeerConnection(config)
-    async with aiohttp.ClientSession() as session:
-        ws = await session.ws_connect(
-            link.signaling_url, ssl=aiohttp.Fingerprint(link.fingerprint), max_msg_size=0
-        )
-        join = {"action": "join", "protocol_version": PROTOCOL_VERSION, "room": link.room,
-                "secret": link.secret, "display_name": "Sven"}  # fmt: skip
-        await _send(ws, "core", join)
-        offer = await _next_offer(ws)
-        try:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer"))
-            listeners = []
-            for transceiver in pc.getTransceivers():
-                listener = Listener(transceiver.kind)
-                compat.intercept_receiver_rtcp(transceiver.receiver, listener.on_rtcp)
-                compat.intercept_rtp(transceiver.receiver, listener.on_rtp)
-                listeners.append(listener)
-            await pc.setLocalDescription(await pc.createAnswer())
-            answer = {"action": "sdp_answer", "target": offer["target"],
-                      "media_session_type": "video", "sdp": pc.localDescription.sdp}  # fmt: skip
-            await _send(ws, "media", answer)
-            await asyncio.sleep(LISTEN_S)
-            return listeners
-        finally:
-            await pc.close()
-            await ws.close()
+    asyncio.run(subscribe(link, prepare, LISTEN_S))
+    return listeners
 
 
 def test_a_subscribers_sender_reports_carry_the_publishers_clock(tmp_path: Path) -> None:
@@ -122,11 +83,9 @@ def test_a_subscribers_sender_reports_carry_the_publishers_clock(tmp_path: Path)
     publisher = start_participant(
         host.link, "Anna", tmp_path / "Anna.json", 60, "--video", "testsrc:320x180@15"
     )
-    compat.set_host_addresses(lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
     try:
-        listeners = asyncio.run(_subscribe_and_listen(parse_link(host.link)))
+        listeners = _listen(parse_link(host.link))
     finally:
-        compat.set_host_addresses(None)
         publisher.send_signal(signal.SIGTERM)
         finish(publisher)
         host.stop()
