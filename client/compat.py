@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import aioice.ice
 from aiortc.codecs.vpx import Vp8Encoder
+from aiortc.contrib.media import PlayerStreamTrack
 from aiortc.rtcdtlstransport import State
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from aiortc import RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
+    from aiortc import MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, RTCRtpTransceiver
     from aiortc.codecs.base import Decoder, Encoder
     from aiortc.jitterbuffer import JitterBuffer
     from aiortc.rtcdtlstransport import RTCDtlsTransport
@@ -96,6 +97,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aioice.ice.CandidatePair", "remote_addr"),
     # vp8_packetize
     ("aiortc.codecs.vpx.Vp8Encoder", "_packetize"),
+    # player_queue_length: frames aiortc's MediaPlayer decoded that its track has not handed out
+    ("aiortc.contrib.media.PlayerStreamTrack", "_queue"),
     # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
     ("aiortc.rtcrtpreceiver", "get_decoder"),
     # replace_audio_jitter_buffers: a receiver looks this name up in its module when it is made
@@ -242,6 +245,15 @@ def vp8_packetize(data: bytes, picture_id: int) -> list[bytes]:
     """One encoded VP8 frame as RTP payloads (payload descriptor with ``picture_id``)."""
     payloads: list[bytes] = Vp8Encoder._packetize(data, picture_id)
     return payloads
+
+
+def player_queue_length(track: MediaStreamTrack) -> int | None:
+    """Frames waiting in the queue of a track of aiortc's ``MediaPlayer`` (its decoding
+    thread fills it without limit); None for any other track."""
+    queue = getattr(track, "_queue", None)
+    if not isinstance(track, PlayerStreamTrack) or not isinstance(queue, asyncio.Queue):
+        return None
+    return queue.qsize()
 
 
 _aiortc_get_decoder: list[Callable[[RTCRtpCodecParameters], Decoder]] = []  # aiortc's own

@@ -73,6 +73,7 @@ def _specimens() -> dict[str, object]:
 
 async def _make_specimens() -> dict[str, object]:
     from aiortc import RTCPeerConnection
+    from aiortc.contrib.media import PlayerStreamTrack
 
     found: dict[str, object] = {}
     pc = RTCPeerConnection()
@@ -84,6 +85,7 @@ async def _make_specimens() -> dict[str, object]:
     found["aiortc.rtcdtlstransport.RTCDtlsTransport"] = dtls
     found["aiortc.rtcicetransport.RTCIceTransport"] = dtls.transport
     found["aioice.ice.Connection"] = aioice.ice.Connection(ice_controlling=True)
+    found["aiortc.contrib.media.PlayerStreamTrack"] = PlayerStreamTrack(None, kind="audio")  # type: ignore[arg-type]
     candidate = aioice.Candidate("1", 1, "udp", 1, "127.0.0.1", 9, "host")
     found["aioice.ice.CandidatePair"] = aioice.ice.CandidatePair(None, candidate)  # type: ignore[arg-type]
     loop = asyncio.get_running_loop()

@@ -17,6 +17,8 @@ from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 from aiortc.mediastreams import MediaStreamError
 
+from client.media.catch_up import CatchingUpTrack
+
 logger = logging.getLogger(__name__)
 
 _FALLBACK_FRAME_S = 1 / 30  # a picture's duration before two have been seen
@@ -34,7 +36,7 @@ class LoopedVideoFile(MediaStreamTrack):
     def __init__(self, path: str, first: MediaPlayer) -> None:
         super().__init__()
         self._path = path
-        self._player = first
+        self._pass = _paced(first)
         self._offset_s = 0.0  # where the current pass starts on the stream's clock
         self._next_s = 0.0  # when the picture after the last one is due
         self._last_s: float | None = None
@@ -42,9 +44,9 @@ class LoopedVideoFile(MediaStreamTrack):
         self._frames_in_pass = 0
 
     async def recv(self) -> av.VideoFrame:
-        while self.readyState == "live" and self._player.video is not None:
+        while self.readyState == "live" and self._pass is not None:
             try:
-                frame = await self._player.video.recv()
+                frame = await self._pass.recv()
             except MediaStreamError:
                 if self.readyState != "live" or not self._next_pass():
                     break
@@ -76,7 +78,7 @@ class LoopedVideoFile(MediaStreamTrack):
             return False
         self._stop_player()
         try:
-            self._player = MediaPlayer(self._path)
+            self._pass = _paced(MediaPlayer(self._path))
         except (av.FFmpegError, OSError, ValueError) as exc:
             logger.warning("%s cannot be played again: %s", self._path, exc)
             return False
@@ -85,5 +87,10 @@ class LoopedVideoFile(MediaStreamTrack):
         return True
 
     def _stop_player(self) -> None:
-        if self._player.video is not None:
-            self._player.video.stop()
+        if self._pass is not None:
+            self._pass.stop()
+
+
+def _paced(player: MediaPlayer) -> CatchingUpTrack | None:
+    # Per pass: each new player starts its own clock, which the skipping has to follow.
+    return CatchingUpTrack(player.video) if player.video is not None else None

@@ -11,6 +11,7 @@ import av
 from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
+from client.media.catch_up import CatchingUpTrack
 from client.media.keyframes import CapturedVideoTrack
 from client.media.looped import LoopedVideoFile
 from client.media.still_image import StillImageError, StillImageTrack, is_still_image
@@ -36,7 +37,9 @@ class OpenedSource:
         self.track.stop()
 
 
-def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSource:
+def _open(
+    file: str, fmt: str | None, kind: str, loop: bool = False, device: bool = False
+) -> OpenedSource:
     try:
         # Looped video is paced by LoopedVideoFile: aiortc's own loop floods from pass two.
         player = MediaPlayer(file, format=fmt, loop=loop and kind == "audio")
@@ -45,8 +48,13 @@ def _open(file: str, fmt: str | None, kind: str, loop: bool = False) -> OpenedSo
     track: MediaStreamTrack | None = player.video if kind == "video" else player.audio
     if track is None:
         raise SourceError(f"{file!r} contains no {kind}")
+    if kind == "video" and loop:
+        track = LoopedVideoFile(file, player)  # each pass catches up by itself
+    elif not device:
+        # Files and test signals are read ahead of time; a device delivers as it captures.
+        track = CatchingUpTrack(track)
     if kind == "video":
-        track = CapturedVideoTrack(LoopedVideoFile(file, player) if loop else track)
+        track = CapturedVideoTrack(track)
     return OpenedSource(track)
 
 
@@ -67,9 +75,9 @@ def open_video_source(spec: str) -> OpenedSource | None:
         fps = int(match.group(3) or DEFAULT_TEST_FPS)
         return _open(f"testsrc=size={width}x{height}:rate={fps}", "lavfi", "video")
     if spec.startswith("/dev/video") or (sys.platform == "linux" and spec.startswith("v4l2:")):
-        return _open(spec.removeprefix("v4l2:"), "v4l2", "video")
+        return _open(spec.removeprefix("v4l2:"), "v4l2", "video", device=True)
     if sys.platform == "win32" and spec.startswith("video="):
-        return _open(spec, "dshow", "video")
+        return _open(spec, "dshow", "video", device=True)
     if Path(spec).is_file() and is_still_image(spec):
         try:
             return OpenedSource(CapturedVideoTrack(StillImageTrack(spec)))
@@ -92,9 +100,9 @@ def open_audio_source(spec: str) -> OpenedSource | None:
         frequency = int(match.group(1) or 440)
         return _open(f"sine=frequency={frequency}:sample_rate=48000", "lavfi", "audio")
     if spec.startswith("alsa:"):
-        return _open(spec.removeprefix("alsa:"), "alsa", "audio")
+        return _open(spec.removeprefix("alsa:"), "alsa", "audio", device=True)
     if sys.platform == "win32" and spec.startswith("audio="):
-        return _open(spec, "dshow", "audio")
+        return _open(spec, "dshow", "audio", device=True)
     if Path(spec).is_file():
         return _open(spec, None, "audio", loop=True)
     raise SourceError(

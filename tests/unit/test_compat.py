@@ -27,6 +27,7 @@ from aiortc import (
     VideoStreamTrack,
 )
 from aiortc.codecs.vpx import VpxPayloadDescriptor
+from aiortc.contrib.media import MediaPlayer
 from aiortc.rtp import (
     RTCP_PSFB_APP,
     RTCP_PSFB_PLI,
@@ -373,6 +374,24 @@ def test_vp8_packetize_splits_a_frame_into_payloads() -> None:
     assert [d.partition_start for d, _ in parsed] == [1] + [0] * (len(payloads) - 1)
     assert {d.picture_id for d, _ in parsed} == {300}
     assert b"".join(chunk for _, chunk in parsed) == data
+
+
+def test_player_queue_length_counts_what_the_player_decoded_ahead() -> None:
+    player = MediaPlayer("sine=frequency=440:sample_rate=48000", format="lavfi")
+    track = player.audio
+    assert track is not None
+
+    async def read_one_then_wait() -> int | None:
+        try:
+            await track.recv()  # starts the player's thread, which reads up to a second ahead
+            await asyncio.sleep(0.5)
+            return compat.player_queue_length(track)
+        finally:
+            track.stop()
+
+    waiting = asyncio.run(read_one_then_wait())
+    assert waiting is not None and waiting > 0
+    assert compat.player_queue_length(VideoStreamTrack()) is None
 
 
 def test_set_host_addresses_chooses_where_aioice_gathers() -> None:
