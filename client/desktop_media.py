@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import weakref
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import av
 from aiortc import MediaStreamTrack
@@ -21,6 +22,10 @@ from client.media.pulse_devices import list_pulse_devices, route_to
 from client.media.screen import ShareSource, list_sources
 from client.media.screen_track import ScreenTrack, grab_thumbnail
 from client.settings import SettingsStore
+
+if TYPE_CHECKING:  # OpenCV and the model load when an effect is first chosen
+    from client.media.background.choice import BackgroundChoice
+    from client.media.background.stage import BackgroundStage
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,8 @@ class DesktopMedia:
     def __init__(self, settings: SettingsStore) -> None:
         self._settings = settings
         self._processor: AudioProcessor | bool | None = False  # False: not created yet
+        self._background: BackgroundStage | None = None  # every camera opened shares it
+        self._camera: weakref.ref[CameraTrack] | None = None
 
     def _shared_processor(self) -> AudioProcessor | None:
         # One echo canceller for microphone and speaker, so it knows what is being played.
@@ -100,9 +107,32 @@ class DesktopMedia:
             fps=chosen.video_fps,
             adapt_to_cpu=chosen.adapt_camera_to_cpu,
             on_error=on_error,
+            background=self._background,
         )
         camera.add_frame_listener(on_frame)
+        self._camera = weakref.ref(camera)
         return camera
+
+    def set_background(
+        self, choice: BackgroundChoice, on_turned_off: Callable[[str], None]
+    ) -> None:
+        """The camera's background effect from now on, also for the open camera.
+
+        Raises BackgroundPictureError (the picture cannot be read) or SegmenterError.
+        ``on_turned_off`` hears (on the capture thread) when the effect had to stop itself.
+        """
+        if self._background is None:
+            if not choice.is_on:
+                return  # no effect yet, none wanted: OpenCV need not load
+            from client.media.background.stage import BackgroundStage
+
+            fps = self._settings.load().video_fps
+            self._background = BackgroundStage(choice, fps=fps, on_turned_off=on_turned_off)
+            camera = self._camera() if self._camera is not None else None
+            if camera is not None:
+                camera.set_background(self._background)
+            return
+        self._background.set_choice(choice)
 
     def open_microphone(self, on_error: Callable[[str], None]) -> MediaStreamTrack | None:
         index, name = self._chosen_microphone()

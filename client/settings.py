@@ -30,6 +30,8 @@ class UserSettings:
     turn_username: str = ""
     side_panel_width: int = 320  # as the user last dragged it
     notification_sound: bool = False  # a sound with notifications while in the background
+    # behind the person on the camera: none, blur, blur-strong, picture:NAME, file:PATH
+    background: str = "none"
 
 
 def _coerce(value: Any, default: Any) -> Any:

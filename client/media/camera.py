@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import av
 from av.video.reformatter import VideoReformatter
@@ -15,6 +16,9 @@ from av.video.reformatter import VideoReformatter
 from client.media.capture_track import READ_TIMEOUT_S, CaptureTrack, error_reason, fit_within
 from client.media.failure import ErrorCallback
 from client.media.send_scale import SendScale
+
+if TYPE_CHECKING:  # OpenCV loads only when an effect is chosen
+    from client.media.background.stage import BackgroundStage
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,9 @@ class CameraTrack(CaptureTrack):
     them on to its own thread (a queued Qt signal does). When the camera fails, ``on_error``
     gets one sentence, the track sends no more pictures and the meeting goes on.
     With ``adapt_to_cpu`` the pictures sent shrink while the sender cannot keep up
-    (:mod:`client.media.send_scale`); listeners always get the captured size.
+    (:mod:`client.media.send_scale`); listeners get the captured size. With a
+    ``background`` effect on (blur, a picture; applied on the capture thread to the sent
+    picture) listeners get the sent picture: the self view shows what the others see.
     """
 
     def __init__(
@@ -57,6 +63,7 @@ class CameraTrack(CaptureTrack):
         name: str | None = None,
         adapt_to_cpu: bool = False,
         on_error: ErrorCallback | None = None,
+        background: BackgroundStage | None = None,
     ) -> None:
         super().__init__("camera", on_error)
         self.spec = spec
@@ -66,8 +73,13 @@ class CameraTrack(CaptureTrack):
         self._send_scale_rule = SendScale(width) if adapt_to_cpu else None
         self._send_scale = 1.0  # written on the loop, read by the capture thread
         self._scaler = VideoReformatter()  # the capture thread's own
+        self._background = background
         self._label = f"'{name}' ({spec})" if name else f"'{spec}'"
         self._start_capture(f"camera {spec}")
+
+    def set_background(self, stage: BackgroundStage) -> None:
+        """Put the pictures through ``stage`` from the next one on."""
+        self._background = stage
 
     @property
     def send_scale(self) -> float:
@@ -173,6 +185,15 @@ class CameraTrack(CaptureTrack):
             ) from None
 
     def _outgoing(self, frame: av.VideoFrame) -> av.VideoFrame:
+        scaled = self._scaled(frame)
+        # the effect blends at the sent size: cheaper while the computer is short of CPU
+        return self._background.apply(scaled) if self._background is not None else scaled
+
+    def _shown(self, captured: av.VideoFrame, outgoing: av.VideoFrame) -> av.VideoFrame:
+        stage = self._background
+        return outgoing if stage is not None and stage.choice.is_on else captured
+
+    def _scaled(self, frame: av.VideoFrame) -> av.VideoFrame:
         scale = self._send_scale
         if scale == 1.0:
             return frame

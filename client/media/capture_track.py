@@ -100,10 +100,12 @@ class CaptureTrack(VideoStreamTrack):
 
     def _deliver(self, frame: av.VideoFrame) -> None:
         self.frames_captured += 1
-        self._latest.put(self._outgoing(frame))
+        outgoing = self._outgoing(frame)
+        self._latest.put(outgoing)
+        shown = self._shown(frame, outgoing)
         for listener in list(self._listeners):
             try:
-                listener(frame)
+                listener(shown)
             except Exception:
                 # A broken preview must not stop what the others see.
                 logger.exception("%s preview listener failed", self._what)
@@ -111,6 +113,11 @@ class CaptureTrack(VideoStreamTrack):
     def _outgoing(self, frame: av.VideoFrame) -> av.VideoFrame:
         """The picture the sender gets; listeners always get the captured one."""
         return frame
+
+    def _shown(self, captured: av.VideoFrame, outgoing: av.VideoFrame) -> av.VideoFrame:
+        """What the listeners (the self view) get: the captured picture, unless the sent one
+        differs in more than its size."""
+        return captured
 
     def _fail(self, message: str) -> None:
         if not self._stopping.is_set():  # a stop is not a failure

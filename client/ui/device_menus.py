@@ -29,11 +29,17 @@ def setting_of(kind: DeviceKind) -> str:
     return _SETTING[kind]
 
 
+# the background effects offered (label, choice), the one in use, and whether it is fixed
+BackgroundOffer = Callable[[], tuple[Choices, str, bool]]
+
+
 class DeviceMenus(QObject):
-    """Signals: devicePicked(DeviceKind kind, str value), retryRequested()."""
+    """Signals: devicePicked(DeviceKind kind, str value), retryRequested(),
+    backgroundPicked(str choice) (the camera's background effect, from its own section)."""
 
     devicePicked = Signal(object, str)
     retryRequested = Signal()
+    backgroundPicked = Signal(str)
 
     def __init__(
         self,
@@ -44,6 +50,11 @@ class DeviceMenus(QObject):
         super().__init__(parent)
         self._choices = choices
         self._chosen = chosen
+        self._backgrounds: BackgroundOffer | None = None
+
+    def offer_backgrounds(self, offer: BackgroundOffer) -> None:
+        """Give the camera's menu a section for its background effect."""
+        self._backgrounds = offer
 
     def add_beside(
         self, toggle: QWidget, controls: QBoxLayout, kinds: tuple[DeviceKind, ...]
@@ -89,9 +100,25 @@ class DeviceMenus(QObject):
                 action.triggered.connect(
                     lambda _=False, k=kind, v=value: self.devicePicked.emit(k, v)
                 )
+        if DeviceKind.CAMERA in kinds and self._backgrounds is not None:
+            self._add_backgrounds(menu, *self._backgrounds())
         menu.addSeparator()
         again = menu.addAction(self.tr("Try the devices again"))
         again.triggered.connect(self.retryRequested)
+
+    def _add_backgrounds(self, menu: QMenu, offered: Choices, current: str, locked: bool) -> None:
+        title = self.tr("Background")
+        if locked:
+            title = self.tr("Background (set by your administrator)")
+        menu.addSection(title).setEnabled(False)
+        group = QActionGroup(menu)
+        for label, value in offered:
+            action = menu.addAction(label)
+            action.setCheckable(value != "choose")
+            action.setChecked(value == current)
+            action.setEnabled(not locked)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, v=value: self.backgroundPicked.emit(v))
 
     def _heading(self, kind: DeviceKind) -> str:
         match kind:

@@ -17,6 +17,7 @@ from client.policy.account import account_full_name
 from client.protocol.link import LinkError, parse_link
 from client.secrets import SecretStore, turn_secret_name
 from client.settings import SettingsStore
+from client.ui.background_ui import BackgroundUi
 from client.ui.controller import LocalMedia, MeetingController
 from client.ui.device_status import DeviceBanner
 from client.ui.device_ui import DeviceUi
@@ -123,6 +124,15 @@ class MainWindow(QMainWindow):
         self.devices = DeviceUi(
             controller, settings, self.device_banner, self.prejoin_view, self.meeting_view
         )
+        self.backgrounds = BackgroundUi(media, settings, self.policy, self)
+        self.backgrounds.problem.connect(self._problem)
+        self.backgrounds.changed.connect(self._show_backgrounds)
+        self.prejoin_view.backgroundChosen.connect(self.backgrounds.choose)
+        self.devices.menus.offer_backgrounds(
+            lambda: (self.backgrounds.choices(), self.backgrounds.current, self.backgrounds.locked)
+        )
+        self.devices.menus.backgroundPicked.connect(self.backgrounds.choose)
+        self._show_backgrounds()
 
         self._level_timer = QTimer(self)
         self._level_timer.timeout.connect(self._show_level)
@@ -318,6 +328,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         if self.stack.currentWidget() is self.prejoin_view:
             self.prejoin_view.show_message(message)
+
+    def _show_backgrounds(self) -> None:
+        ui = self.backgrounds
+        self.prejoin_view.set_backgrounds(ui.choices(), ui.current, ui.locked)
 
     def _devices_changed(self, camera: str, microphone: str, speaker: str) -> None:
         self.settings.update(camera=camera, microphone=microphone, speaker=speaker)

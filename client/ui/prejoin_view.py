@@ -29,6 +29,7 @@ class PreJoinView(QWidget):
     backRequested()
     microphoneToggled(bool), cameraToggled(bool)
     devicesChanged(str camera, str microphone, str speaker)
+    backgroundChosen(str choice): the camera's background effect, as written in the settings
     """
 
     joinRequested = Signal(str)
@@ -36,6 +37,7 @@ class PreJoinView(QWidget):
     microphoneToggled = Signal(bool)
     cameraToggled = Signal(bool)
     devicesChanged = Signal(str, str, str)
+    backgroundChosen = Signal(str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,6 +72,11 @@ class PreJoinView(QWidget):
         self.speaker_box.setAccessibleName(self.tr("Speaker"))
         for box in (self.camera_box, self.microphone_box, self.speaker_box):
             box.activated.connect(self._devices_changed)
+        self.background_box = QComboBox()
+        self.background_box.setAccessibleName(self.tr("Background"))
+        self.background_box.activated.connect(
+            lambda index: self.backgroundChosen.emit(self.background_box.itemData(index) or "")
+        )
 
         self.join_button = QPushButton(self.tr("&Join now"))
         self.join_button.setDefault(True)
@@ -85,6 +92,7 @@ class PreJoinView(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("&Name:"), self.name_edit)
         form.addRow(self.tr("&Camera:"), self.camera_box)
+        form.addRow(self.tr("Back&ground:"), self.background_box)
         form.addRow(self.tr("&Microphone:"), self.microphone_box)
         form.addRow(self.tr("Micro&phone level:"), self.level_meter)
         form.addRow(self.tr("&Speaker:"), self.speaker_box)
@@ -168,6 +176,18 @@ class PreJoinView(QWidget):
         if name is not None:
             self.name_edit.setText(name)
         self._label_toggles()
+
+    def set_backgrounds(self, choices: Choices, current: str, locked: bool) -> None:
+        """The background effects offered, the one in use, and whether it is fixed."""
+        box = self.background_box
+        box.clear()
+        for label, value in choices:
+            box.addItem(label, value)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        text = self.tr("Set by your administrator") if locked else ""
+        box.setEnabled(not locked)
+        box.setToolTip(text)
+        box.setAccessibleDescription(text)
 
     def set_level(self, dbfs: float) -> None:
         self.level_meter.setValue(int(max(0.0, min(60.0, dbfs + 60.0))))

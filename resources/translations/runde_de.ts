@@ -40,6 +40,69 @@
     </message>
 </context>
 <context>
+    <name>BackgroundUi</name>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="59"/>
+        <source>No effect</source>
+        <translation>Kein Effekt</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="60"/>
+        <source>Blur</source>
+        <translation>Weichzeichnen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="61"/>
+        <source>Strong blur</source>
+        <translation>Stark weichzeichnen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="62"/>
+        <source>Picture: office wall</source>
+        <translation>Bild: Bürowand</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="63"/>
+        <source>Picture: grey</source>
+        <translation>Bild: Grau</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="64"/>
+        <source>Picture: blue</source>
+        <translation>Bild: Blau</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="69"/>
+        <source>Own picture: %1</source>
+        <translation>Eigenes Bild: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="71"/>
+        <source>Choose a picture…</source>
+        <translation>Bild auswählen …</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="93"/>
+        <source>The background cannot be used: %1</source>
+        <translation>Der Hintergrund kann nicht verwendet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="107"/>
+        <source>Choose a background picture</source>
+        <translation>Hintergrundbild auswählen</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="108"/>
+        <source>Pictures (%1)</source>
+        <translation>Bilder (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/background_ui.py" line="119"/>
+        <source>The background effect was turned off: this computer cannot keep up with it. Your real background is visible again.</source>
+        <translation>Der Hintergrundeffekt wurde ausgeschaltet: Dieser Computer kommt damit nicht nach. Ihr echter Hintergrund ist wieder zu sehen.</translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <location filename="../../client/ui/chat_panel.py" line="56"/>
@@ -169,37 +232,47 @@
 <context>
     <name>DeviceMenus</name>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="55"/>
+        <location filename="../../client/ui/device_menus.py" line="66"/>
         <source>Choose the microphone and speakers</source>
         <translation>Mikrofon und Lautsprecher wählen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="57"/>
+        <location filename="../../client/ui/device_menus.py" line="68"/>
         <source>Choose the camera</source>
         <translation>Kamera wählen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="84"/>
+        <location filename="../../client/ui/device_menus.py" line="95"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="93"/>
+        <location filename="../../client/ui/device_menus.py" line="106"/>
         <source>Try the devices again</source>
         <translation>Geräte erneut versuchen</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="99"/>
+        <location filename="../../client/ui/device_menus.py" line="110"/>
+        <source>Background</source>
+        <translation>Hintergrund</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="112"/>
+        <source>Background (set by your administrator)</source>
+        <translation>Hintergrund (von Ihrer Administration festgelegt)</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/device_menus.py" line="126"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="101"/>
+        <location filename="../../client/ui/device_menus.py" line="128"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/device_menus.py" line="103"/>
+        <location filename="../../client/ui/device_menus.py" line="130"/>
         <source>Speakers</source>
         <translation>Lautsprecher</translation>
     </message>
@@ -468,77 +541,77 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../client/ui/main_window.py" line="67"/>
+        <location filename="../../client/ui/main_window.py" line="68"/>
         <source>Runde</source>
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="135"/>
+        <location filename="../../client/ui/main_window.py" line="145"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="136"/>
+        <location filename="../../client/ui/main_window.py" line="146"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="156"/>
+        <location filename="../../client/ui/main_window.py" line="166"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="160"/>
+        <location filename="../../client/ui/main_window.py" line="170"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="175"/>
+        <location filename="../../client/ui/main_window.py" line="185"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="202"/>
+        <location filename="../../client/ui/main_window.py" line="212"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="204"/>
+        <location filename="../../client/ui/main_window.py" line="214"/>
         <source>You host this meeting: leaving ends it for everyone. End it and open the other meeting?</source>
         <translation>Sie leiten diese Besprechung: Wenn Sie sie verlassen, endet sie für alle. Beenden und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="208"/>
+        <location filename="../../client/ui/main_window.py" line="218"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="235"/>
+        <location filename="../../client/ui/main_window.py" line="245"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="296"/>
+        <location filename="../../client/ui/main_window.py" line="306"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="298"/>
+        <location filename="../../client/ui/main_window.py" line="308"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="304"/>
+        <location filename="../../client/ui/main_window.py" line="314"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="376"/>
+        <location filename="../../client/ui/main_window.py" line="390"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="389"/>
+        <location filename="../../client/ui/main_window.py" line="403"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -1198,103 +1271,114 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>PreJoinView</name>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="42"/>
-        <location filename="../../client/ui/prejoin_view.py" line="210"/>
+        <location filename="../../client/ui/prejoin_view.py" line="44"/>
+        <location filename="../../client/ui/prejoin_view.py" line="230"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="43"/>
+        <location filename="../../client/ui/prejoin_view.py" line="45"/>
         <source>Camera preview</source>
         <translation>Kameravorschau</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="51"/>
+        <location filename="../../client/ui/prejoin_view.py" line="53"/>
         <source>Microphone level</source>
         <translation>Mikrofonpegel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="54"/>
+        <location filename="../../client/ui/prejoin_view.py" line="56"/>
         <source>Your name</source>
         <translation>Ihr Name</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="56"/>
+        <location filename="../../client/ui/prejoin_view.py" line="58"/>
         <source>How others see you</source>
         <translation>So sehen andere Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="66"/>
+        <location filename="../../client/ui/prejoin_view.py" line="68"/>
         <source>Camera</source>
         <translation>Kamera</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="68"/>
+        <location filename="../../client/ui/prejoin_view.py" line="70"/>
         <source>Microphone</source>
         <translation>Mikrofon</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="70"/>
+        <location filename="../../client/ui/prejoin_view.py" line="72"/>
         <source>Speaker</source>
         <translation>Lautsprecher</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="74"/>
+        <location filename="../../client/ui/prejoin_view.py" line="76"/>
+        <source>Background</source>
+        <translation>Hintergrund</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/prejoin_view.py" line="81"/>
         <source>&amp;Join now</source>
         <translation>Jetzt &amp;beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="77"/>
+        <location filename="../../client/ui/prejoin_view.py" line="84"/>
         <source>Join the meeting now</source>
         <translation>Der Besprechung jetzt beitreten</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="79"/>
+        <location filename="../../client/ui/prejoin_view.py" line="86"/>
         <source>&amp;Back</source>
         <translation>&amp;Zurück</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="80"/>
+        <location filename="../../client/ui/prejoin_view.py" line="87"/>
         <source>Back to the start</source>
         <translation>Zurück zum Start</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="83"/>
+        <location filename="../../client/ui/prejoin_view.py" line="90"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="86"/>
+        <location filename="../../client/ui/prejoin_view.py" line="93"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="87"/>
+        <location filename="../../client/ui/prejoin_view.py" line="94"/>
         <source>&amp;Camera:</source>
         <translation>&amp;Kamera:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="88"/>
+        <location filename="../../client/ui/prejoin_view.py" line="95"/>
+        <source>Back&amp;ground:</source>
+        <translation>&amp;Hintergrund:</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/prejoin_view.py" line="96"/>
         <source>&amp;Microphone:</source>
         <translation>&amp;Mikrofon:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="89"/>
+        <location filename="../../client/ui/prejoin_view.py" line="97"/>
         <source>Micro&amp;phone level:</source>
         <translation>Mikro&amp;fonpegel:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="90"/>
+        <location filename="../../client/ui/prejoin_view.py" line="98"/>
         <source>&amp;Speaker:</source>
         <translation>&amp;Lautsprecher:</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="135"/>
+        <location filename="../../client/ui/prejoin_view.py" line="143"/>
         <source>System default</source>
         <translation>Systemstandard</translation>
     </message>
     <message>
-        <location filename="../../client/ui/prejoin_view.py" line="157"/>
+        <location filename="../../client/ui/prejoin_view.py" line="165"/>
+        <location filename="../../client/ui/prejoin_view.py" line="187"/>
         <source>Set by your administrator</source>
         <translation>Von Ihrer Administration festgelegt</translation>
     </message>
