@@ -1,6 +1,6 @@
 """Mouth to ear: how long a sound takes from one participant's microphone to another's speaker.
 
-    python -m tests.bench.mouth_to_ear [--bursts 12] [--code DIR [--code DIR ...]]
+    python -m tests.bench.mouth_to_ear [--bursts 12] [--code DIR ...] [--chromium]
 
 Everything runs on one private PulseAudio server, and one recording on its clock measures
 both ends: a stereo null sink ``air`` whose left channel is the sender's mouth and whose right
@@ -13,7 +13,10 @@ receiver's jitter buffer.
 
 The participants are ``tests/bench/voice_peer.py`` (the app's audio path without a window).
 ``--code DIR`` runs host and participants from another checkout (its ``client`` package),
-for a before/after comparison in one run; the rows print as a markdown table.
+for a before/after comparison in one run; ``--chromium`` adds two headless Chromiums
+(``tests/bench/chromium_voice.py``) through the same host, and then every row runs in two
+network namespaces (root): the sender in one, host and receiver in the other. The rows print
+as a markdown table.
 """
 
 from __future__ import annotations
@@ -26,12 +29,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from tests.audio import RATE, PulseServer, start_pulse
+from tests.integration.netns_uplink import HOST_ADDRESS, PUBLISHER_ADDRESS, UplinkPair
 
 REPO = Path(__file__).resolve().parents[2]
 PEER = REPO / "tests" / "bench" / "voice_peer.py"
@@ -39,6 +44,7 @@ BURST_HZ = 1000
 BURST_S = 0.04
 PERIOD_S = 1.5
 LINK = re.compile(r"https://\S+")
+LOOPBACK = "127.0.0.1"
 
 
 def _load(pulse: PulseServer, *args: str) -> None:
@@ -105,94 +111,97 @@ def delays_ms(recording: NDArray[np.int16]) -> list[float]:
     heard = onsets(ear, 0.1 * max(np.abs(ear).max(), 1.0))
     out = []
     for start in sent:
-        later = [h for h in heard if start < h < start + RATE]
+        # nothing crosses two sound devices and a network in under 30 ms
+        later = [h for h in heard if start + RATE * 0.03 < h < start + RATE]
         if later:
             out.append((later[0] - start) * 1000 / RATE)
     return out
 
 
-def measure(pulse: PulseServer, code: Path, bursts: int) -> tuple[list[float], str]:
-    env = {**os.environ, **pulse.client_env, "PYTHONPATH": str(code)}
+@dataclass(frozen=True)
+class Participants:
+    """Who talks and who listens: Runde app peers from a checkout, or Chromium."""
+
+    label: str
+    code: Path | None  # None: Chromium
+
+    def command(
+        self, role: str, link: str, seconds: str, devices: tuple[str, str], bind: str
+    ) -> list[str]:
+        if self.code is None:
+            verb = "send" if role == "Sender" else "receive"
+            return [sys.executable, "-m", "tests.bench.chromium_voice", link, verb, seconds]
+        return [sys.executable, str(PEER), link, role, seconds, *devices, bind]
+
+    def env(self, base: dict[str, str], devices: tuple[str, str]) -> dict[str, str]:
+        if self.code is None:  # Chromium takes its sound devices from the environment
+            return {**base, "PULSE_SOURCE": devices[0], "PULSE_SINK": devices[1]}
+        return {**base, "PYTHONPATH": str(self.code)}
+
+
+@dataclass(frozen=True)
+class Network:
+    """Where the host and the two participants run: 127.0.0.1, or two namespaces (the sender
+    in one, host and receiver in the other) with real addresses, which Chromium needs."""
+
+    host: list[str]
+    sender: list[str]
+    receiver: list[str]
+    host_address: str
+    sender_address: str
+
+    @classmethod
+    def loopback(cls) -> Network:
+        return cls([], [], [], LOOPBACK, LOOPBACK)
+
+    @classmethod
+    def namespaces(cls, pair: UplinkPair) -> Network:
+        return cls(
+            pair.in_server([]), pair.in_publisher([]), pair.in_server([]),
+            HOST_ADDRESS, PUBLISHER_ADDRESS,
+        )  # fmt: skip
+
+
+def _start_host(
+    network: Network, env: dict[str, str], code: Path
+) -> tuple[subprocess.Popen[str], str]:
+    command = [sys.executable, "-m", "client", "--log-level", "warning", "host", "--headless",
+               "--bind", network.host_address]  # fmt: skip
     host = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "client",
-            "--log-level",
-            "warning",
-            "host",
-            "--headless",
-            "--bind",
-            "127.0.0.1",
-        ],
-        cwd=code,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+        [*network.host, *command], cwd=code, env={**env, "PYTHONPATH": str(code)},
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert host.stdout is not None
+    while True:
+        line = host.stdout.readline()
+        if not line:
+            raise RuntimeError("the host exited before printing its link")
+        found = LINK.search(line)
+        if found:
+            return host, found.group(0)
+
+
+def measure(
+    pulse: PulseServer, who: Participants, network: Network, bursts: int
+) -> tuple[list[float], str]:
+    env = {**os.environ, **pulse.client_env}
+    host, link = _start_host(network, env, who.code or REPO)
     peers: list[subprocess.Popen[str]] = []
     try:
-        assert host.stdout is not None
-        link = ""
-        while not link:
-            line = host.stdout.readline()
-            if not line:
-                raise RuntimeError("the host exited before printing its link")
-            found = LINK.search(line)
-            link = found.group(0) if found else ""
         seconds = str(bursts * PERIOD_S + 12)
-        roles = {"Sender": ("heard_by_sender", "quiet"), "Receiver": ("quiet.monitor", "ear")}
-        for name, (source, sink) in roles.items():
-            peers.append(
-                subprocess.Popen(
-                    [sys.executable, str(PEER), link, name, seconds, source, sink],
-                    cwd=code,
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-            )
-        time.sleep(6)  # both joined, subscribed, buffers settled
-        recorder = subprocess.Popen(
-            [
-                "parec",
-                "--device=air.monitor",
-                "--format=s16le",
-                f"--rate={RATE}",
-                "--channels=2",
-                "--raw",
-                "--latency-msec=10",
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        pulse_play = subprocess.run(
-            [
-                "pacat",
-                "--playback",
-                "--device=mouth",
-                "--format=s16le",
-                f"--rate={RATE}",
-                "--channels=1",
-                "--raw",
-                "--latency-msec=10",
-            ],
-            input=burst_train(bursts).tobytes(),
-            env=env,
-            capture_output=True,
-            check=False,
-        )
-        time.sleep(1.0)
-        recorder.terminate()
-        raw, _ = recorder.communicate()
-        if pulse_play.returncode != 0:
-            raise RuntimeError(f"pacat failed: {pulse_play.stderr.decode()}")
-        recording = np.frombuffer(raw, dtype="<i2").reshape(-1, 2)
-        if os.environ.get("RUNDE_BENCH_SAVE"):
-            np.save(os.environ["RUNDE_BENCH_SAVE"], recording)
+        roles = {
+            "Sender": (("heard_by_sender", "quiet"), network.sender, network.sender_address),
+            "Receiver": (("quiet.monitor", "ear"), network.receiver, network.host_address),
+        }
+        for role, (devices, prefix, bind) in roles.items():
+            command = who.command(role, link, seconds, devices, bind)
+            peers.append(subprocess.Popen(
+                [*prefix, *command], cwd=who.code or REPO, env=who.env(env, devices),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            ))  # fmt: skip
+            time.sleep(3)  # the sender publishes before the receiver comes
+        time.sleep(8)  # joined, subscribed, buffers settled
+        recording = record_bursts(env, bursts)
         notes = ""
         for peer in peers:
             out, _ = peer.communicate(timeout=60)
@@ -205,38 +214,71 @@ def measure(pulse: PulseServer, code: Path, bursts: int) -> tuple[list[float], s
                 process.wait(10)
 
 
+def record_bursts(env: dict[str, str], bursts: int) -> NDArray[np.int16]:
+    """Plays the bursts into the mouth while recording the room: one stream, one clock."""
+    recorder = subprocess.Popen(
+        ["parec", "--device=air.monitor", "--format=s16le", f"--rate={RATE}", "--channels=2",
+         "--raw", "--latency-msec=10"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    played = subprocess.run(
+        ["pacat", "--playback", "--device=mouth", "--format=s16le", f"--rate={RATE}",
+         "--channels=1", "--raw", "--latency-msec=10"],
+        input=burst_train(bursts).tobytes(), env=env, capture_output=True, check=False,
+    )  # fmt: skip
+    time.sleep(1.0)
+    recorder.terminate()
+    raw, _ = recorder.communicate()
+    if played.returncode != 0:
+        raise RuntimeError(f"pacat failed: {played.stderr.decode()}")
+    recording = np.frombuffer(raw, dtype="<i2").reshape(-1, 2)
+    if os.environ.get("RUNDE_BENCH_SAVE"):
+        np.save(os.environ["RUNDE_BENCH_SAVE"], recording)
+    return recording
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bursts", type=int, default=12)
     parser.add_argument(
-        "--code",
-        type=Path,
-        action="append",
-        help="a checkout to run host and participants from (default: this one)",
-    )
+        "--code", type=Path, action="append",
+        help="a checkout to run host and Runde participants from (default: this one)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--chromium", action="store_true",
+        help="also Chromium to Chromium through the same host (all in network namespaces)",
+    )  # fmt: skip
     parser.add_argument("--verbose", action="store_true", help="print the peers' output")
     args = parser.parse_args()
-    codes = args.code or [REPO]
-    with tempfile.TemporaryDirectory() as base:
-        pulse = start_pulse(Path(base))
-        try:
-            prepare_room(pulse)
-            rows = []
-            for code in codes:
-                delays, notes = measure(pulse, code.resolve(), args.bursts)
-                if args.verbose:
-                    print(notes)
-                rows.append((code, delays))
-        finally:
-            pulse.stop()
-    print("| code | bursts heard | median ms | min ms | max ms |")
+    rows = [Participants(f"Runde app ({c})", c.resolve()) for c in args.code or [REPO]]
+    if args.chromium:
+        rows.append(Participants("Chromium", None))
+    pair = UplinkPair.create() if args.chromium else None
+    network = Network.namespaces(pair) if pair is not None else Network.loopback()
+    results = []
+    try:
+        with tempfile.TemporaryDirectory() as base:
+            pulse = start_pulse(Path(base))
+            try:
+                prepare_room(pulse)
+                for who in rows:
+                    delays, notes = measure(pulse, who, network, args.bursts)
+                    if args.verbose:
+                        print(notes)
+                    results.append((who.label, delays))
+            finally:
+                pulse.stop()
+    finally:
+        if pair is not None:
+            pair.delete()
+    print("| sender → receiver | bursts heard | median ms | min ms | max ms |")
     print("|---|---:|---:|---:|---:|")
-    for code, delays in rows:
+    for label, delays in results:
         if not delays:
-            print(f"| {code} | 0/{args.bursts} | - | - | - |")
+            print(f"| {label} | 0/{args.bursts} | - | - | - |")
             continue
         print(
-            f"| {code} | {len(delays)}/{args.bursts} | {statistics.median(delays):.0f} | "
+            f"| {label} | {len(delays)}/{args.bursts} | {statistics.median(delays):.0f} | "
             f"{min(delays):.0f} | {max(delays):.0f} |"
         )
 

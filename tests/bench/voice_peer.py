@@ -1,13 +1,14 @@
 """One participant with the desktop app's audio path and no window, for the mouth-to-ear bench.
 
-    python tests/bench/voice_peer.py LINK NAME SECONDS SOURCE SINK
+    python tests/bench/voice_peer.py LINK NAME SECONDS SOURCE SINK [BIND]
 
 Opens microphone and speakers exactly as the app does (``DesktopMedia``: the default
 devices, the shared echo canceller, ``MicrophoneTrack`` and ``AudioPlayout``), joins with the
 meeting core and plays every remote voice, for SECONDS. SOURCE and SINK are sound-server
 devices, chosen in its settings as a user would pick them in the app. Run as a file, not a
 module, so that ``PYTHONPATH`` decides which checkout's ``client`` package it runs (the bench
-compares commits); it imports nothing from ``tests``.
+compares commits); it imports nothing from ``tests``. BIND is the address to gather ICE
+candidates on (default 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from client.settings import SettingsStore
 LOOPBACK = "127.0.0.1"
 
 
-async def run(link: str, name: str, seconds: float, devices: tuple[str, str], folder: Path) -> None:
+async def run(
+    link: str, name: str, seconds: float, devices: tuple[str, str], folder: Path, bind: str
+) -> None:
     settings = SettingsStore(QSettings(str(folder / "runde.ini"), QSettings.Format.IniFormat))
     source, sink = devices
     settings.update(microphone=f"{PULSE_PREFIX}{source}", speaker=f"{PULSE_PREFIX}{sink}")
@@ -56,7 +59,7 @@ async def run(link: str, name: str, seconds: float, devices: tuple[str, str], fo
             voices.append(voice)
             playout.add_source(event.participant_id, voice)
 
-    network = NetworkSettings(bind_addresses=(LOOPBACK,))
+    network = NetworkSettings(bind_addresses=(bind,))
     session = MeetingSession(backend_for(parse_link(link), network))
     session.subscribe(on_event)
     await session.join(name, [microphone] if microphone is not None else [])
@@ -73,9 +76,10 @@ async def run(link: str, name: str, seconds: float, devices: tuple[str, str], fo
 
 def main() -> None:
     link, name, seconds, source, sink = sys.argv[1:6]
-    apply_bind_addresses([LOOPBACK])
+    bind = sys.argv[6] if len(sys.argv) > 6 else LOOPBACK
+    apply_bind_addresses([bind])
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(run(link, name, float(seconds), (source, sink), Path(folder)))
+        asyncio.run(run(link, name, float(seconds), (source, sink), Path(folder), bind))
 
 
 if __name__ == "__main__":
