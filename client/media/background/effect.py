@@ -3,8 +3,9 @@ background, at the size the picture is sent in.
 
 Pictures are YUV 4:2:0 as the encoder takes them (``yuv420p``: Y rows, then U, then V), so
 nothing converts to RGB and back: the mask is scaled to the Y plane and to the half-size
-chroma planes. Blurring shrinks a plane, softens it there and scales it back: as strong as a
-wide Gaussian at a fraction of its cost.
+chroma planes. Blurring halves a plane a few times with a Gaussian pyramid (each step a 5x5
+Gaussian, then every second pixel) and scales it back: as strong as a wide Gaussian at a
+fraction of its cost, and the same at every picture size.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from client.media.background.choice import BackgroundChoice, BackgroundKind
 from client.media.background.pictures import as_yuv420, cover, picture_rgb
 from client.media.background.segmenter import Mask, blend_weights
 
-# How far a plane shrinks before it is softened: its width over this many pixels.
-_BLUR_DIVISOR = {BackgroundKind.BLUR: 12, BackgroundKind.BLUR_STRONG: 24}
+# Until a plane is at most this wide: 1280 -> 160 (blur) or 80 (strong), 640 -> 160 / 80.
+_BLUR_WIDTH = {BackgroundKind.BLUR: 160, BackgroundKind.BLUR_STRONG: 80}
 
 
 @dataclass
@@ -43,11 +44,11 @@ def _planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, ...]:
     return y, u, v
 
 
-def blurred(plane: np.ndarray, divisor: int) -> np.ndarray:
+def blurred(plane: np.ndarray, small_width: int) -> np.ndarray:
     height, width = plane.shape
-    small_width = max(4, width // divisor)
-    small_height = max(4, height * small_width // width)
-    small = cv2.resize(plane, (small_width, small_height), interpolation=cv2.INTER_AREA)
+    small = plane
+    while small.shape[1] > small_width and min(small.shape) >= 8:
+        small = cv2.pyrDown(small)
     small = cv2.GaussianBlur(small, (5, 5), 0)
     out: np.ndarray = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
     return out
@@ -90,12 +91,13 @@ class BackgroundEffect:
 
     def _background(self, yuv: np.ndarray, width: int, height: int) -> np.ndarray:
         if self._picture_rgb is None:
-            divisor = _BLUR_DIVISOR[self.choice.kind]
+            small_width = _BLUR_WIDTH[self.choice.kind]
             background = np.empty_like(yuv)
-            for source, target in zip(
-                _planes(yuv, width, height), _planes(background, width, height), strict=True
+            for index, (source, target) in enumerate(
+                zip(_planes(yuv, width, height), _planes(background, width, height), strict=True)
             ):
-                target[:] = blurred(source, divisor)
+                # the chroma planes are half as wide: halve them once less
+                target[:] = blurred(source, small_width if index == 0 else small_width // 2)
             return background
         cached = self._picture_yuv
         if cached is None or cached[0] != (width, height):

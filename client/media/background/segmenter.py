@@ -34,6 +34,9 @@ class PersonSegmenter:
 
     def __init__(self, path: Path | None = None) -> None:
         path = path or model_path()
+        # One thread: the model's work stays on the thread that asks (the camera's capture
+        # thread), costs no pool's hand-offs, and never takes both cores of a small laptop.
+        cv2.setNumThreads(1)
         try:
             self._net = cv2.dnn.readNetFromTFLite(str(path))
         except cv2.error as exc:

@@ -41,6 +41,7 @@ class BackgroundStage:
     thread at a time (the capture thread, or the sender's worker). When the computer cannot
     keep up even with the model at its slowest, the stage turns itself off and calls
     ``on_turned_off`` (from the applying thread) with one sentence for the user.
+    ``adapt=False`` keeps the model at its full rate whatever the load (for benchmarks).
     """
 
     def __init__(
@@ -51,12 +52,14 @@ class BackgroundStage:
         on_turned_off: Callable[[str], None] | None = None,
         segmenter: Callable[[], PersonSegmenter] = shared_segmenter,
         clock: Callable[[], float] = time.perf_counter,
+        adapt: bool = True,
     ) -> None:
         self._fps = fps
         self._on_turned_off = on_turned_off
         self._segmenter_factory = segmenter
         self._segmenter: PersonSegmenter | None = None
         self._clock = clock
+        self._adapt_to_load = adapt  # False: the model keeps its full rate (benchmarks)
         self._lock = threading.Lock()
         self._effect: BackgroundEffect | None = None
         self._mask = SmoothedMask()
@@ -111,6 +114,8 @@ class BackgroundStage:
         if frame.time_base is not None:
             out.time_base = frame.time_base
         self.pictures += 1
+        if not self._adapt_to_load:
+            return out
         now = self._clock()
         change = self._cadence.observe(now, now - started)
         if change is not None:
