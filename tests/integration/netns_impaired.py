@@ -11,8 +11,10 @@ netem (ENGINEERING.md §3b): the impairment is real packet forwarding, not a qdi
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -38,6 +40,27 @@ def _run(*args: str) -> None:
         raise NamespaceError(f"'{' '.join(args)}' failed: {result.stderr.strip()}")
 
 
+_PREFIXES = ("isrv", "irtr", "isub")
+
+
+def _delete_orphans() -> None:
+    """Namespaces of test runs that were killed before their cleanup (their pid is gone),
+    with the router programs still running in them."""
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
+    for line in listed.stdout.splitlines():
+        name = line.split()[0] if line.split() else ""
+        prefix, pid = name[:4], name[4:]
+        if prefix not in _PREFIXES or not pid.isdigit() or Path(f"/proc/{pid}").exists():
+            continue
+        inside = subprocess.run(
+            ["ip", "netns", "pids", name], capture_output=True, text=True, check=False
+        )
+        for leftover in inside.stdout.split():
+            with contextlib.suppress(ProcessLookupError, ValueError):
+                os.kill(int(leftover), signal.SIGKILL)
+        subprocess.run(["ip", "netns", "delete", name], capture_output=True, check=False)
+
+
 @dataclass
 class ImpairedLink:
     server: str
@@ -48,6 +71,7 @@ class ImpairedLink:
 
     @classmethod
     def create(cls, impair_uplink: bool = True) -> ImpairedLink:
+        _delete_orphans()
         pid = os.getpid()
         link = cls(f"isrv{pid}", f"irtr{pid}", f"isub{pid}")
         link.delete()  # left over from an interrupted run with the same pid
