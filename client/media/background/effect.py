@@ -25,7 +25,8 @@ _BLUR_WIDTH = {BackgroundKind.BLUR: 160, BackgroundKind.BLUR_STRONG: 80}
 
 @dataclass
 class _Weights:
-    """The firmed mask at one picture size, for the full and the half-size planes."""
+    """The firmed mask at one picture size, for the full and the half-size planes, as
+    0..255: blending whole bytes costs half of blending with float weights."""
 
     version: int
     size: tuple[int, int]
@@ -86,7 +87,8 @@ class BackgroundEffect:
                 if index == 0
                 else (weights.half, weights.half_rest)
             )
-            target[:] = cv2.blendLinear(person, behind, ours, rest)
+            kept = cv2.multiply(person, ours, scale=1.0 / 255.0)
+            cv2.add(kept, cv2.multiply(behind, rest, scale=1.0 / 255.0), dst=target)
         return out
 
     def _background(self, yuv: np.ndarray, width: int, height: int) -> np.ndarray:
@@ -109,8 +111,8 @@ class BackgroundEffect:
         cached = self._weights
         if cached is not None and cached.version == version and cached.size == (width, height):
             return cached  # the mask changes only when the model runs, not every picture
-        firmed = blend_weights(mask)
+        firmed = np.rint(blend_weights(mask) * 255.0).astype(np.uint8)
         full = cv2.resize(firmed, (width, height), interpolation=cv2.INTER_LINEAR)
         half = cv2.resize(firmed, (width // 2, height // 2), interpolation=cv2.INTER_LINEAR)
-        self._weights = _Weights(version, (width, height), full, 1.0 - full, half, 1.0 - half)
+        self._weights = _Weights(version, (width, height), full, 255 - full, half, 255 - half)
         return self._weights
