@@ -19,8 +19,9 @@ from client.media.background.choice import BackgroundChoice, BackgroundKind
 from client.media.background.pictures import as_yuv420, cover, picture_rgb
 from client.media.background.segmenter import Mask, blend_weights
 
-# Until a plane is at most this wide: 1280 -> 160 (blur) or 80 (strong), 640 -> 160 / 80.
-_BLUR_WIDTH = {BackgroundKind.BLUR: 160, BackgroundKind.BLUR_STRONG: 80}
+# Halvings of the Y plane: an eighth (blur) or a sixteenth (strong) of its size, the same
+# look at every size sent (1280 -> 160 or 80 pixels wide, 640 -> 80 or 40)
+_BLUR_LEVELS = {BackgroundKind.BLUR: 3, BackgroundKind.BLUR_STRONG: 4}
 
 
 @dataclass
@@ -45,10 +46,12 @@ def _planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, ...]:
     return y, u, v
 
 
-def blurred(plane: np.ndarray, small_width: int) -> np.ndarray:
+def blurred(plane: np.ndarray, levels: int) -> np.ndarray:
     height, width = plane.shape
     small = plane
-    while small.shape[1] > small_width and min(small.shape) >= 8:
+    for _ in range(levels):
+        if min(small.shape) < 8:
+            break
         small = cv2.pyrDown(small)
     small = cv2.GaussianBlur(small, (5, 5), 0)
     out: np.ndarray = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
@@ -93,13 +96,13 @@ class BackgroundEffect:
 
     def _background(self, yuv: np.ndarray, width: int, height: int) -> np.ndarray:
         if self._picture_rgb is None:
-            small_width = _BLUR_WIDTH[self.choice.kind]
+            levels = _BLUR_LEVELS[self.choice.kind]
             background = np.empty_like(yuv)
             for index, (source, target) in enumerate(
                 zip(_planes(yuv, width, height), _planes(background, width, height), strict=True)
             ):
                 # the chroma planes are half as wide: halve them once less
-                target[:] = blurred(source, small_width if index == 0 else small_width // 2)
+                target[:] = blurred(source, levels if index == 0 else levels - 1)
             return background
         cached = self._picture_yuv
         if cached is None or cached[0] != (width, height):
