@@ -68,6 +68,10 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.rtcrtpsender.RTCRtpSender", "_handle_rtcp_packet"),
     # rewrite_sender_rtcp: the reports a sender sends of its own accord
     ("aiortc.rtcrtpsender.RTCRtpSender", "_send_rtcp"),
+    # hold_sender_frames: a disabled sender reads its track's frames and drops them
+    ("aiortc.rtcrtpsender.RTCRtpSender", "_enabled"),
+    # force_keyframe: what a PLI from the receiver does
+    ("aiortc.rtcrtpsender.RTCRtpSender", "_send_keyframe"),
     # set_sender_encoder: the sender makes its own encoder on the first frame unless one is set
     ("aiortc.rtcrtpsender.RTCRtpSender", "_RTCRtpSender__encoder"),
     # intercept_rtp: a publisher's RTP arrives at its receiver
@@ -231,6 +235,23 @@ def receiver_bitrate_estimate(receiver: RTCRtpReceiver) -> int | None:
         return None
     bitrate: int = estimator.rate_control.current_bitrate
     return bitrate
+
+
+def hold_sender_frames(sender: RTCRtpSender, hold: bool) -> None:
+    """Make ``sender`` drop every frame of its track unencoded (``hold``), or send them again.
+    The track is still read, so nothing piles up."""
+    sender._enabled = not hold
+
+
+def sender_enabled(sender: RTCRtpSender) -> bool:
+    """False while ``sender`` drops its frames (see :func:`hold_sender_frames`)."""
+    enabled: bool = sender._enabled
+    return enabled
+
+
+def force_keyframe(sender: RTCRtpSender) -> None:
+    """Make ``sender``'s next frame a keyframe, as a receiver's PLI would."""
+    sender._send_keyframe()
 
 
 def set_sender_encoder(sender: RTCRtpSender, encoder: Encoder) -> None:

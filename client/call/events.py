@@ -180,6 +180,14 @@ class ServerError:
 
 
 @dataclass(frozen=True)
+class OwnVideoPaused:
+    """Our camera's pictures are held back (``paused``) because the connection is too thin
+    for video, or go out again (see :mod:`client.call.video_floor`)."""
+
+    paused: bool
+
+
+@dataclass(frozen=True)
 class MeetingEnded:
     """The meeting is over for us: ``reason`` is a sentence for the user."""
 
@@ -210,5 +218,6 @@ MeetingEvent = (
     | LinkRenewed
     | ModerationDone
     | ServerError
+    | OwnVideoPaused
     | MeetingEnded
 )

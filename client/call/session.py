@@ -12,10 +12,10 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import assert_never
+from typing import Any, assert_never
 
 from aiortc import MediaStreamTrack
 
@@ -140,6 +140,7 @@ class MeetingSession:
         self._tracks: list[MediaStreamTrack] = []
         self._resume_token: str | None = None
         self._reconnecting: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Future[None]] = set()
         self.reconnects = 0  # lost connections this meeting came back from
         self.moderation = ModerationState()
         self._moderating: dict[str, asyncio.Future[None]] = {}  # by transaction id
@@ -253,7 +254,8 @@ class MeetingSession:
         logger.info("stopped sharing the screen")
 
     async def set_media(self, audio: bool, video: bool) -> None:
-        self.media = MediaState(audio=audio, video=video)
+        paused = self.media.video_paused and video  # the connection, not the user, pauses
+        self.media = MediaState(audio=audio, video=video, video_paused=paused)
         if self.state is SessionState.JOINED:
             await self._backend.set_media_state(self.media)
 
@@ -371,7 +373,11 @@ class MeetingSession:
             case events.Waiting():
                 self._set_state(SessionState.WAITING)
             case events.MutedByModerator():
-                self.media = MediaState(audio=False, video=self.media.video)
+                self.media = self.media.model_copy(update={"audio": False})
+            case events.OwnVideoPaused(paused=paused):
+                self.media = self.media.model_copy(update={"video_paused": paused})
+                if self.state is SessionState.JOINED:
+                    self._in_background(self._backend.set_media_state(self.media))
             case events.ScreenShareStopped():
                 shared, self.screen_track = self.screen_track, None
                 if shared is not None:
@@ -392,7 +398,7 @@ class MeetingSession:
             case events.ServerError(transaction_id=tid) if tid in self._moderating:
                 self._moderating.pop(tid).set_exception(ModerationRefused(event.text, event.code))
             case events.ServerError(code="microphone_locked"):
-                self.media = MediaState(audio=False, video=self.media.video)
+                self.media = self.media.model_copy(update={"audio": False})
                 self._publish(events.MutedByModerator(refused=True))
             case (
                 events.ReactionReceived()
@@ -405,6 +411,18 @@ class MeetingSession:
             case _:
                 assert_never(event)
         self._publish(event)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` (a message to the host) without waiting; a lost connection is the
+        reconnect's business, not this message's."""
+
+        async def run() -> None:
+            with contextlib.suppress(ConnectionError):
+                await work
+
+        task = asyncio.ensure_future(run())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def _begin_reconnect(self, lost: events.MeetingEnded) -> None:
         """Say so at once, let go of what the lost connection carried, then try again."""

@@ -17,6 +17,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from client.call import events
 from client.call.backend import EventSink, PublishError
 from client.call.media_watchdog import MediaWatchdog
+from client.call.video_floor import VideoFloor
 from client.media.screen_encoder import use_screen_encoder
 from client.media.voice_encoder import use_voice_encoder
 from client.netconfig import NetworkSettings
@@ -53,6 +54,7 @@ class SfuPeers:
         self.publishing: dict[MediaSessionType, RTCPeerConnection] = {}
         self._pending_answers: dict[MediaSessionType, asyncio.Future[str]] = {}
         self._subscriptions: dict[tuple[str, MediaSessionType], RTCPeerConnection] = {}
+        self._camera_floor: VideoFloor | None = None
         self.watchdog = MediaWatchdog(media_died)
 
     @property
@@ -92,6 +94,8 @@ class SfuPeers:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
             for transceiver in pc.getTransceivers():
                 use_voice_encoder(transceiver)  # no await since: before the first frame
+                if transceiver.kind == "video" and not screen:
+                    self._watch_camera_floor(transceiver.sender)
             self.watchdog.watch(pc, f"the {session_type.value} we send")
         except BaseException:
             self.publishing.pop(session_type, None)
@@ -120,10 +124,20 @@ class SfuPeers:
             self.watchdog.forget(pc)
             await pc.close()
 
+    def _watch_camera_floor(self, sender: RTCRtpSender) -> None:
+        if self._camera_floor is not None:
+            self._camera_floor.close()
+        self._camera_floor = VideoFloor(
+            sender, lambda paused: self._emit(events.OwnVideoPaused(paused))
+        )
+
     async def unpublish(self, session_type: MediaSessionType) -> None:
         pc = self.publishing.pop(session_type, None)
         if pc is None:
             return
+        if session_type is MediaSessionType.VIDEO and self._camera_floor is not None:
+            self._camera_floor.close()
+            self._camera_floor = None
         self.watchdog.forget(pc)
         await self._send_media(Unpublish(action="unpublish", media_session_type=session_type), None)
         await pc.close()
@@ -177,6 +191,9 @@ class SfuPeers:
 
     async def close_all(self) -> None:
         await self.watchdog.stop()
+        if self._camera_floor is not None:
+            self._camera_floor.close()
+            self._camera_floor = None
         pcs = self.all
         self.publishing.clear()
         self._subscriptions.clear()

@@ -292,7 +292,7 @@ class ConferenceRoom:
             seated.outbox.disconnect()
         muted = member.media.audio and not self.may_unmute(member)
         if muted:
-            member.media = MediaState(audio=False, video=member.media.video)
+            member.media = member.media.model_copy(update={"audio": False})
         existing = list(self.members.values())
         self.members[member.id] = member
         member.outbox.send(self._join_success(member, existing))
@@ -414,7 +414,7 @@ class ConferenceRoom:
         """Turn a microphone off by a moderator's word (one already off stays as it is)."""
         if member.media.audio:
             member.outbox.send(ModerationNotice(payload=Muted(message="muted")))
-            self._set_media(member, MediaState(audio=False, video=member.media.video))
+            self._set_media(member, member.media.model_copy(update={"audio": False}))
 
     def _set_media(self, member: Member, media: MediaState) -> None:
         member.media = media

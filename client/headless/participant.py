@@ -113,6 +113,8 @@ class HeadlessParticipant:
             case events.MediaStateChanged(participant_id=who, media=media):
                 counts = stats.counts_of(who)
                 counts.audio_on, counts.video_on = media.audio, media.video
+                counts.video_pauses += media.video_paused and not counts.video_paused
+                counts.video_paused = media.video_paused
             case events.RemoteTrackAdded(participant_id=who, session_type=kind, track=track):
                 consume = (
                     self._consume_screen(who, track)
@@ -148,6 +150,8 @@ class HeadlessParticipant:
                 logger.info("waiting for a moderator to let us in")
             case events.MutedByModerator():
                 stats.muted_by_moderator += 1
+            case events.OwnVideoPaused(paused=paused):
+                stats.video_pauses += paused
             case (
                 events.ParticipantLeft()
                 | events.RemoteStreamEnded()

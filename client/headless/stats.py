@@ -27,6 +27,8 @@ class RemoteCounts:
     screen_size: tuple[int, int] | None = None
     audio_on: bool | None = None
     video_on: bool | None = None
+    video_paused: bool = False  # its connection is too thin for video (it says so)
+    video_pauses: int = 0  # how often it said so
     # the last second of received audio, to name the tone a remote is sending
     recent_audio: deque[np.ndarray] = field(default_factory=lambda: deque(maxlen=50))
     audio_rate: int = 48000
@@ -57,6 +59,7 @@ class ParticipantStats:
     waited_s: float | None = None  # in the waiting room, until a moderator let us in
     muted_by_moderator: int = 0
     reconnects: int = 0  # lost connections the participant came back from
+    video_pauses: int = 0  # our camera paused because the connection was too thin
 
     def counts_of(self, participant_id: str) -> RemoteCounts:
         return self.counts.setdefault(participant_id, RemoteCounts())
@@ -86,6 +89,8 @@ class ParticipantStats:
                 entry["screen_width"], entry["screen_height"] = counts.screen_size
             if counts.audio_on is not None:
                 entry["audio_on"], entry["video_on"] = counts.audio_on, counts.video_on
+            entry["video_paused"] = counts.video_paused
+            entry["video_pauses"] = counts.video_pauses + _int(before.get("video_pauses"))
             remotes[name] = {**before, **entry}
         reactions: Counter[str] = Counter()
         for participant_id, count in self.reactions.items():
@@ -106,6 +111,7 @@ class ParticipantStats:
             "waited_s": self.waited_s,
             "muted_by_moderator": self.muted_by_moderator,
             "reconnects": self.reconnects,
+            "video_pauses": self.video_pauses,
         }
 
 

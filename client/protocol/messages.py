@@ -51,6 +51,9 @@ class MediaSessionType(StrEnum):
 class MediaState(_Strict):
     audio: bool
     video: bool
+    # The camera is on, but its pictures are held back: the sender's connection is too thin
+    # for video (its bandwidth estimate fell under the floor); sound goes on.
+    video_paused: bool = False
 
 
 class ParticipantInfo(_Strict):

@@ -56,6 +56,9 @@ class MeetingController(QObject):
         participantJoined(str id, str name, bool audio, bool video)
         participantLeft(str id)
         participantMediaChanged(str id, bool audio, bool video)
+        participantVideoPaused(str id, bool paused): that participant's connection is too
+            thin for video (its pictures pause, its sound goes on), or no longer
+        ownVideoPaused(bool paused): the same for our own camera
         remoteVideo(str id, VideoSink): attach the sink to that participant's tile
         localMediaChanged(bool microphone_on, bool camera_on)
         problem(str message): a server or sharing problem; the meeting goes on
@@ -76,6 +79,8 @@ class MeetingController(QObject):
     participantJoined = Signal(str, str, bool, bool)
     participantLeft = Signal(str)
     participantMediaChanged = Signal(str, bool, bool)
+    participantVideoPaused = Signal(str, bool)
+    ownVideoPaused = Signal(bool)
     remoteVideo = Signal(str, VideoSink)
     localMediaChanged = Signal(bool, bool)
     problem = Signal(str)
@@ -394,10 +399,13 @@ class MeetingController(QObject):
                 self.participantJoined.emit(
                     info.id, info.display_name, info.media.audio, info.media.video
                 )
+                if info.media.video_paused:
+                    self.participantVideoPaused.emit(info.id, True)
             case events.ParticipantLeft(participant_id=gone):
                 self._drop_participant(gone)
             case events.MediaStateChanged(participant_id=who, media=media):
                 self.participantMediaChanged.emit(who, media.audio, media.video)
+                self.participantVideoPaused.emit(who, media.video_paused)
             case events.RemoteTrackAdded():
                 raise AssertionError("remote tracks are made ready on the media thread")
             case events.RemoteStreamEnded(participant_id=who, session_type=kind):
@@ -425,6 +433,8 @@ class MeetingController(QObject):
                 self.problem.emit(problem_text(event))
             case events.CameraOffRequested():
                 self.problem.emit(self.tr("A moderator asks you to turn your camera off."))
+            case events.OwnVideoPaused(paused=paused):
+                self.ownVideoPaused.emit(paused)
             case (
                 events.MeetingRulesChanged()
                 | events.WaitingListChanged()

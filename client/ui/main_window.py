@@ -109,6 +109,10 @@ class MainWindow(QMainWindow):
         controller.participantJoined.connect(self.meeting_view.add_participant)
         controller.participantLeft.connect(self.meeting_view.remove_participant)
         controller.participantMediaChanged.connect(self.meeting_view.set_participant_media)
+        controller.participantVideoPaused.connect(self.meeting_view.set_video_paused)
+        controller.ownVideoPaused.connect(
+            lambda paused: self.meeting_view.set_video_paused(SELF_ID, paused)
+        )
         controller.remoteVideo.connect(self.meeting_view.attach_video)
         controller.localMediaChanged.connect(self._local_media_changed)
         controller.problem.connect(self._problem)

@@ -319,6 +319,11 @@ class MeetingView(QWidget):
         if tile is not None:
             tile.set_media(audio, video)
 
+    def set_video_paused(self, participant_id: str, paused: bool) -> None:
+        tile = self.tiles.get(participant_id)
+        if tile is not None:
+            tile.set_video_paused(paused)
+
     def attach_video(self, participant_id: str, sink: VideoSink) -> None:
         tile = self.tiles.get(participant_id)
         if tile is None:

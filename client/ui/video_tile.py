@@ -53,6 +53,7 @@ class VideoTile(QWidget):
         self.is_self = is_self
         self.audio_on = True
         self.video_on = True
+        self.video_paused = False  # the sender's connection is too thin for video
         self.speaking = False
         self.pinned = False
         self._image: QImage | None = None
@@ -88,6 +89,13 @@ class VideoTile(QWidget):
             self._image = None
         self._update_accessible_name()
         self.update()
+
+    def set_video_paused(self, paused: bool) -> None:
+        """The sender holds its pictures back (too thin a connection); its sound goes on."""
+        if paused != self.video_paused:
+            self.video_paused = paused
+            self._update_accessible_name()
+            self.update()
 
     def set_speaking(self, speaking: bool) -> None:
         if speaking != self.speaking:
@@ -131,6 +139,8 @@ class VideoTile(QWidget):
             parts.append(self.tr("microphone off"))
         if not self.video_on:
             parts.append(self.tr("camera off"))
+        elif self.video_paused:
+            parts.append(self.paused_text())
         if self.pinned:
             parts.append(self.tr("pinned"))
         if self.hand is not None:
@@ -166,7 +176,7 @@ class VideoTile(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), _BACKGROUND)
         image = self._image
-        if image is not None and self.video_on:
+        if image is not None and self.video_on and not self.video_paused:
             if image is not self._painted:
                 self._painted = image
                 self.pictures_painted += 1
@@ -188,6 +198,8 @@ class VideoTile(QWidget):
                 painter.drawImage(box, image)
         else:
             self._paint_initials(painter)
+            if self.video_on and self.video_paused:
+                self._paint_note(painter, self.paused_text())
         self._paint_label(painter)
         if self.hand is not None:
             self._paint_hand(painter, self.hand)
@@ -206,6 +218,18 @@ class VideoTile(QWidget):
         painter.setFont(font)
         painter.setPen(QColor(230, 230, 230))
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, initials)
+
+    def paused_text(self) -> str:
+        if self.is_self:
+            return self.tr("Your video is paused: your connection is too weak")
+        return self.tr("Video paused: connection too weak")
+
+    def _paint_note(self, painter: QPainter, text: str) -> None:
+        painter.setFont(self.font())
+        painter.setPen(QColor(230, 230, 230))
+        box = self.rect().adjusted(8, 8, -8, -self.height() // 2)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(box, int(flags), text)
 
     def _paint_label(self, painter: QPainter) -> None:
         key = (self.name, self.audio_on, self.pinned, self.devicePixelRatioF())

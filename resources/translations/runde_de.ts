@@ -546,72 +546,72 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Runde</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="145"/>
+        <location filename="../../client/ui/main_window.py" line="149"/>
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="146"/>
+        <location filename="../../client/ui/main_window.py" line="150"/>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="166"/>
+        <location filename="../../client/ui/main_window.py" line="170"/>
         <source>Your administrator has turned off hosting meetings.</source>
         <translation>Ihre Administration hat das Veranstalten von Besprechungen ausgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="170"/>
+        <location filename="../../client/ui/main_window.py" line="174"/>
         <source>Start a meeting: check your camera and microphone.</source>
         <translation>Besprechung starten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="185"/>
+        <location filename="../../client/ui/main_window.py" line="189"/>
         <source>Join the meeting: check your camera and microphone.</source>
         <translation>Besprechung beitreten: Prüfen Sie Kamera und Mikrofon.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="212"/>
+        <location filename="../../client/ui/main_window.py" line="216"/>
         <source>Switch meetings?</source>
         <translation>Besprechung wechseln?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="214"/>
+        <location filename="../../client/ui/main_window.py" line="218"/>
         <source>You host this meeting: leaving ends it for everyone. End it and open the other meeting?</source>
         <translation>Sie leiten diese Besprechung: Wenn Sie sie verlassen, endet sie für alle. Beenden und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="218"/>
+        <location filename="../../client/ui/main_window.py" line="222"/>
         <source>You are in a meeting. Leave it and open the other meeting?</source>
         <translation>Sie sind in einer Besprechung. Diese verlassen und die andere Besprechung öffnen?</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="245"/>
+        <location filename="../../client/ui/main_window.py" line="249"/>
         <source>Your administrator allows meeting links only to %1; this link goes to %2.</source>
         <translation>Ihre Administration erlaubt Besprechungslinks nur zu %1; dieser Link führt zu %2.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="306"/>
+        <location filename="../../client/ui/main_window.py" line="310"/>
         <source>Connecting…</source>
         <translation>Verbinde…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="308"/>
+        <location filename="../../client/ui/main_window.py" line="312"/>
         <source>Reconnecting…</source>
         <translation>Verbindung wird wiederhergestellt…</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="314"/>
+        <location filename="../../client/ui/main_window.py" line="318"/>
         <source>Could not join the meeting: %1</source>
         <translation>Beitritt zur Besprechung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="390"/>
+        <location filename="../../client/ui/main_window.py" line="394"/>
         <source>The TURN password was not saved: this computer has no password store Runde can use. It is used until Runde closes.</source>
         <translation>Das TURN-Passwort wurde nicht gespeichert: Dieser Computer hat keinen Passwortspeicher, den Runde nutzen kann. Es gilt, bis Runde beendet wird.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/main_window.py" line="403"/>
+        <location filename="../../client/ui/main_window.py" line="407"/>
         <source>Your TURN server is not used: %1</source>
         <translation>Ihr TURN-Server wird nicht verwendet: %1</translation>
     </message>
@@ -702,7 +702,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>MeetingController</name>
     <message>
-        <location filename="../../client/ui/controller.py" line="168"/>
+        <location filename="../../client/ui/controller.py" line="173"/>
         <source>You left the meeting.</source>
         <translation>Sie haben die Besprechung verlassen.</translation>
     </message>
@@ -722,12 +722,12 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Nicht gesendet: Die Verbindung zur Besprechung ist unterbrochen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="215"/>
+        <location filename="../../client/ui/controller.py" line="220"/>
         <source>No sound output is open.</source>
         <translation>Keine Tonausgabe geöffnet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="226"/>
+        <location filename="../../client/ui/controller.py" line="231"/>
         <source>Screen sharing is turned off on this computer.</source>
         <translation>Die Bildschirmfreigabe ist auf diesem Computer ausgeschaltet.</translation>
     </message>
@@ -742,22 +742,22 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Ihr Bildschirm wird nicht freigegeben: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="293"/>
+        <location filename="../../client/ui/controller.py" line="298"/>
         <source>Hosting meetings is not available.</source>
         <translation>Besprechungen leiten ist nicht verfügbar.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="302"/>
+        <location filename="../../client/ui/controller.py" line="307"/>
         <source>Could not start the meeting: %1</source>
         <translation>Die Besprechung konnte nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="313"/>
+        <location filename="../../client/ui/controller.py" line="318"/>
         <source>This meeting link cannot be used: %1</source>
         <translation>Dieser Besprechungslink ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="336"/>
+        <location filename="../../client/ui/controller.py" line="341"/>
         <source>the meeting host stopped answering while we joined</source>
         <translation>der Besprechungs-Host hat beim Beitritt nicht mehr geantwortet</translation>
     </message>
@@ -782,7 +782,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Verbindung zur Besprechung ist abgebrochen und konnte nicht wiederhergestellt werden.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="420"/>
+        <location filename="../../client/ui/controller.py" line="428"/>
         <source>Waiting for a moderator to let you in…</source>
         <translation>Warten, bis die Moderation Sie hereinlässt…</translation>
     </message>
@@ -797,7 +797,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Moderation hat Ihr Mikrofon stummgeschaltet.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="427"/>
+        <location filename="../../client/ui/controller.py" line="435"/>
         <source>A moderator asks you to turn your camera off.</source>
         <translation>Die Moderation bittet Sie, Ihre Kamera auszuschalten.</translation>
     </message>
@@ -822,7 +822,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Die Person, der Sie schreiben, hat die Besprechung verlassen.</translation>
     </message>
     <message>
-        <location filename="../../client/ui/controller.py" line="442"/>
+        <location filename="../../client/ui/controller.py" line="452"/>
         <source>The connection was lost; reconnecting…</source>
         <translation>Die Verbindung ist abgebrochen; sie wird wiederhergestellt…</translation>
     </message>
@@ -905,7 +905,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
     </message>
     <message>
         <location filename="../../client/ui/meeting_view.py" line="111"/>
-        <location filename="../../client/ui/meeting_view.py" line="375"/>
+        <location filename="../../client/ui/meeting_view.py" line="380"/>
         <source>Speaker layout</source>
         <translation>Sprecheransicht</translation>
     </message>
@@ -978,7 +978,7 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
         <translation>Präsentationsansicht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/meeting_view.py" line="375"/>
+        <location filename="../../client/ui/meeting_view.py" line="380"/>
         <source>Grid layout</source>
         <translation>Kachelansicht</translation>
     </message>
@@ -1890,58 +1890,68 @@ Der Link enthält den Schlüssel der Besprechung: Geben Sie ihn nur an die einge
 <context>
     <name>VideoTile</name>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="144"/>
+        <location filename="../../client/ui/video_tile.py" line="154"/>
         <source>speaking</source>
         <translation>spricht</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="129"/>
-        <location filename="../../client/ui/video_tile.py" line="147"/>
+        <location filename="../../client/ui/video_tile.py" line="137"/>
+        <location filename="../../client/ui/video_tile.py" line="157"/>
         <source>You</source>
         <translation>Sie</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="131"/>
+        <location filename="../../client/ui/video_tile.py" line="139"/>
         <source>microphone off</source>
         <translation>Mikrofon aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="133"/>
+        <location filename="../../client/ui/video_tile.py" line="141"/>
         <source>camera off</source>
         <translation>Kamera aus</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="135"/>
+        <location filename="../../client/ui/video_tile.py" line="145"/>
         <source>pinned</source>
         <translation>angeheftet</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="137"/>
+        <location filename="../../client/ui/video_tile.py" line="147"/>
         <source>hand raised (%1)</source>
         <translation>Hand gehoben (%1)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="140"/>
+        <location filename="../../client/ui/video_tile.py" line="150"/>
         <source>reaction: %1</source>
         <translation>Reaktion: %1</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="146"/>
+        <location filename="../../client/ui/video_tile.py" line="156"/>
         <source>Double-click or press Enter to pin</source>
         <translation>Doppelklick oder Eingabetaste zum Anheften</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="219"/>
+        <location filename="../../client/ui/video_tile.py" line="224"/>
+        <source>Your video is paused: your connection is too weak</source>
+        <translation>Ihr Video ist angehalten: Ihre Verbindung ist zu schwach</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/video_tile.py" line="225"/>
+        <source>Video paused: connection too weak</source>
+        <translation>Video angehalten: Verbindung zu schwach</translation>
+    </message>
+    <message>
+        <location filename="../../client/ui/video_tile.py" line="243"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="221"/>
+        <location filename="../../client/ui/video_tile.py" line="245"/>
         <source>%1 · muted</source>
         <translation>%1 · stumm</translation>
     </message>
     <message>
-        <location filename="../../client/ui/video_tile.py" line="223"/>
+        <location filename="../../client/ui/video_tile.py" line="247"/>
         <source>%1 · pinned</source>
         <translation>%1 · angeheftet</translation>
     </message>

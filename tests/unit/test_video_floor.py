@@ -1,0 +1,83 @@
+"""The camera pauses when the estimate stays under the floor, and tries again later."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiortc import RTCPeerConnection, RTCRtpSender
+from aiortc.mediastreams import VideoStreamTrack
+
+from client import compat
+from client.call import video_floor
+from client.call.video_floor import FLOOR_BPS, HOLD_S, VideoFloor
+
+
+def _sending(sender: RTCRtpSender) -> bool:
+    return compat.sender_enabled(sender)
+
+
+def test_a_thin_link_pauses_video_and_a_recovered_one_resumes_it() -> None:
+    async def scenario() -> list[object]:
+        pc = RTCPeerConnection()
+        sender = pc.addTransceiver(VideoStreamTrack(), direction="sendonly").sender
+        changes: list[bool] = []
+        floor = VideoFloor(sender, changes.append)
+        seen: list[object] = []
+        try:
+            floor.estimate(FLOOR_BPS * 2, 0.0)
+            floor.estimate(FLOOR_BPS // 2, 1.0)  # low, but not for long yet
+            seen.append((changes[:], _sending(sender)))
+            floor.estimate(FLOOR_BPS // 2, 1.0 + HOLD_S)
+            seen.append((changes[:], _sending(sender)))
+            floor.estimate(FLOOR_BPS * 2, 10.0)  # recovered well above the floor
+            seen.append((changes[:], _sending(sender), floor.pauses))
+        finally:
+            floor.close()
+            await pc.close()
+        return seen
+
+    assert asyncio.run(scenario()) == [
+        ([], True),
+        ([True], False),
+        ([True, False], True, 1),
+    ]
+
+
+def test_while_paused_it_tries_again_after_a_while(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(video_floor, "FIRST_RETRY_S", 0.05)
+
+    async def scenario() -> tuple[list[bool], bool]:
+        pc = RTCPeerConnection()
+        sender = pc.addTransceiver(VideoStreamTrack(), direction="sendonly").sender
+        changes: list[bool] = []
+        floor = VideoFloor(sender, changes.append)
+        try:
+            floor.estimate(FLOOR_BPS // 4, 0.0)
+            floor.estimate(FLOOR_BPS // 4, HOLD_S)
+            await asyncio.sleep(0.2)  # no new estimate: no video, nothing to estimate from
+            return changes, _sending(sender)
+        finally:
+            floor.close()
+            await pc.close()
+
+    assert asyncio.run(scenario()) == ([True, False], True)
+
+
+def test_an_estimate_climbing_back_under_the_floor_is_left_to_climb() -> None:
+    async def scenario() -> list[bool]:
+        pc = RTCPeerConnection()
+        sender = pc.addTransceiver(VideoStreamTrack(), direction="sendonly").sender
+        changes: list[bool] = []
+        floor = VideoFloor(sender, changes.append)
+        try:
+            bitrate, now = FLOOR_BPS // 3, 0.0
+            while bitrate < FLOOR_BPS:  # the receivers' estimators ramping up, ~8 % a second
+                floor.estimate(int(bitrate), now)
+                bitrate, now = bitrate * 1.08, now + 1.0
+            return changes
+        finally:
+            floor.close()
+            await pc.close()
+
+    assert asyncio.run(scenario()) == []
