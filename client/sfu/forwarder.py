@@ -206,10 +206,16 @@ class TrackForwarder:
         task.add_done_callback(_background.discard)
 
     def _sender_report(self, outbound: OutboundStream, packets: list[Any]) -> list[Any]:
-        clock_now = self._clock.now(self._publisher_ssrc)
-        return subscriber_report(
-            packets, outbound.ssrc, clock_now, outbound.packets_sent, outbound.octets_sent
-        )
+        # Runs inside aiortc's RTCP task: an exception would end it, and closing the
+        # subscriber's connection would then wait for it forever.
+        try:
+            clock_now = self._clock.now(self._publisher_ssrc)
+            return subscriber_report(
+                packets, outbound.ssrc, clock_now, outbound.packets_sent, outbound.octets_sent
+            )
+        except Exception:
+            logger.exception("a sender report for a %s subscriber failed", self.kind)
+            return packets
 
     async def _handle_subscriber_rtcp(
         self,
