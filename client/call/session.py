@@ -13,8 +13,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import Any, assert_never
 
 from aiortc import MediaStreamTrack
@@ -28,7 +27,15 @@ from client.call.backend import (
 )
 from client.call.events import ChatEntry, SessionState
 from client.call.moderation_events import REMOVED
-from client.call.moderation_state import ModerationState, Rules
+from client.call.moderation_state import ModerationState
+from client.call.session_types import (
+    ChatError,
+    ChatProblem,
+    MeetingSnapshot,
+    ModerationRefused,
+    Participant,
+    RemoteParticipant,
+)
 from client.media.receive_path import install_receive_path
 from client.protocol.common import ErrorCode
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
@@ -37,82 +44,21 @@ from client.protocol.modules import MAX_CHAT_CHARACTERS, Module, Reaction
 
 logger = logging.getLogger(__name__)
 
+__all__ = [
+    "ChatError",
+    "ChatProblem",
+    "MeetingSession",
+    "MeetingSnapshot",
+    "ModerationRefused",
+    "Participant",
+    "RemoteParticipant",
+]
+
 BackendFactory = Callable[[EventSink], MeetingBackend]
 Listener = Callable[[events.MeetingEvent], None]
 
 # After a lost connection: this many attempts, waiting 1 s, 2 s, 3 s … before each.
 RECONNECT_ATTEMPTS = 4
-
-
-class ModerationRefused(Exception):
-    """The host refused a moderator's action; the text names why.
-
-    ``code`` is the host's error code (``None`` when the host did not answer at all).
-    """
-
-    def __init__(self, text: str, code: str | None = None) -> None:
-        super().__init__(text)
-        self.code = code
-
-
-class ChatProblem(StrEnum):
-    NOT_CONNECTED = "not_connected"
-    EMPTY = "empty"
-    TOO_LONG = "too_long"
-    ADDRESSEE_GONE = "addressee_gone"
-
-
-class ChatError(ValueError):
-    """A chat message that cannot be sent; the text names the problem.
-
-    ``problem`` lets a window say it in the user's language.
-    """
-
-    def __init__(self, problem: ChatProblem, text: str) -> None:
-        super().__init__(text)
-        self.problem = problem
-
-
-@dataclass(frozen=True)
-class Participant:
-    """Someone else in the meeting, as last heard."""
-
-    id: str
-    display_name: str
-    media: MediaState
-    hand_raised: bool = False
-    role: Role = Role.PARTICIPANT
-
-
-@dataclass(frozen=True)
-class MeetingSnapshot:
-    """The whole meeting at one moment; safe to hand to another thread."""
-
-    state: SessionState
-    participant_id: str | None
-    participants: tuple[Participant, ...]
-    chat: tuple[ChatEntry, ...]
-    hands: tuple[str, ...]
-    media: MediaState
-    modules: frozenset[Module]
-    sharing_screen: bool
-    end_reason: str | None
-    role: Role = Role.PARTICIPANT
-    rules: Rules = field(default_factory=Rules)
-    waiting: tuple[tuple[str, str], ...] = ()  # for moderators: (id, name) of who waits
-
-
-@dataclass
-class RemoteParticipant:
-    """The core's own record of someone else (mutable, never leaves the media loop)."""
-
-    id: str
-    display_name: str
-    media: MediaState
-    tracks: dict[tuple[MediaSessionType, str], MediaStreamTrack] = field(default_factory=dict)
-
-    def view(self, hands: Sequence[str], role: Role) -> Participant:
-        return Participant(self.id, self.display_name, self.media, self.id in hands, role)
 
 
 class MeetingSession:
