@@ -20,6 +20,10 @@ _TESTSRC = re.compile(r"^testsrc(?::(\d{2,4})x(\d{2,4})(?:@(\d{1,2}))?)?$")
 _COLOR = re.compile(r"^color:([0-9a-fA-F]{6})$")
 _SINE = re.compile(r"^sine(?::(\d{2,5}))?$")
 
+# Test pictures made in the format the encoders take: otherwise each one is converted with
+# PyAV's frame.reformat(), whose fresh scaler starts and stops a thread per core every time.
+_ENCODER_FORMAT = ",format=yuv420p"
+
 # Headless bots default to a small picture: several run side by side on one machine.
 DEFAULT_TEST_SIZE = (320, 240)
 DEFAULT_TEST_FPS = 15
@@ -67,13 +71,14 @@ def open_video_source(spec: str) -> OpenedSource | None:
     if color:
         width, height = DEFAULT_TEST_SIZE
         graph = f"color=c=0x{color.group(1)}:size={width}x{height}:rate={DEFAULT_TEST_FPS}"
-        return _open(graph, "lavfi", "video")
+        return _open(graph + _ENCODER_FORMAT, "lavfi", "video")
     match = _TESTSRC.match(spec)
     if match:
         width = int(match.group(1) or DEFAULT_TEST_SIZE[0])
         height = int(match.group(2) or DEFAULT_TEST_SIZE[1])
         fps = int(match.group(3) or DEFAULT_TEST_FPS)
-        return _open(f"testsrc=size={width}x{height}:rate={fps}", "lavfi", "video")
+        graph = f"testsrc=size={width}x{height}:rate={fps}{_ENCODER_FORMAT}"
+        return _open(graph, "lavfi", "video")
     if spec.startswith("/dev/video") or (sys.platform == "linux" and spec.startswith("v4l2:")):
         return _open(spec.removeprefix("v4l2:"), "v4l2", "video", device=True)
     if sys.platform == "win32" and spec.startswith("video="):
