@@ -16,6 +16,9 @@ from skimage.metrics import structural_similarity
 
 from tests.helpers import finish, read_stats, start_host, start_participant, wait_for
 
+# three participants and a host start and meet once for the module; a busy machine is slow
+pytestmark = pytest.mark.timeout(300)
+
 # The photo goes out at 320x320: small enough that VP8 keeps the person's detail at the few
 # hundred kbit/s a loaded test machine's link estimate allows (at 512x512 it varied with it).
 SIZE = 320
