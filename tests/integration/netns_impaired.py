@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.integration.netns_uplink import NamespaceError, cannot_create
+from tests.integration import netns_uplink
+from tests.integration.netns_uplink import NamespaceError
 
 __all__ = ["SERVER_ADDRESS", "SUBSCRIBER_ADDRESS", "ImpairedLink", "cannot_create"]
 
@@ -41,6 +42,14 @@ def _run(*args: str) -> None:
 
 
 _PREFIXES = ("isrv", "irtr", "isub")
+
+
+def cannot_create() -> str | None:
+    """Why this process cannot make the impaired link, or None when it can."""
+    reason = netns_uplink.cannot_create()
+    if reason is None and not Path("/dev/net/tun").exists():
+        reason = "/dev/net/tun is missing (the kernel's tun module, or a container without it)"
+    return reason
 
 
 def _delete_orphans() -> None:
