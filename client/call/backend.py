@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aiortc import MediaStreamTrack
 
 from client.call.events import MeetingEvent
+from client.call.link_report import StreamFigures
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
 from client.protocol.moderation import ModerationAction, Role
 from client.protocol.modules import Module, Reaction
@@ -93,6 +94,10 @@ class MeetingBackend(ABC):
 
     async def set_hand(self, raised: bool) -> None:
         raise ModuleUnavailable("this meeting's server offers no raised hands")
+
+    async def link_figures(self) -> list[StreamFigures]:
+        """What our streams go through on the network (diagnostics); [] when not known."""
+        return []
 
     async def react(self, reaction: Reaction) -> None:
         raise ModuleUnavailable("this meeting's server offers no reactions")

@@ -205,6 +205,17 @@ class MeetingSession:
         if self.state is SessionState.JOINED:
             await self._backend.set_media_state(self.media)
 
+    async def link_report(self) -> list[str]:
+        """One line per stream we send or receive: loss, jitter, bandwidth estimate."""
+        lines = []
+        for figures in await self._backend.link_figures():
+            remote = self.participants.get(figures.participant_id or "")
+            whose = "our" if figures.participant_id is None else "?"
+            if remote is not None:
+                whose = f"{remote.display_name}'s"
+            lines.append(figures.line(whose))
+        return lines
+
     async def send_chat(self, text: str, to: str | None = None) -> None:
         """Send ``text`` to the room, or privately to participant ``to``.
 

@@ -12,6 +12,7 @@ from aiortc import MediaStreamTrack, RTCPeerConnection
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend
+from client.call.link_report import StreamFigures
 from client.call.moderation_events import moderation_event
 from client.call.sfu_peers import SfuPeers
 from client.call.signaling import SignalingClient
@@ -222,6 +223,9 @@ class SfuBackend(MeetingBackend):
                 payload=action,
             )
         )
+
+    async def link_figures(self) -> list[StreamFigures]:
+        return await self._peers.link_figures()
 
     async def set_hand(self, raised: bool) -> None:
         payload = RaiseHand(action="raise_hand") if raised else LowerHand(action="lower_hand")

@@ -16,6 +16,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
 from client.call.backend import EventSink, PublishError
+from client.call.link_report import StreamFigures, receiving_figures, sending_figures
 from client.call.media_watchdog import MediaWatchdog
 from client.call.video_floor import VideoFloor
 from client.media.screen_encoder import use_screen_encoder
@@ -188,6 +189,17 @@ class SfuPeers:
             pc = self._subscriptions.pop(key)
             self.watchdog.forget(pc)
             await pc.close()
+
+    async def link_figures(self) -> list[StreamFigures]:
+        floor = self._camera_floor
+        estimate = floor.last_estimate_kbps if floor is not None else None
+        paused = floor is not None and floor.paused
+        figures: list[StreamFigures] = []
+        for session_type, pc in list(self.publishing.items()):
+            figures += await sending_figures(pc, session_type, estimate, paused)
+        for (target, session_type), pc in list(self._subscriptions.items()):
+            figures += await receiving_figures(pc, target, session_type)
+        return figures
 
     async def close_all(self) -> None:
         await self.watchdog.stop()

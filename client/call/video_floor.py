@@ -46,6 +46,7 @@ class VideoFloor:
         self._on_change = on_change
         self.paused = False
         self.pauses = 0
+        self.last_estimate_kbps: int | None = None
         self._low_since: float | None = None
         self._low_from = 0  # the estimate when it went (or last rose) under the floor
         self._retry_after = FIRST_RETRY_S
@@ -70,6 +71,7 @@ class VideoFloor:
 
     def estimate(self, bitrate: int, now: float) -> None:
         """A new estimate of what the path carries, in bit/s."""
+        self.last_estimate_kbps = bitrate // 1000
         if now < self._judge_from:
             return
         if bitrate >= FLOOR_BPS:

@@ -28,6 +28,7 @@ from client.netconfig import IceServerSetting, NetworkSettings
 from client.protocol.link import LinkError, parse_link
 from client.protocol.messages import MediaSessionType
 from client.ui.module_commands import ModuleCommands
+from client.ui.network_report import NetworkReport
 from client.ui.own_screen_share import OwnScreenShare
 from client.ui.refusals import join_refusal_text
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
@@ -107,6 +108,7 @@ class MeetingController(QObject):
         # The session, its connections and the remote tracks live on this thread's loop
         # (the current loop without one); widgets and commands stay on Qt's.
         self._media_thread = media_thread
+        self._network_report = NetworkReport(self.spawn, self._on_media)
         # The admin policy "disable screen sharing" turns this off; the view hides the button.
         self.screen_sharing_allowed = screen_sharing_allowed
         self._own_share = OwnScreenShare(
@@ -218,6 +220,11 @@ class MeetingController(QObject):
 
     def audio_report(self) -> str:
         return self.devices.audio_report() or self.tr("No sound output is open.")
+
+    def network_report(self) -> str:
+        """Loss, jitter and bandwidth estimates of our streams (see NetworkReport)."""
+        joined = self.state is SessionState.JOINED
+        return self._network_report.text(self._session if joined else None)
 
     @property
     def link(self) -> str:

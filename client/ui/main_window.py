@@ -368,7 +368,9 @@ class MainWindow(QMainWindow):
         def report() -> str:
             tiles = [t for t in self.meeting_view.tiles.values() if not t.is_self]
             lines = video.lines(tiles, self.controller.camera_send_scale())
-            return "\n".join(lines) + "\n\n" + self.controller.audio_report()
+            network = self.controller.network_report()
+            sections = ["\n".join(lines), self.controller.audio_report(), network]
+            return "\n\n".join(section for section in sections if section)
 
         return DiagnosticsDialog(report, self)
 

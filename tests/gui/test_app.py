@@ -207,7 +207,7 @@ def test_events_of_a_meeting_already_left_change_nothing(make_app: Callable[...,
     app.run(scenario())
 
 
-def test_diagnostics_show_pictures_per_tile_camera_size_and_audio(
+def test_diagnostics_show_pictures_per_tile_camera_size_audio_and_network(
     make_app: Callable[..., App],
 ) -> None:
     app = make_app()
@@ -230,5 +230,22 @@ def test_diagnostics_show_pictures_per_tile_camera_size_and_audio(
         )
         assert received > 5 and shown > 5, report  # the colour source sends 15 per second
         assert "frames played" in report
+        # The network: what we count of Anna's streams and what the host reports of ours
+        # (gathered on the media loop: each refresh shows the figures the last one asked for).
+        received = r"receiving Anna's video video: (\d+) packets, \d+ lost .*estimate (\d+) kbit/s"
+        sent = r"sending our video audio: (\d+) packets, \d+ lost"
+
+        def network() -> str:
+            dialog = app.window.diagnostics_dialog()
+            text = dialog.text.toPlainText()
+            dialog.deleteLater()
+            return text
+
+        def counted() -> bool:
+            text = network()
+            video, audio = re.search(received, text), re.search(sent, text)
+            return bool(video and audio and int(video[1]) > 20 and int(video[2]) > 0)
+
+        await app.until(counted, 10, "loss, jitter and estimates of both directions")
 
     app.run(scenario())
