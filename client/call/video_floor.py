@@ -1,7 +1,9 @@
-"""Our camera pauses when the connection cannot carry video, so that speech still gets through.
+"""Our camera gives way to our voice: it leaves the sound its share of the connection, and
+pauses when the connection cannot carry video, so that speech still gets through.
 
-The host tells each publisher how much its path carries (REMB, see ``client/sfu/feedback.py``)
-and aiortc's encoder follows, but not below its own minimum (250 kbit/s for VP8). Under that,
+The host tells each publisher how much its path carries (REMB, see ``client/sfu/feedback.py``);
+aiortc's encoder is told that minus the voice's share (:data:`AUDIO_RESERVE_BPS`) and follows,
+but not below its own minimum (250 kbit/s for VP8). Under that,
 video would crowd out the sound. When the estimate stays under :data:`FLOOR_BPS` for
 :data:`HOLD_S` without rising, the camera's sender holds its pictures back (its track is still
 read) and the session announces ``video_paused`` so the others' tiles say why; audio goes on. No
@@ -18,13 +20,22 @@ import time
 from collections.abc import Callable
 
 from aiortc import RTCRtpSender
-from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, unpack_remb_fci
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 
 from client import compat
 
 logger = logging.getLogger(__name__)
 
 FLOOR_BPS = 200_000
+# The host's estimate is for the whole path; the voice (Opus at 96 kbit/s, with packet
+# overhead) goes first, the camera's encoder is told the rest.
+AUDIO_RESERVE_BPS = 110_000
 HOLD_S = 3.0  # the estimate stays under the floor this long before video pauses
 FIRST_RETRY_S = 10.0
 MAX_RETRY_S = 60.0
@@ -67,6 +78,13 @@ class VideoFloor:
                 bitrate, ssrcs = 0, []
             if self._ssrc in ssrcs:
                 self.estimate(bitrate, time.monotonic())
+                video_share = max(bitrate - AUDIO_RESERVE_BPS, 0)
+                packet = RtcpPsfbPacket(
+                    fmt=packet.fmt,
+                    ssrc=packet.ssrc,
+                    media_ssrc=packet.media_ssrc,
+                    fci=pack_remb_fci(video_share, ssrcs),
+                )
         await original(packet)
 
     def estimate(self, bitrate: int, now: float) -> None:

@@ -7,10 +7,17 @@ import asyncio
 import pytest
 from aiortc import RTCPeerConnection, RTCRtpSender
 from aiortc.mediastreams import VideoStreamTrack
+from aiortc.rtp import (
+    RTCP_PSFB_APP,
+    AnyRtcpPacket,
+    RtcpPsfbPacket,
+    pack_remb_fci,
+    unpack_remb_fci,
+)
 
 from client import compat
 from client.call import video_floor
-from client.call.video_floor import FLOOR_BPS, HOLD_S, VideoFloor
+from client.call.video_floor import AUDIO_RESERVE_BPS, FLOOR_BPS, HOLD_S, VideoFloor
 
 
 def _sending(sender: RTCRtpSender) -> bool:
@@ -81,3 +88,26 @@ def test_an_estimate_climbing_back_under_the_floor_is_left_to_climb() -> None:
             await pc.close()
 
     assert asyncio.run(scenario()) == []
+
+
+def test_the_encoder_is_told_the_estimate_minus_the_voices_share() -> None:
+    async def scenario() -> list[int]:
+        pc = RTCPeerConnection()
+        sender = pc.addTransceiver(VideoStreamTrack(), direction="sendonly").sender
+        floor = VideoFloor(sender, lambda paused: None)
+        told: list[int] = []
+
+        async def encoder_side(packet: AnyRtcpPacket) -> None:
+            assert isinstance(packet, RtcpPsfbPacket)
+            told.append(unpack_remb_fci(packet.fci)[0])
+
+        try:
+            ssrc = compat.sender_ssrc(sender)
+            remb = RtcpPsfbPacket(RTCP_PSFB_APP, 1, 0, pack_remb_fci(800_000, [ssrc]))
+            await floor._on_rtcp(remb, encoder_side)
+        finally:
+            floor.close()
+            await pc.close()
+        return told
+
+    assert asyncio.run(scenario()) == [800_000 - AUDIO_RESERVE_BPS]
