@@ -7,19 +7,25 @@ a physical camera (this machine has none)."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import av
 import cv2
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
 from skimage import data
 
-from client.policy import load_file
+from client.media.background.choice import BackgroundChoice
+from client.policy import Policy, load_file
+from client.settings import SettingsStore
+from client.ui.background_ui import BackgroundUi
+from client.ui.prejoin_view import PreJoinView
 from tests.gui.conftest import App
 
 LOCKED = "Set by your administrator"
@@ -125,3 +131,44 @@ def test_a_required_blur_is_shown_locked_in_the_prejoin_and_the_camera_menu(
         menu.close()
 
     app.run(scenario())
+
+
+class RecordingMedia:
+    """Stands in for the desktop media in one place: it keeps what the window asked for,
+    and the sentence callback the real camera calls from its capture thread."""
+
+    def __init__(self) -> None:
+        self.choices: list[BackgroundChoice] = []
+        self.turned_off: Callable[[str], None] | None = None
+
+    def set_background(
+        self, choice: BackgroundChoice, on_turned_off: Callable[[str], None]
+    ) -> None:
+        self.choices.append(choice)
+        self.turned_off = on_turned_off
+
+
+def test_an_effect_that_turns_itself_off_is_told_and_shown_off(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = SettingsStore(QSettings(str(tmp_path / "runde.ini"), QSettings.Format.IniFormat))
+    settings.update(background="blur-strong")
+    view = PreJoinView()
+    qtbot.addWidget(view)
+    media = RecordingMedia()
+    ui = BackgroundUi(media, settings, Policy.unrestricted(), view)
+    ui.changed.connect(lambda: view.set_backgrounds(ui.choices(), ui.current, ui.locked))
+    view.backgroundChosen.connect(ui.choose)
+    told: list[str] = []
+    ui.problem.connect(told.append)
+    assert media.choices == [BackgroundChoice.parse("blur-strong")]  # the stored one, at once
+    assert media.turned_off is not None
+    callback = media.turned_off
+    capture = threading.Thread(target=lambda: callback("too slow"))
+    capture.start()
+    capture.join()
+    qtbot.waitUntil(lambda: bool(told), timeout=5000)
+    assert "cannot keep up" in told[0]
+    assert ui.current == "none"
+    assert view.background_box.currentData() == "none"
+    assert settings.load().background == "blur-strong"  # tried again next time
