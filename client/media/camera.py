@@ -92,6 +92,12 @@ class CameraTrack(CaptureTrack):
         rule = self._send_scale_rule
         if rule is not None:
             change = rule.observe(time.monotonic(), self.frames_captured, self.frames_taken)
+            if change is not None and change.scale < self._send_scale:
+                # the background effect gives up model runs too: the next window may then
+                # keep up without shrinking further
+                stage = self._background
+                if stage is not None:
+                    stage.relieve()
             if change is not None:
                 self._send_scale = change.scale
                 logger.info(

@@ -51,6 +51,15 @@ def test_the_model_runs_less_often_when_busy_and_returns_when_calm() -> None:
     assert cadence.every == 3
 
 
+def test_a_sender_falling_behind_halves_the_model_rate_down_to_the_slowest() -> None:
+    cadence = ModelCadence(fps=30)
+    assert cadence.relieve() and cadence.every == 6
+    assert cadence.relieve() and cadence.every == 12
+    assert cadence.relieve() and cadence.every == 15
+    assert not cadence.relieve()
+    assert not BackgroundStage().relieve()  # no effect: nothing to give up
+
+
 def test_an_effect_the_computer_cannot_carry_turns_itself_off() -> None:
     said: list[str] = []
     readings = iter(np.repeat(np.arange(0.0, 100.0, 0.066), 2)[1:])  # each picture: 66 ms

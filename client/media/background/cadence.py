@@ -49,6 +49,15 @@ class ModelCadence:
         self._overloaded = 0
         self._calm = 0
 
+    def relieve(self) -> bool:
+        """The sender falls behind (the camera is about to send smaller pictures): run the
+        model half as often. False when it already runs as seldom as it may."""
+        if self.every >= self.max_every:
+            return False
+        self.every = min(self.max_every, self.every * 2)
+        self._calm = 0
+        return True
+
     def observe(self, now: float, spent_s: float) -> CadenceChange | None:
         """Call after each picture with monotonic time and the seconds it took."""
         if self._window_start is None:

@@ -79,6 +79,19 @@ class BackgroundStage:
     def model_every(self) -> int:
         return self._cadence.every
 
+    def relieve(self) -> bool:
+        """Called when the sender cannot keep up: the model runs half as often (from any
+        thread). False when the effect is off or the model already runs at its slowest."""
+        if self._effect is None or not self._adapt_to_load:
+            return False
+        relieved = self._cadence.relieve()
+        if relieved:
+            logger.info(
+                "background effect: the sender is behind, the model now runs on every %d. picture",
+                self._cadence.every,
+            )
+        return relieved
+
     def set_choice(self, choice: BackgroundChoice) -> None:
         """Raises BackgroundPictureError (a bad picture file) or SegmenterError."""
         effect = BackgroundEffect(choice) if choice.is_on else None
