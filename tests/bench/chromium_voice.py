@@ -23,6 +23,7 @@ import aiohttp
 
 from tests.integration.chromium_publisher import (
     CHROMIUM_FLAGS,
+    JOIN_FUNCTION,
     DevTools,
     _debugger_port,
     _until_loaded,
@@ -33,42 +34,10 @@ FLAGS = (
     "--autoplay-policy=no-user-gesture-required",
 )
 
-JOIN = """
-window.rundeJoin = async (name) => {
-  const secret = new URLSearchParams(location.hash.slice(1)).get("k");
-  const room = location.pathname.replace(/^\\/r\\//, "");
-  const ws = new WebSocket(`wss://${location.host}/signaling`);
-  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail("websocket"); });
-  const inbox = [];
-  let wake = () => {};
-  ws.onmessage = (event) => { inbox.push(JSON.parse(event.data)); wake(); };
-  const next = async (message) => {
-    for (;;) {
-      const found = inbox.findIndex((m) => m.payload.message === message
-                                           || m.payload.message === "error");
-      if (found >= 0) {
-        const m = inbox.splice(found, 1)[0];
-        if (m.payload.message === "error") throw new Error(m.payload.text);
-        return m;
-      }
-      await new Promise((resolve) => { wake = resolve; });
-    }
-  };
-  const send = (namespace, payload) => ws.send(JSON.stringify({namespace, payload}));
-  const gathered = async (pc) => {
-    while (pc.iceGatheringState !== "complete") await new Promise((r) => setTimeout(r, 50));
-  };
-  send("core", {action: "join", protocol_version: 2, room, secret, display_name: name,
-                media: {audio: true, video: false}});
-  await next("join_success");
-  window.rundeSocket = ws;  // keep the connection (and the seat) alive
-  return {next, send, gathered};
-};
-"""
-
 SEND = """
 (async () => {
-  const {next, send, gathered} = await window.rundeJoin("Chromium sender");
+  const {next, send, gathered} =
+    await window.rundeJoin("Chromium sender", {audio: true, video: false});
   const stream = await navigator.mediaDevices.getUserMedia({audio: true});
   const pc = new RTCPeerConnection();
   for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: "sendonly"});
@@ -84,7 +53,8 @@ SEND = """
 
 RECEIVE = """
 (async () => {
-  const {next, send, gathered} = await window.rundeJoin("Chromium receiver");
+  const {next, send, gathered} =
+    await window.rundeJoin("Chromium receiver", {audio: true, video: false});
   window.rundePcs = [];
   (async () => {
     for (;;) {
@@ -122,7 +92,7 @@ async def drive(
             await page.call("Page.setBypassCSP", enabled=True)  # a test client, see there
             await page.call("Page.navigate", url=link)
             await _until_loaded(page)
-            await page.evaluate(JOIN)
+            await page.evaluate(JOIN_FUNCTION)
             print(await page.evaluate(SEND if role == "send" else RECEIVE), flush=True)
             await asyncio.sleep(seconds)
 

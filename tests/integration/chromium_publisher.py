@@ -42,8 +42,10 @@ CHROMIUM_FLAGS = (
     "--remote-debugging-port=0",
 )
 
-PUBLISH = """
-(async () => {
+# Defines window.rundeJoin(name, media): joins over the signaling WebSocket from inside the
+# page and returns {next, send, gathered} for the media messages that follow.
+JOIN_FUNCTION = """
+window.rundeJoin = async (name, media) => {
   const secret = new URLSearchParams(location.hash.slice(1)).get("k");
   const room = location.pathname.replace(/^\\/r\\//, "");
   const ws = new WebSocket(`wss://${location.host}/signaling`);
@@ -64,20 +66,29 @@ PUBLISH = """
     }
   };
   const send = (namespace, payload) => ws.send(JSON.stringify({namespace, payload}));
-  send("core", {action: "join", protocol_version: 2, room, secret, display_name: "Chromium",
-                media: {audio: true, video: true}});
+  // No trickle ICE in the protocol: offers and answers carry every candidate.
+  const gathered = async (pc) => {
+    while (pc.iceGatheringState !== "complete") await new Promise((r) => setTimeout(r, 50));
+  };
+  send("core", {action: "join", protocol_version: 2, room, secret, display_name: name, media});
   await next("join_success");
+  window.rundeSocket = ws;  // keep the connection (and the seat) alive
+  return {next, send, gathered};
+};
+"""
+
+PUBLISH = """
+(async () => {
+  const {next, send, gathered} = await window.rundeJoin("Chromium", {audio: true, video: true});
   const stream = await navigator.mediaDevices.getUserMedia(
     {audio: true, video: {width: 640, height: 360}});
   const pc = new RTCPeerConnection();
   for (const track of stream.getTracks()) pc.addTransceiver(track, {direction: "sendonly"});
   await pc.setLocalDescription();
-  // No trickle ICE in the protocol: the offer carries every candidate.
-  while (pc.iceGatheringState !== "complete") await new Promise((r) => setTimeout(r, 50));
+  await gathered(pc);
   send("media", {action: "publish", media_session_type: "video", sdp: pc.localDescription.sdp});
   const answer = await next("sdp_answer");
   await pc.setRemoteDescription({type: "answer", sdp: answer.payload.sdp});
-  window.rundeSocket = ws;  // keep the connection (and the seat) alive
   window.rundePc = pc;
   return "published";
 })()
@@ -163,6 +174,7 @@ async def drive(link: str, seconds: float, profile: str, chromium: subprocess.Po
             await page.call("Page.setBypassCSP", enabled=True)
             await page.call("Page.navigate", url=link)
             await _until_loaded(page)
+            await page.evaluate(JOIN_FUNCTION)
             print(json.dumps({"published": await page.evaluate(PUBLISH)}), flush=True)
             started = time.monotonic()
             while time.monotonic() - started < seconds:
