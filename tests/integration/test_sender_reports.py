@@ -26,7 +26,7 @@ from tests.helpers import finish, start_host, start_participant
 from tests.integration.raw_subscriber import subscribe
 
 CLOCK_RATES = {"audio": 48000, "video": 90000}
-LISTEN_S = 6.0
+LISTEN_S = 8.0  # ICE and DTLS first, then about one report a second
 NTP_FRACTION = 1 << 32
 
 
