@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import av
 import cv2
 import numpy as np
 
@@ -37,7 +38,19 @@ class _Weights:
     half_rest: np.ndarray
 
 
-def _planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, ...]:
+Planes = tuple[np.ndarray, np.ndarray, np.ndarray]  # Y, U, V (uint8, rows may be padded)
+
+
+def frame_planes(frame: av.VideoFrame) -> Planes:
+    """Views (no copy) of a yuv420p frame's planes; writing into them changes the frame."""
+    views = []
+    for plane in frame.planes:
+        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
+        views.append(rows[:, : plane.width])
+    return views[0], views[1], views[2]
+
+
+def _planes(yuv: np.ndarray, width: int, height: int) -> Planes:
     """Views of the Y, U and V planes of an I420 array."""
     quarter = height // 4
     y = yuv[:height]
@@ -67,23 +80,16 @@ class BackgroundEffect:
             raise ValueError("no effect to apply")
         self.choice = choice
         self._picture_rgb = picture_rgb(choice)
-        self._picture_yuv: tuple[tuple[int, int], np.ndarray] | None = None
+        self._picture_yuv: tuple[tuple[int, int], Planes] | None = None
         self._weights: _Weights | None = None
 
-    def apply(
-        self, yuv: np.ndarray, width: int, height: int, mask: Mask, mask_version: int
-    ) -> np.ndarray:
-        """A new I420 array: the person from ``yuv``, the background replaced."""
+    def apply(self, picture: Planes, out: Planes, mask: Mask, mask_version: int) -> None:
+        """Writes into ``out`` the person from ``picture`` over the replaced background."""
+        height, width = picture[0].shape
         weights = self._weights_for(mask, mask_version, width, height)
-        background = self._background(yuv, width, height)
-        out = np.empty_like(yuv)
+        background = self._background(picture, width, height)
         for index, (person, behind, target) in enumerate(
-            zip(
-                _planes(yuv, width, height),
-                _planes(background, width, height),
-                _planes(out, width, height),
-                strict=True,
-            )
+            zip(picture, background, out, strict=True)
         ):
             ours, rest = (
                 (weights.full, weights.full_rest)
@@ -92,21 +98,17 @@ class BackgroundEffect:
             )
             kept = cv2.multiply(person, ours, scale=1.0 / 255.0)
             cv2.add(kept, cv2.multiply(behind, rest, scale=1.0 / 255.0), dst=target)
-        return out
 
-    def _background(self, yuv: np.ndarray, width: int, height: int) -> np.ndarray:
+    def _background(self, picture: Planes, width: int, height: int) -> Planes:
         if self._picture_rgb is None:
             levels = _BLUR_LEVELS[self.choice.kind]
-            background = np.empty_like(yuv)
-            for index, (source, target) in enumerate(
-                zip(_planes(yuv, width, height), _planes(background, width, height), strict=True)
-            ):
-                # the chroma planes are half as wide: halve them once less
-                target[:] = blurred(source, levels if index == 0 else levels - 1)
-            return background
+            # the chroma planes are half as wide: halve them once less
+            y, u, v = (blurred(p, levels if i == 0 else levels - 1) for i, p in enumerate(picture))
+            return y, u, v
         cached = self._picture_yuv
         if cached is None or cached[0] != (width, height):
-            cached = ((width, height), as_yuv420(cover(self._picture_rgb, width, height)))
+            yuv = as_yuv420(cover(self._picture_rgb, width, height))
+            cached = ((width, height), _planes(yuv, width, height))
             self._picture_yuv = cached
         return cached[1]
 

@@ -11,7 +11,7 @@ import av
 
 from client.media.background.cadence import ModelCadence
 from client.media.background.choice import NO_BACKGROUND_EFFECT, BackgroundChoice
-from client.media.background.effect import BackgroundEffect
+from client.media.background.effect import BackgroundEffect, frame_planes
 from client.media.background.segmenter import PersonSegmenter, SmoothedMask
 
 logger = logging.getLogger(__name__)
@@ -121,8 +121,8 @@ class BackgroundStage:
         self._until_model -= 1
         mask = self._mask.value
         assert mask is not None
-        blended = effect.apply(picture.to_ndarray(), width, height, mask, self._mask.version)
-        out = av.VideoFrame.from_ndarray(blended, format="yuv420p")
+        out = av.VideoFrame(width, height, "yuv420p")
+        effect.apply(frame_planes(picture), frame_planes(out), mask, self._mask.version)
         out.pts = frame.pts
         if frame.time_base is not None:
             out.time_base = frame.time_base
