@@ -23,9 +23,12 @@ import tracemalloc
 from pathlib import Path
 
 import psutil
+from aiortc import MediaStreamTrack
 
+from client import compat
 from client.call.udp_loop import BatchReadingEventLoop
 from client.headless import HeadlessParticipant
+from client.media.catch_up import CatchingUpTrack
 from client.media.sources import OpenedSource, open_audio_source, open_video_source
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
@@ -36,11 +39,18 @@ MIB = 1024 * 1024
 
 
 def _queued(sources: list[OpenedSource]) -> str:
-    """Frames waiting in aiortc's player queues (unbounded: producer ahead of the sender)."""
+    """Frames waiting in aiortc's player queues, and those skipped because the sender lagged
+    (client/media/catch_up.py keeps the queue to about the player's read-ahead)."""
     sizes = []
     for source in sources:
-        queue = getattr(source.track, "_queue", None)
-        sizes.append(f"{source.track.kind} {queue.qsize() if queue is not None else '-'}")
+        track, skipped = source.track, 0
+        while compat.player_queue_length(track) is None and isinstance(
+            inner := getattr(track, "source", None), MediaStreamTrack
+        ):
+            skipped += track.skipped if isinstance(track, CatchingUpTrack) else 0
+            track = inner
+        queued = compat.player_queue_length(track)
+        sizes.append(f"{source.track.kind} {'-' if queued is None else queued} ({skipped} skipped)")
     return ", ".join(sizes)
 
 
