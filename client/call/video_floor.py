@@ -1,15 +1,14 @@
-"""Our camera gives way to our voice: it leaves the sound its share of the connection, and
-pauses when the connection cannot carry video, so that speech still gets through.
+"""Our camera pauses when the connection cannot carry video, so that speech still gets through.
 
-The host tells each publisher how much its path carries (REMB, see ``client/sfu/feedback.py``);
-aiortc's encoder is told that minus the voice's share (:data:`AUDIO_RESERVE_BPS`) and follows,
-but not below its own minimum (250 kbit/s for VP8). Under that,
+The host tells each publisher how much its path carries (REMB, see ``client/sfu/feedback.py``)
+and aiortc's encoder follows, but not below its own minimum (250 kbit/s for VP8). Under that,
 video would crowd out the sound. When the estimate stays under :data:`FLOOR_BPS` for
-:data:`HOLD_S` without rising, the camera's sender holds its pictures back (its track is still
-read) and the session announces ``video_paused`` so the others' tiles say why; audio goes on. No
-video means no new estimate, so after a while the sender tries again (a keyframe, then the
-normal stream): if the estimate is still too low it pauses again and waits twice as long, up to
-:data:`MAX_RETRY_S`.
+:data:`HOLD_S` without rising while the camera sends more than it (the link is congested, not
+merely carrying a still picture that needs little), the camera's sender holds its pictures back
+(its track is still read) and the session announces ``video_paused`` so the others' tiles say
+why; audio goes on. No video means no new estimate, so after a while the sender tries again (a
+keyframe, then the normal stream): if the estimate is still too low it pauses again and waits
+twice as long, up to :data:`MAX_RETRY_S`.
 """
 
 from __future__ import annotations
@@ -20,22 +19,18 @@ import time
 from collections.abc import Callable
 
 from aiortc import RTCRtpSender
-from aiortc.rtp import (
-    RTCP_PSFB_APP,
-    AnyRtcpPacket,
-    RtcpPsfbPacket,
-    pack_remb_fci,
-    unpack_remb_fci,
-)
+from aiortc.rtp import RTCP_PSFB_APP, AnyRtcpPacket, RtcpPsfbPacket, unpack_remb_fci
+from aiortc.stats import RTCOutboundRtpStreamStats
 
 from client import compat
 
 logger = logging.getLogger(__name__)
 
 FLOOR_BPS = 200_000
-# The host's estimate is for the whole path; the voice (Opus at 96 kbit/s, with packet
-# overhead) goes first, the camera's encoder is told the rest.
-AUDIO_RESERVE_BPS = 110_000
+# A receiver's estimate stays within ~1.5 times what it receives: a camera that sends little
+# (a still picture, a small size) gets a low estimate on any link. Only a camera sending more
+# than this share of the estimate is held back by the link.
+CONGESTED = 0.9
 HOLD_S = 3.0  # the estimate stays under the floor this long before video pauses
 FIRST_RETRY_S = 10.0
 MAX_RETRY_S = 60.0
@@ -63,6 +58,7 @@ class VideoFloor:
         self._retry_after = FIRST_RETRY_S
         self._retry: asyncio.TimerHandle | None = None
         self._judge_from = 0.0
+        self._last_sent: tuple[float, int] | None = None  # (when, bytes sent by then)
         compat.intercept_rtcp(sender, self._on_rtcp)
 
     def close(self) -> None:
@@ -77,22 +73,29 @@ class VideoFloor:
             except ValueError:
                 bitrate, ssrcs = 0, []
             if self._ssrc in ssrcs:
-                self.estimate(bitrate, time.monotonic())
-                video_share = max(bitrate - AUDIO_RESERVE_BPS, 0)
-                packet = RtcpPsfbPacket(
-                    fmt=packet.fmt,
-                    ssrc=packet.ssrc,
-                    media_ssrc=packet.media_ssrc,
-                    fci=pack_remb_fci(video_share, ssrcs),
-                )
+                now = time.monotonic()
+                self.estimate(bitrate, now, await self._sending_bps(now))
         await original(packet)
 
-    def estimate(self, bitrate: int, now: float) -> None:
-        """A new estimate of what the path carries, in bit/s."""
+    async def _sending_bps(self, now: float) -> int | None:
+        """What the camera sent since the last call, in bit/s (None the first time)."""
+        sent = sum(
+            s.bytesSent
+            for s in (await self._sender.getStats()).values()
+            if isinstance(s, RTCOutboundRtpStreamStats)
+        )
+        last, self._last_sent = self._last_sent, (now, sent)
+        if last is None or now <= last[0]:
+            return None
+        return round((sent - last[1]) * 8 / (now - last[0]))
+
+    def estimate(self, bitrate: int, now: float, sending_bps: int | None = None) -> None:
+        """A new estimate of what the path carries, and what the camera sends, in bit/s."""
         self.last_estimate_kbps = bitrate // 1000
         if now < self._judge_from:
             return
-        if bitrate >= FLOOR_BPS:
+        congested = sending_bps is None or sending_bps > bitrate * CONGESTED
+        if bitrate >= FLOOR_BPS or (not self.paused and not congested):
             self._low_since = None
             if self.paused and bitrate >= FLOOR_BPS * RESUME_FACTOR:
                 self._resume("the connection recovered")
