@@ -39,6 +39,10 @@ logger = logging.getLogger(__name__)
 REPORT_INTERVAL = 1.0  # seconds between receiver reports (and REMBs) per publication track
 SUBSCRIBER_ESTIMATE_TTL = 5.0  # seconds a subscriber's REMB counts after it arrived
 MIN_REMB = 30_000  # bits/s; lower estimates are noise from an idle stream
+# A subscriber's estimate lowers what a publisher sends down to this much, not further: below
+# it the publisher's camera would pause for everyone (client/call/video_floor.py) because of
+# one thin downlink. Only the publisher's own uplink may take it lower.
+SUBSCRIBER_CAP_FLOOR = 300_000
 # A falling estimate this much below the last one sent goes out at once, not with the report.
 PROMPT_DROP = 0.85
 # A rising estimate is passed on in steps of at least this factor: aiortc's VP8 encoder starts
@@ -124,10 +128,11 @@ class PublisherFeedback:
 
     def estimate(self) -> int | None:
         """Bits per second the publisher should send at most: what arrives here, capped by
-        the lowest fresh subscriber estimate; None before anything is known."""
+        the lowest fresh subscriber estimate (but not under :data:`SUBSCRIBER_CAP_FLOOR`);
+        None before anything is known."""
         now = time.monotonic()
         fresh = [
-            bitrate
+            max(bitrate, SUBSCRIBER_CAP_FLOOR)
             for bitrate, when in self._subscriber_estimates.values()
             if now - when < SUBSCRIBER_ESTIMATE_TTL
         ]

@@ -23,7 +23,7 @@ from aiortc.rtp import (
 
 from client import compat
 from client.sfu import feedback as feedback_module
-from client.sfu.feedback import PublisherFeedback
+from client.sfu.feedback import SUBSCRIBER_CAP_FLOOR, PublisherFeedback
 
 SSRC = 4242
 
@@ -118,6 +118,19 @@ def test_the_estimate_is_capped_by_the_lowest_subscriber(sent: list[Any]) -> Non
     _run(scenario)
     rembs = [p for p in sent if isinstance(p, RtcpPsfbPacket) and p.fmt == RTCP_PSFB_APP]
     assert rembs and unpack_remb_fci(rembs[0].fci) == (400_000, [SSRC])
+
+
+def test_one_thin_downlink_cannot_take_a_publisher_under_the_floor(sent: list[Any]) -> None:
+    """Below SUBSCRIBER_CAP_FLOOR the publisher's camera would pause for everyone."""
+
+    async def scenario(receiver: Any) -> None:
+        feedback = PublisherFeedback(receiver, "video", nack=False)
+        feedback.on_media(_packet(1), arrival_time_ms=1, size=1000)
+        feedback.on_subscriber_estimate(object(), 90_000)
+        assert feedback.estimate() == SUBSCRIBER_CAP_FLOOR
+        feedback.close()
+
+    _run(scenario)
 
 
 def test_a_rising_estimate_moves_in_steps_a_falling_one_at_once(sent: list[Any]) -> None:
