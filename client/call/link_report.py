@@ -8,6 +8,7 @@ video, the bandwidth our receiver estimates and reports.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -33,8 +34,12 @@ class StreamFigures:
     estimate_kbps: int | None = None
     paused: bool = False
 
-    def line(self, whose: str) -> str:
-        """One line in English (diagnostics are for support staff and logs)."""
+    def line(self, names: Mapping[str, str]) -> str:
+        """One line in English (diagnostics are for support staff and logs); ``names`` are
+        the display names by participant id."""
+        whose = "our"
+        if self.participant_id is not None:
+            whose = f"{names.get(self.participant_id, self.participant_id)}'s"
         share = self.lost / (self.packets + self.lost) if self.packets + self.lost else 0.0
         parts = [
             f"{self.direction} {whose} {self.session_type.value} {self.kind}:",

@@ -207,14 +207,8 @@ class MeetingSession:
 
     async def link_report(self) -> list[str]:
         """One line per stream we send or receive: loss, jitter, bandwidth estimate."""
-        lines = []
-        for figures in await self._backend.link_figures():
-            remote = self.participants.get(figures.participant_id or "")
-            whose = "our" if figures.participant_id is None else "?"
-            if remote is not None:
-                whose = f"{remote.display_name}'s"
-            lines.append(figures.line(whose))
-        return lines
+        names = {pid: p.display_name for pid, p in self.participants.items()}
+        return [figures.line(names) for figures in await self._backend.link_figures()]
 
     async def send_chat(self, text: str, to: str | None = None) -> None:
         """Send ``text`` to the room, or privately to participant ``to``.
