@@ -142,7 +142,8 @@ class ConcealingOpusDecoder(Decoder):
             self._next_seq = (packet.sequence_number + 1) & 0xFFFF
             if 0 < missing <= MAX_CONCEALED:
                 frames += self._conceal(missing, packet.data, pts)
-        pcm = self._run(packet.data, MAX_FRAME_SAMPLES, fec=False)
+        # An empty payload would ask libopus for concealment of its longest size (120 ms).
+        pcm = self._run(packet.data, MAX_FRAME_SAMPLES, fec=False) if packet.data else None
         if pcm is None:
             self.undecodable_packets += 1
             pcm = self._run(b"", self._frame_samples, fec=False)  # play concealment instead

@@ -144,3 +144,10 @@ def test_a_damaged_packet_is_concealed_not_dropped() -> None:
 def test_frames_from_aiortcs_own_buffer_still_decode() -> None:
     frames = _decoder().decode(JitterFrame(PACKETS[0], 0))
     assert len(frames) == 1 and frames[0].samples == FRAME and not is_concealed(frames[0])
+
+
+def test_an_empty_packet_is_one_frame_of_concealment_not_its_longest_size() -> None:
+    decoder = _decoder()
+    frames = decoder.decode(PacketBatch([_packet(0)]))
+    frames += decoder.decode(PacketBatch([OpusPacket(1, FRAME, b"")]))
+    assert [f.samples for f in frames] == [FRAME, FRAME] and is_concealed(frames[1])
