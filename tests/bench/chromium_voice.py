@@ -13,20 +13,13 @@ the DevTools protocol like ``tests/integration/chromium_publisher.py``.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
-
-import aiohttp
 
 from tests.integration.chromium_publisher import (
     CHROMIUM_FLAGS,
-    JOIN_FUNCTION,
-    DevTools,
-    _debugger_port,
-    _until_loaded,
+    joined_page,
+    run_chromium,
 )
 
 FLAGS = (
@@ -80,43 +73,15 @@ RECEIVE = """
 """
 
 
-async def drive(
-    link: str, role: str, seconds: float, profile: str, browser: subprocess.Popen[bytes]
-) -> None:
-    port = await _debugger_port(Path(profile), browser)
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/json/list") as response:
-            pages = [p for p in await response.json() if p["type"] == "page"]
-        async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-            page = DevTools(ws)
-            await page.call("Page.setBypassCSP", enabled=True)  # a test client, see there
-            await page.call("Page.navigate", url=link)
-            await _until_loaded(page)
-            await page.evaluate(JOIN_FUNCTION)
+def main() -> None:
+    link, role, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+
+    async def drive(profile: str, chromium: subprocess.Popen[bytes]) -> None:
+        async with joined_page(link, profile, chromium) as page:
             print(await page.evaluate(SEND if role == "send" else RECEIVE), flush=True)
             await asyncio.sleep(seconds)
 
-
-def main() -> None:
-    link, role, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        sys.exit("Chromium is not installed (Debian package chromium)")
-    with tempfile.TemporaryDirectory(prefix="runde-chromium-") as profile:
-        browser = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            asyncio.run(drive(link, role, seconds, profile, browser))
-        finally:
-            browser.terminate()
-            try:
-                browser.wait(10)
-            except subprocess.TimeoutExpired:
-                browser.kill()
-                browser.wait()
+    run_chromium(drive, FLAGS, f"chromium {role}er")
 
 
 if __name__ == "__main__":

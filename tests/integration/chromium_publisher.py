@@ -14,6 +14,7 @@ Driven over the DevTools protocol with aiohttp; exits 2 with one sentence on fai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -150,19 +152,22 @@ async def _debugger_port(profile: Path, chromium: subprocess.Popen[bytes]) -> in
     raise RuntimeError("Chromium did not open its DevTools port within 30 s")
 
 
-def _start_chromium(profile: str, video: str | None) -> subprocess.Popen[bytes]:
+def _start_chromium(profile: str, flags: Sequence[str]) -> subprocess.Popen[bytes]:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         raise RuntimeError("Chromium is not installed (Debian package chromium)")
-    fake_video = [f"--use-file-for-fake-video-capture={video}"] if video else []
     return subprocess.Popen(
-        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *fake_video, "about:blank"],
+        [browser, *flags, f"--user-data-dir={profile}", "about:blank"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
 
-async def drive(link: str, seconds: float, profile: str, chromium: subprocess.Popen[bytes]) -> None:
+@contextlib.asynccontextmanager
+async def joined_page(
+    link: str, profile: str, chromium: subprocess.Popen[bytes]
+) -> AsyncIterator[DevTools]:
+    """The browser's page on the host's guest page at ``link``, with ``window.rundeJoin``."""
     port = await _debugger_port(Path(profile), chromium)
     async with aiohttp.ClientSession() as http:
         async with http.get(f"http://127.0.0.1:{port}/json/list") as response:
@@ -175,13 +180,40 @@ async def drive(link: str, seconds: float, profile: str, chromium: subprocess.Po
             await page.call("Page.navigate", url=link)
             await _until_loaded(page)
             await page.evaluate(JOIN_FUNCTION)
-            print(json.dumps({"published": await page.evaluate(PUBLISH)}), flush=True)
-            started = time.monotonic()
-            while time.monotonic() - started < seconds:
-                await asyncio.sleep(1.0)
-                stats = json.loads(await page.evaluate(SENDING_STATS))
-                stats["t"] = round(time.monotonic() - started, 1)
-                print(json.dumps(stats), flush=True)
+            yield page
+
+
+async def print_every_second(page: DevTools, expression: str, seconds: float) -> None:
+    """Evaluate ``expression`` (a JSON string) once a second and print it with the time."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        await asyncio.sleep(1.0)
+        stats = json.loads(await page.evaluate(expression))
+        stats["t"] = round(time.monotonic() - started, 1)
+        print(json.dumps(stats), flush=True)
+
+
+Drive = Callable[[str, subprocess.Popen[bytes]], Coroutine[Any, Any, None]]
+
+
+def run_chromium(drive: Drive, flags: Sequence[str], who: str) -> None:
+    """Start Chromium with ``flags`` and a fresh profile, run ``drive(profile, chromium)``,
+    end the browser; a failure exits 2 with one sentence naming ``who`` failed."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="runde-chromium-") as profile:
+            chromium = _start_chromium(profile, flags)
+            try:
+                asyncio.run(drive(profile, chromium))
+            finally:
+                chromium.terminate()
+                try:
+                    chromium.wait(10)
+                except subprocess.TimeoutExpired:
+                    chromium.kill()
+                    chromium.wait()
+    except Exception as exc:
+        print(f"{who}: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 async def _until_loaded(page: DevTools) -> None:
@@ -196,21 +228,14 @@ async def _until_loaded(page: DevTools) -> None:
 def main() -> None:
     link, seconds = sys.argv[1], float(sys.argv[2])
     video = sys.argv[3] if len(sys.argv) > 3 else None
-    try:
-        with tempfile.TemporaryDirectory(prefix="runde-chromium-") as profile:
-            chromium = _start_chromium(profile, video)
-            try:
-                asyncio.run(drive(link, seconds, profile, chromium))
-            finally:
-                chromium.terminate()
-                try:
-                    chromium.wait(10)
-                except subprocess.TimeoutExpired:
-                    chromium.kill()
-                    chromium.wait()
-    except Exception as exc:
-        print(f"chromium publisher: {exc}", file=sys.stderr)
-        sys.exit(2)
+    fake_video = [f"--use-file-for-fake-video-capture={video}"] if video else []
+
+    async def drive(profile: str, chromium: subprocess.Popen[bytes]) -> None:
+        async with joined_page(link, profile, chromium) as page:
+            print(json.dumps({"published": await page.evaluate(PUBLISH)}), flush=True)
+            await print_every_second(page, SENDING_STATS, seconds)
+
+    run_chromium(drive, [*CHROMIUM_FLAGS, *fake_video], "chromium publisher")
 
 
 if __name__ == "__main__":

@@ -14,22 +14,15 @@ Exits 2 with one sentence on failure.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 import sys
-import tempfile
-import time
-from pathlib import Path
-
-import aiohttp
 
 from tests.integration.chromium_publisher import (
-    JOIN_FUNCTION,
-    DevTools,
-    _debugger_port,
-    _start_chromium,
-    _until_loaded,
+    CHROMIUM_FLAGS,
+    joined_page,
+    print_every_second,
+    run_chromium,
 )
 
 SUBSCRIBE = """
@@ -76,44 +69,15 @@ RECEIVING_STATS = """
 """
 
 
-async def drive(link: str, seconds: float, profile: str, chromium: subprocess.Popen[bytes]) -> None:
-    port = await _debugger_port(Path(profile), chromium)
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/json/list") as response:
-            pages = [p for p in await response.json() if p["type"] == "page"]
-        async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-            page = DevTools(ws)
-            # As in chromium_publisher.py: a test client standing in for a browser app.
-            await page.call("Page.setBypassCSP", enabled=True)
-            await page.call("Page.navigate", url=link)
-            await _until_loaded(page)
-            await page.evaluate(JOIN_FUNCTION)
-            print(json.dumps({"subscribed": await page.evaluate(SUBSCRIBE)}), flush=True)
-            started = time.monotonic()
-            while time.monotonic() - started < seconds:
-                await asyncio.sleep(1.0)
-                stats = json.loads(await page.evaluate(RECEIVING_STATS))
-                stats["t"] = round(time.monotonic() - started, 1)
-                print(json.dumps(stats), flush=True)
-
-
 def main() -> None:
     link, seconds = sys.argv[1], float(sys.argv[2])
-    try:
-        with tempfile.TemporaryDirectory(prefix="runde-chromium-") as profile:
-            chromium = _start_chromium(profile, None)
-            try:
-                asyncio.run(drive(link, seconds, profile, chromium))
-            finally:
-                chromium.terminate()
-                try:
-                    chromium.wait(10)
-                except subprocess.TimeoutExpired:
-                    chromium.kill()
-                    chromium.wait()
-    except Exception as exc:
-        print(f"chromium subscriber: {exc}", file=sys.stderr)
-        sys.exit(2)
+
+    async def drive(profile: str, chromium: subprocess.Popen[bytes]) -> None:
+        async with joined_page(link, profile, chromium) as page:
+            print(json.dumps({"subscribed": await page.evaluate(SUBSCRIBE)}), flush=True)
+            await print_every_second(page, RECEIVING_STATS, seconds)
+
+    run_chromium(drive, CHROMIUM_FLAGS, "chromium subscriber")
 
 
 if __name__ == "__main__":
