@@ -51,7 +51,10 @@ window.rundeJoin = async (name, media) => {
   const secret = new URLSearchParams(location.hash.slice(1)).get("k");
   const room = location.pathname.replace(/^\\/r\\//, "");
   const ws = new WebSocket(`wss://${location.host}/signaling`);
-  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = () => fail("websocket"); });
+  await new Promise((ok, fail) => {
+    ws.onopen = ok;
+    ws.onerror = () => fail(new Error("the signaling WebSocket could not connect"));
+  });
   const inbox = [];
   let wake = () => {};
   ws.onmessage = (event) => { inbox.push(JSON.parse(event.data)); wake(); };
@@ -135,7 +138,9 @@ class DevTools:
         )
         if "exceptionDetails" in result:
             details = result["exceptionDetails"]
-            text = details.get("exception", {}).get("description") or details.get("text")
+            exception = details.get("exception", {})
+            # a rejection with a plain value has no description, only the value
+            text = exception.get("description") or exception.get("value") or details.get("text")
             raise RuntimeError(f"the page failed: {text}")
         return result["result"].get("value")
 
