@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from skimage import data
 
@@ -62,3 +63,14 @@ def test_a_still_picture_gives_a_steady_mask_over_60_frames() -> None:
     assert previous is not None
     assert previous[at_model_size(FACE)].mean() > 0.9
     assert previous[at_model_size(WALL)].mean() < 0.05
+
+
+def test_the_numpy_tail_answers_as_the_whole_network_does() -> None:
+    # The shortcut for the model's last layer must be taken (it halves the model's cost)
+    # and give the network's own mask, on a real photo, not only on the probe it was
+    # checked against when loading.
+    segmenter = PersonSegmenter()
+    assert segmenter.uses_numpy_tail
+    picture = cv2.resize(data.astronaut(), (256, 144), interpolation=cv2.INTER_AREA)
+    whole = segmenter.whole_network_mask(picture)
+    np.testing.assert_allclose(segmenter.mask_of_rgb(picture), whole, atol=1e-5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MODEL_RATE = 10.0  # model runs a second when the computer has room: edges follow movement
+MODEL_RATE = 7.5  # model runs a second when the computer has room: edges follow movement
 MIN_MODEL_RATE = 2.0  # fewer, and a moving person leaves the mask behind
 
 

@@ -82,6 +82,9 @@ class BackgroundEffect:
         self._picture_rgb = picture_rgb(choice)
         self._picture_yuv: tuple[tuple[int, int], Planes] | None = None
         self._weights: _Weights | None = None
+        # the blend's two products, kept between pictures: new arrays of this size each
+        # picture would each be fresh pages from the system, zeroed and faulted in
+        self._scratch: dict[tuple[int, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     def apply(self, picture: Planes, out: Planes, mask: Mask, mask_version: int) -> None:
         """Writes into ``out`` the person from ``picture`` over the replaced background."""
@@ -96,8 +99,19 @@ class BackgroundEffect:
                 if index == 0
                 else (weights.half, weights.half_rest)
             )
-            kept = cv2.multiply(person, ours, scale=1.0 / 255.0)
-            cv2.add(kept, cv2.multiply(behind, rest, scale=1.0 / 255.0), dst=target)
+            kept, shown = self._scratch_for(person.shape)
+            cv2.multiply(person, ours, dst=kept, scale=1.0 / 255.0)
+            cv2.multiply(behind, rest, dst=shown, scale=1.0 / 255.0)
+            cv2.add(kept, shown, dst=target)
+
+    def _scratch_for(self, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+        pair = self._scratch.get(shape)
+        if pair is None:
+            if len(self._scratch) >= 2:  # the luma and chroma sizes of an older picture size
+                self._scratch.clear()
+            pair = (np.empty(shape, np.uint8), np.empty(shape, np.uint8))
+            self._scratch[shape] = pair
+        return pair
 
     def _background(self, picture: Planes, width: int, height: int) -> Planes:
         if self._picture_rgb is None:

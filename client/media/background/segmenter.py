@@ -7,6 +7,7 @@ time (:class:`SmoothedMask`): a camera's noise makes the raw mask's edges flicke
 
 from __future__ import annotations
 
+import logging
 import threading
 from importlib import resources
 from pathlib import Path
@@ -15,8 +16,12 @@ import av
 import cv2
 import numpy as np
 
+from client.media.background.model_tail import ModelTail, find_tail
+
 MODEL_FILE = "selfie_segmentation_landscape.tflite"
 MODEL_WIDTH, MODEL_HEIGHT = 256, 144
+
+logger = logging.getLogger(__name__)
 
 Mask = np.ndarray  # MODEL_HEIGHT x MODEL_WIDTH float32, 0 (background) .. 1 (person)
 
@@ -38,25 +43,63 @@ class PersonSegmenter:
         # thread), costs no pool's hand-offs, and never takes both cores of a small laptop.
         cv2.setNumThreads(1)
         try:
-            self._net = cv2.dnn.readNetFromTFLite(str(path))
+            # the classic engine: it can stop at an inner layer (for the numpy tail)
+            self._net = cv2.dnn.readNetFromTFLite(str(path), engine=cv2.dnn.ENGINE_CLASSIC)
         except cv2.error as exc:
             raise SegmenterError(f"the segmentation model {path} cannot be loaded: {exc}") from None
         self._lock = threading.Lock()
+        self._tail = self._checked_tail()
+
+    def _checked_tail(self) -> ModelTail | None:
+        """The numpy tail, if it gives this network's own answer on a test picture."""
+        tail = find_tail(self._net)
+        if tail is None:
+            return None
+        probe = np.random.default_rng(7).random((1, 3, MODEL_HEIGHT, MODEL_WIDTH), np.float32)
+        whole = self._whole(probe)
+        self._net.setInput(probe)
+        ours = tail.mask(self._net.forward(tail.features_layer))
+        if ours.shape != whole.shape or not np.allclose(ours, whole, atol=1e-4):
+            logger.info("segmentation model: its last layer is not the expected shape")
+            return None
+        return tail
+
+    def _whole(self, blob: np.ndarray) -> Mask:
+        self._net.setInput(blob)
+        out = self._net.forward()
+        return np.ascontiguousarray(out.reshape(MODEL_HEIGHT, MODEL_WIDTH), np.float32)
+
+    @property
+    def uses_numpy_tail(self) -> bool:
+        return self._tail is not None
+
+    def whole_network_mask(self, rgb: np.ndarray) -> Mask:
+        """The mask as OpenCV computes all of it (to check the numpy tail against)."""
+        with self._lock:
+            return self._whole(self._blob(rgb))
 
     def mask_of_rgb(self, rgb: np.ndarray) -> Mask:
         """The raw mask of an RGB picture of any size."""
+        blob = self._blob(rgb)
+        with self._lock:
+            if self._tail is None:
+                return self._whole(blob)
+            self._net.setInput(blob)
+            return self._tail.mask(self._net.forward(self._tail.features_layer))
+
+    @staticmethod
+    def _blob(rgb: np.ndarray) -> np.ndarray:
         if rgb.shape[:2] != (MODEL_HEIGHT, MODEL_WIDTH):
             rgb = cv2.resize(rgb, (MODEL_WIDTH, MODEL_HEIGHT), interpolation=cv2.INTER_AREA)
-        blob = cv2.dnn.blobFromImage(rgb, 1.0 / 255.0)  # NCHW float32 0..1: what it wants
-        with self._lock:
-            self._net.setInput(blob)
-            out = self._net.forward()
-        mask: Mask = np.ascontiguousarray(out.reshape(MODEL_HEIGHT, MODEL_WIDTH), np.float32)
-        return mask
+        blob: np.ndarray = cv2.dnn.blobFromImage(rgb, 1.0 / 255.0)  # NCHW float32 0..1
+        return blob
 
     def mask_of_frame(self, frame: av.VideoFrame) -> Mask:
-        # swscale shrinks and converts in one pass, cheaper than converting the full size
-        small = frame.reformat(width=MODEL_WIDTH, height=MODEL_HEIGHT, format="rgb24")
+        # swscale shrinks and converts in one pass, cheaper than converting the full size;
+        # averaging areas is both its quickest good filter here and what a model's input wants
+        small = frame.reformat(
+            width=MODEL_WIDTH, height=MODEL_HEIGHT, format="rgb24", interpolation="AREA"
+        )
         return self.mask_of_rgb(small.to_ndarray())
 
 
