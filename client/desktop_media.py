@@ -121,6 +121,8 @@ class DesktopMedia:
         Raises BackgroundPictureError (the picture cannot be read) or SegmenterError.
         ``on_turned_off`` hears (on the capture thread) when the effect had to stop itself.
         """
+        # the kind only: the path of the user's own picture stays out of the log
+        logger.info("camera background effect: %s", choice.kind.value)
         if self._background is None:
             if not choice.is_on:
                 return  # no effect yet, none wanted: OpenCV need not load

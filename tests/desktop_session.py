@@ -7,6 +7,7 @@ imports the fixture it uses (``desktop_fixture``, ``accessible_desktop_fixture``
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import shutil
@@ -15,10 +16,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QSettings
 
-from tests.helpers import LOOPBACK, runde_command, wait_for
+from client.settings import APPLICATION, ORGANIZATION
+from tests.helpers import LOOPBACK, finish, runde_command, wait_for
 from tests.xvfb import XDisplay, start_xvfb, stop_xvfb
 
 TOOLS_HINT = (
@@ -199,3 +203,51 @@ def start_app(
 
 def app_log(home: Path) -> str:
     return "".join(p.read_text() for p in (home / "data").rglob("runde.log"))
+
+
+def first_start_home(tmp_path: Path, user_settings: dict[str, object]) -> Path:
+    """A home for the app's first start whose settings already hold ``user_settings``."""
+    home = tmp_path / "home"
+    ini = home / "config" / ORGANIZATION / f"{APPLICATION}.conf"
+    ini.parent.mkdir(parents=True)
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    for key, value in user_settings.items():
+        settings.setValue(f"user/{key}", value)
+    settings.sync()
+    return home
+
+
+class Colleague:
+    """A headless participant beside the app, its statistics rewritten three times a second."""
+
+    def __init__(self, link: str, name: str, tmp_path: Path, *extra: str, app_name: str) -> None:
+        self.app_name = app_name
+        self.stats_path = tmp_path / f"{name}.json"
+        self.log_path = tmp_path / f"{name}.log"
+        with self.log_path.open("w") as log:
+            self.process = subprocess.Popen(
+                runde_command(
+                    "--log-level", "info", "join", link, "--headless", "--name", name,
+                    "--bind", "127.0.0.1", "--duration", "300", "--stats-json",
+                    str(self.stats_path), "--stats-every", "0.3", *extra,
+                ),
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                text=True,
+            )  # fmt: skip
+
+    def stats(self) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = json.loads(self.stats_path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):  # not yet, or mid-write
+            return {}
+        return data
+
+    def of_app(self) -> dict[str, Any]:
+        remote: dict[str, Any] = self.stats().get("remotes", {}).get(self.app_name, {})
+        return remote
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        finish(self.process, 15)

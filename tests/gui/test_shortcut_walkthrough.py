@@ -10,23 +10,27 @@ display, and the screen's pixels.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
 
 from client.media.screen import display_source
 from client.media.screen_track import grab_thumbnail
-from client.settings import APPLICATION, ORGANIZATION
 from tests.audio import PulseServer, start_pulse
-from tests.desktop_session import Keyboard, app_log, desktop_fixture, start_app, until
-from tests.helpers import HostProcess, finish, runde_command, start_host
+from tests.desktop_session import (
+    Colleague,
+    Keyboard,
+    app_log,
+    desktop_fixture,
+    first_start_home,
+    start_app,
+    until,
+)
+from tests.helpers import HostProcess, finish, start_host
 from tests.xvfb import XDisplay
 
 __all__ = ["desktop_fixture"]  # the display the window runs on
@@ -51,49 +55,7 @@ def host() -> Iterator[HostProcess]:
 
 def _home(tmp_path: Path) -> Path:
     """A first start's home whose settings name the user and the camera."""
-    home = tmp_path / "home"
-    ini = home / "config" / ORGANIZATION / f"{APPLICATION}.conf"
-    ini.parent.mkdir(parents=True)
-    settings = QSettings(str(ini), QSettings.Format.IniFormat)
-    for key, value in (("display_name", NAME), ("camera", CAMERA), ("video_fps", 15)):
-        settings.setValue(f"user/{key}", value)
-    settings.sync()
-    return home
-
-
-class Colleague:
-    """A headless participant whose statistics file is rewritten twice a second."""
-
-    def __init__(self, link: str, name: str, tmp_path: Path, *extra: str) -> None:
-        self.stats_path = tmp_path / f"{name}.json"
-        self.log_path = tmp_path / f"{name}.log"
-        with self.log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                runde_command(
-                    "--log-level", "info", "join", link, "--headless", "--name", name,
-                    "--bind", "127.0.0.1", "--duration", "300", "--stats-json",
-                    str(self.stats_path), "--stats-every", "0.3", *extra,
-                ),
-                stdout=subprocess.DEVNULL,
-                stderr=log,
-                text=True,
-            )  # fmt: skip
-
-    def stats(self) -> dict[str, Any]:
-        try:
-            data: dict[str, Any] = json.loads(self.stats_path.read_text())
-        except (FileNotFoundError, json.JSONDecodeError):  # not yet, or mid-write
-            return {}
-        return data
-
-    def of_app(self) -> dict[str, Any]:
-        remote: dict[str, Any] = self.stats().get("remotes", {}).get(NAME, {})
-        return remote
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-        finish(self.process, 15)
+    return first_start_home(tmp_path, {"display_name": NAME, "camera": CAMERA, "video_fps": 15})
 
 
 def _expect(what: str, check: Callable[[], bool], within: float = 8.0) -> None:
@@ -153,7 +115,7 @@ def test_every_meeting_shortcut_works_three_times_in_a_row(
     env = {"DISPLAY": desktop.name, **sound.client_env}
     home = _home(tmp_path)
     app = start_app(desktop, home, "--link", host.link, base_env=sound.client_env)
-    anna = Colleague(host.link, "Anna", tmp_path)
+    anna = Colleague(host.link, "Anna", tmp_path, app_name=NAME)
     colleagues = [anna]
     try:
         keys.activate(app.pid)
@@ -202,7 +164,9 @@ def test_every_meeting_shortcut_works_three_times_in_a_row(
         _alternates(keys, desktop, "ctrl+l")  # speaker layout and grid
 
         # The presentation view: Bernd shares this very display; the keys work there too.
-        bernd = Colleague(host.link, "Bernd", tmp_path, "--share-screen", desktop.name)
+        bernd = Colleague(
+            host.link, "Bernd", tmp_path, "--share-screen", desktop.name, app_name=NAME
+        )
         colleagues.append(bernd)
         _expect("the app shows Bernd's screen", lambda: "Bernd" in anna.stats().get(
             "remotes", {}) and bernd.process.poll() is None, 20)  # fmt: skip
