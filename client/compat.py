@@ -101,8 +101,11 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aioice.ice.CandidatePair", "remote_addr"),
     # vp8_packetize
     ("aiortc.codecs.vpx.Vp8Encoder", "_packetize"),
-    # player_queue_length: frames aiortc's MediaPlayer decoded that its track has not handed out
+    # player_queue_length, player_track_queue: frames aiortc's MediaPlayer decoded that its
+    # track has not handed out
     ("aiortc.contrib.media.PlayerStreamTrack", "_queue"),
+    # replace_player_decoding: the player looks this name up in its module when it starts
+    ("aiortc.contrib.media", "player_worker_decode"),
     # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
     ("aiortc.rtcrtpreceiver", "get_decoder"),
     # replace_audio_jitter_buffers: a receiver looks this name up in its module when it is made
@@ -275,6 +278,22 @@ def player_queue_length(track: MediaStreamTrack) -> int | None:
     if not isinstance(track, PlayerStreamTrack) or not isinstance(queue, asyncio.Queue):
         return None
     return queue.qsize()
+
+
+def player_track_queue(track: MediaStreamTrack) -> asyncio.Queue[Any]:
+    """The queue a track of aiortc's ``MediaPlayer`` hands out frames from (``None`` ends it)."""
+    queue = getattr(track, "_queue", None)
+    if not isinstance(track, PlayerStreamTrack) or not isinstance(queue, asyncio.Queue):
+        raise TypeError(f"{track!r} is not a track of aiortc's MediaPlayer")
+    return queue
+
+
+def replace_player_decoding(worker: Callable[..., None]) -> None:
+    """Make every ``MediaPlayer`` started from now on in this process read its source with
+    ``worker`` (called in the player's thread with the arguments aiortc's own
+    ``player_worker_decode`` takes). aiortc has no per-player setting."""
+    media_module = importlib.import_module("aiortc.contrib.media")
+    setattr(media_module, "player_worker_decode", worker)  # noqa: B010
 
 
 _aiortc_get_decoder: list[Callable[[RTCRtpCodecParameters], Decoder]] = []  # aiortc's own

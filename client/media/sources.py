@@ -11,6 +11,7 @@ import av
 from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
 
+from client.media import player_decoding
 from client.media.catch_up import CatchingUpTrack
 from client.media.keyframes import CapturedVideoTrack
 from client.media.looped import LoopedVideoFile
@@ -44,6 +45,7 @@ class OpenedSource:
 def _open(
     file: str, fmt: str | None, kind: str, loop: bool = False, device: bool = False
 ) -> OpenedSource:
+    player_decoding.install()  # one decoder per pass, not one (never freed) per frame
     try:
         # Looped video is paced by LoopedVideoFile: aiortc's own loop floods from pass two.
         player = MediaPlayer(file, format=fmt, loop=loop and kind == "audio")
