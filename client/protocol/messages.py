@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, StringConstraints, field_serializer
+from pydantic import Field, SecretStr, StringConstraints, field_serializer, model_validator
 
 from client.protocol.common import NAME_CHARACTERS_TEXT as NAME_CHARACTERS_TEXT  # re-exported
 from client.protocol.common import (
@@ -99,12 +99,43 @@ CoreAction = Annotated[Join | Leave, Field(discriminator="action")]
 # ---- client -> server: media ----------------------------------------------------------
 
 
+MAX_VIDEO_LAYERS = 3
+
+
+class VideoLayer(_Strict):
+    """One quality of a layered camera: which video section of the offer carries it, and the
+    size its pictures have at most."""
+
+    mid: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,32}$")]
+    width: Annotated[int, Field(ge=16, le=8192)]
+    height: Annotated[int, Field(ge=16, le=8192)]
+
+
 class Publish(_Strict):
-    """Offer to send a stream to the SFU; the server replies with ``sdp_answer``."""
+    """Offer to send a stream to the SFU; the server replies with ``sdp_answer``.
+
+    ``layers`` (a camera sent in up to three qualities, one video section each) names the
+    video sections by their ``a=mid``; without it the offer has at most one video section.
+    """
 
     action: Literal["publish"]
     media_session_type: MediaSessionType
     sdp: Sdp
+    layers: Annotated[list[VideoLayer], Field(min_length=2, max_length=MAX_VIDEO_LAYERS)] | None = (
+        None
+    )
+
+    @model_validator(mode="after")
+    def _layers_differ(self) -> Publish:
+        if self.layers is None:
+            return self
+        if self.media_session_type is not MediaSessionType.VIDEO:
+            raise ValueError("only the camera (media_session_type video) may be sent in layers")
+        if len({layer.mid for layer in self.layers}) < len(self.layers):
+            raise ValueError("two layers name the same mid")
+        if len({layer.height for layer in self.layers}) < len(self.layers):
+            raise ValueError("two layers have the same height")
+        return self
 
 
 class Unpublish(_Strict):
@@ -134,8 +165,17 @@ class RequestKeyframe(_Strict):
     media_session_type: MediaSessionType
 
 
+class SetPreferredLayer(_Strict):
+    """The tallest picture this client wants of ``target``'s camera (omitted: of everyone's);
+    ``max_height`` null lifts the limit. The SFU forwards the best layer that fits."""
+
+    action: Literal["set_preferred_layer"]
+    target: Identifier | None = None
+    max_height: Annotated[int, Field(ge=1, le=8192)] | None
+
+
 MediaAction = Annotated[
-    Publish | Unpublish | SubscribeAnswer | UpdateMediaState | RequestKeyframe,
+    Publish | Unpublish | SubscribeAnswer | UpdateMediaState | RequestKeyframe | SetPreferredLayer,
     Field(discriminator="action"),
 ]
 

@@ -27,6 +27,7 @@ from client.protocol.messages import (
     MediaRequest,
     Publish,
     RequestKeyframe,
+    SetPreferredLayer,
     SubscribeAnswer,
     Unpublish,
     UpdateMediaState,
@@ -276,11 +277,20 @@ class Connection:
         self,
         room: HostedRoom,
         member: Member,
-        payload: Publish | Unpublish | SubscribeAnswer | UpdateMediaState | RequestKeyframe,
+        payload: (
+            Publish
+            | Unpublish
+            | SubscribeAnswer
+            | UpdateMediaState
+            | RequestKeyframe
+            | SetPreferredLayer
+        ),
     ) -> None:
         match payload:
             case Publish():
-                await room.media.publish(member, payload.media_session_type, payload.sdp)
+                await room.media.publish(
+                    member, payload.media_session_type, payload.sdp, payload.layers or ()
+                )
             case SubscribeAnswer():
                 await room.media.answer_subscription(
                     member, payload.target, payload.media_session_type, payload.sdp
@@ -291,5 +301,7 @@ class Connection:
                 room.conference.update_media_state(member, payload.media)
             case RequestKeyframe():
                 room.media.request_keyframe(member, payload.target, payload.media_session_type)
+            case SetPreferredLayer():
+                room.media.set_preferred_layer(member, payload.target, payload.max_height)
             case _:
                 assert_never(payload)

@@ -9,6 +9,12 @@ receiver would have told the publisher (reports, REMB, NACK) comes from
 :mod:`client.sfu.feedback`; video keeps the publisher's sequence gaps so subscribers see losses,
 and retransmissions (RTX) are unwrapped and forwarded into them. Each subscriber's sender
 reports carry the publisher's clock (:mod:`client.sfu.sender_reports`).
+
+A camera sent in layers has one forwarder per layer, and each subscriber's one stream is in
+all of them; only the forwarder that is its ``source`` sends into it. Switching to another
+layer names that one ``pending``: it takes over on its next keyframe, and until then the old
+layer goes on (:mod:`client.sfu.layers` chooses, :mod:`client.sfu.continuity` keeps the
+timestamps and picture numbers in line).
 """
 
 from __future__ import annotations
@@ -16,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import struct
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -24,7 +29,6 @@ from typing import Any
 from aiortc import RTCRtpReceiver, RTCRtpSender
 from aiortc.clock import current_ntp_time
 from aiortc.codecs import HEADER_EXTENSIONS
-from aiortc.rtcdtlstransport import RTCDtlsTransport
 from aiortc.rtcrtpparameters import RTCRtpParameters
 from aiortc.rtp import (
     RTCP_PSFB_APP,
@@ -41,14 +45,14 @@ from aiortc.rtp import (
 )
 
 from client import compat
+from client.sfu.continuity import StreamContinuity
 from client.sfu.feedback import CLOCK_RATES, PublisherFeedback
-from client.sfu.keyframes import KeyframeTest
+from client.sfu.keyframes import KeyframeTest, vp8_is_keyframe
+from client.sfu.outbound import OutboundStream as OutboundStream
 from client.sfu.sender_reports import PublisherClock, subscriber_report
 
 logger = logging.getLogger(__name__)
 
-HISTORY_SIZE = 256  # packets kept per video subscriber to answer NACKs (~0.5 s at 600 kbit/s)
-MAX_SOCKET_BACKLOG = 256 * 1024  # bytes buffered in asyncio before we drop
 KEYFRAME_REQUEST_INTERVAL = 0.3  # seconds; a publisher is asked at most this often
 _NO_EXTENSIONS = HeaderExtensions()
 ABS_SEND_TIME = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
@@ -70,82 +74,6 @@ _VIDEO_EXTENSIONS = _abs_send_time_map()
 AudioGate = Callable[[tuple[bool, int] | None], bool]
 # Strong references to fire-and-forget RTCP sends, so they are not collected mid-flight.
 _background: set[asyncio.Future[None]] = set()
-
-
-class OutboundStream:
-    """One subscriber's copy of a publisher track: its own SSRC, sequence numbers and history."""
-
-    def __init__(self, sender: RTCRtpSender, payload_type: int, keep_history: bool) -> None:
-        self.sender = sender
-        self._payload_type = payload_type
-        self._transport: RTCDtlsTransport = sender.transport
-        self.ssrc = compat.sender_ssrc(sender)
-        self._ssrc = struct.pack("!L", self.ssrc)
-        self.packets_sent = 0  # media packets (not retransmissions), for sender reports
-        self.octets_sent = 0  # their payload bytes
-        self._next_seq: int | None = None
-        # Video keeps the publisher's numbering (shifted): a gap it left stays a gap the
-        # subscriber can see, and a retransmission fills it. Audio packets the gate leaves
-        # out are no loss, so audio is numbered without gaps.
-        self._keeps_gaps = keep_history
-        self._seq_offset = 0
-        self._source_ssrc: int | None = None
-        self._history: dict[int, bytes] | None = {} if keep_history else None
-        self.waiting_for_keyframe = keep_history
-
-    def _sequence_number(self, source_seq: int, source_ssrc: int) -> int:
-        if not self._keeps_gaps:
-            seq = 0 if self._next_seq is None else self._next_seq
-        else:
-            if source_ssrc != self._source_ssrc:
-                # First packet, or a new publisher stream: continue where we were.
-                self._source_ssrc = source_ssrc
-                start = 0 if self._next_seq is None else self._next_seq
-                self._seq_offset = start - source_seq
-            seq = (source_seq + self._seq_offset) & 0xFFFF
-            if self._next_seq is not None and (seq - self._next_seq) & 0x8000:
-                return seq  # a late packet (retransmission): the newest stays the newest
-        self._next_seq = (seq + 1) & 0xFFFF
-        return seq
-
-    def prepare(self, data: bytes, source_seq: int = 0, source_ssrc: int = 0) -> bytes:
-        """Give a serialised packet this subscriber's SSRC, payload type and sequence number."""
-        seq = self._sequence_number(source_seq, source_ssrc)
-        buf = bytearray(data)
-        buf[1] = (buf[1] & 0x80) | self._payload_type
-        struct.pack_into("!H", buf, 2, seq)
-        buf[8:12] = self._ssrc
-        out = bytes(buf)
-        if self._history is not None:
-            self._history[seq % HISTORY_SIZE] = out
-        return out
-
-    def send(self, data: bytes, payload_size: int = 0) -> None:
-        """SRTP-protect and hand to the socket, or drop: never queue without bound.
-        A media packet gives its ``payload_size``, for the counts in sender reports.
-
-        This is aiortc's ``_send_rtp`` without its four coroutine hops per packet.
-        """
-        dtls = self._transport
-        pair = compat.nominated_pair(dtls)
-        if not compat.dtls_connected(dtls) or pair is None:
-            return
-        socket = pair.protocol.transport
-        # A subscriber whose socket backs up loses packets here, never the others' time.
-        # (asyncio's datagram transports have get_write_buffer_size; typeshed omits it)
-        if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
-            return
-        socket.sendto(compat.protect_rtp(dtls, data), pair.remote_addr)
-        if payload_size:
-            self.packets_sent += 1
-            self.octets_sent += payload_size
-
-    def retransmit(self, seq: int) -> None:
-        if self._history is None:
-            return
-        data = self._history.get(seq % HISTORY_SIZE)
-        if data is not None and struct.unpack_from("!H", data, 2)[0] == seq:
-            self.send(data)
 
 
 class TrackForwarder:
@@ -173,22 +101,31 @@ class TrackForwarder:
         self.errors = 0
         self.feedback = PublisherFeedback(receiver, kind, nack)
         self._clock = PublisherClock(receiver, CLOCK_RATES.get(kind, 90000))
+        self._bitrate: int | None = None
+        self._window_bytes = 0
+        self._window_start_ms: int | None = None
         # The receiver's own handler would jitter-buffer and decode; ours forwards.
         compat.intercept_rtp(receiver, self._handle_rtp_packet)
 
+    @property
+    def is_vp8(self) -> bool:
+        return self._is_keyframe is vp8_is_keyframe
+
     def add_subscriber(self, sender: RTCRtpSender, payload_type: int) -> OutboundStream:
-        outbound = OutboundStream(sender, payload_type, keep_history=self._is_keyframe is not None)
-        compat.intercept_rtcp(sender, functools.partial(self._handle_subscriber_rtcp, outbound))
-        compat.rewrite_sender_rtcp(sender, functools.partial(self._sender_report, outbound))
+        return subscribe([self], self, sender, payload_type)
+
+    def add_outbound(self, outbound: OutboundStream) -> None:
         self._outbound.append(outbound)
-        if outbound.waiting_for_keyframe:
-            self.request_keyframe(force=True)
-        return outbound
 
     def remove_subscriber(self, outbound: OutboundStream) -> None:
         if outbound in self._outbound:
             self._outbound.remove(outbound)
         self.feedback.forget_subscriber(outbound)
+
+    @property
+    def bitrate(self) -> int | None:
+        """Bits per second arriving from the publisher over the last second or so."""
+        return self._bitrate
 
     def close(self) -> None:
         self.feedback.close()
@@ -205,37 +142,9 @@ class TrackForwarder:
         _background.add(task)
         task.add_done_callback(_background.discard)
 
-    def _sender_report(self, outbound: OutboundStream, packets: list[Any]) -> list[Any]:
-        # Runs inside aiortc's RTCP task: an exception would end it, and closing the
-        # subscriber's connection would then wait for it forever.
-        try:
-            clock_now = self._clock.now(self._publisher_ssrc)
-            return subscriber_report(
-                packets, outbound.ssrc, clock_now, outbound.packets_sent, outbound.octets_sent
-            )
-        except Exception:
-            logger.exception("a sender report for a %s subscriber failed", self.kind)
-            return packets
-
-    async def _handle_subscriber_rtcp(
-        self,
-        outbound: OutboundStream,
-        packet: Any,
-        original: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        if isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
-            self.request_keyframe()
-        elif isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
-            for seq in packet.lost:
-                outbound.retransmit(seq)
-        elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
-            try:
-                bitrate, _ = unpack_remb_fci(packet.fci)
-            except ValueError:
-                return  # another application-layer message: nothing of ours
-            self.feedback.on_subscriber_estimate(outbound, bitrate)
-        else:
-            await original(packet)
+    def clock_now(self) -> tuple[int, int] | None:
+        """(NTP, RTP) of the publisher's stream now, from its sender reports."""
+        return self._clock.now(self._publisher_ssrc)
 
     async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         # An exception here would end the publisher's whole DTLS transport: contain it.
@@ -247,6 +156,16 @@ class TrackForwarder:
                 logger.exception(
                     "forwarding a %s packet failed (%d so far)", self.kind, self.errors
                 )
+
+    def _count(self, size: int, arrival_time_ms: int) -> None:
+        start = self._window_start_ms
+        if start is None:
+            self._window_start_ms = arrival_time_ms
+        elif arrival_time_ms - start >= 1000:
+            self._bitrate = self._window_bytes * 8000 // (arrival_time_ms - start)
+            self._window_bytes = 0
+            self._window_start_ms = arrival_time_ms
+        self._window_bytes += size
 
     def _forward(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         if not compat.receiver_enabled(self._receiver):
@@ -260,9 +179,9 @@ class TrackForwarder:
             return  # a codec we did not negotiate for subscribers
         else:
             self._publisher_ssrc = packet.ssrc
-            self.feedback.on_media(
-                packet, arrival_time_ms, len(packet.payload) + packet.padding_size
-            )
+            size = len(packet.payload) + packet.padding_size
+            self.feedback.on_media(packet, arrival_time_ms, size)
+            self._count(size, arrival_time_ms)
         if self._audio_gate is not None and not self._audio_gate(packet.extensions.audio_level):
             return
         if not self._outbound:
@@ -280,13 +199,87 @@ class TrackForwarder:
             data = packet.serialize()
         source_seq, source_ssrc = packet.sequence_number, packet.ssrc
         payload_size = len(packet.payload) + packet.padding_size
+        timestamp = packet.timestamp
+        payload_at = len(data) - packet.padding_size - len(packet.payload)
         waiting = False
         for outbound in self._outbound:
-            if outbound.waiting_for_keyframe:
+            if outbound.source is not self:
+                if outbound.pending is not self:
+                    continue  # fed by another layer
                 if not is_keyframe:
                     waiting = True
                     continue
-                outbound.waiting_for_keyframe = False
-            outbound.send(outbound.prepare(data, source_seq, source_ssrc), payload_size)
+                outbound.switch_to(self)
+            outbound.send(
+                outbound.prepare(
+                    data, source_seq, source_ssrc, timestamp, payload_at, arrival_time_ms
+                ),
+                payload_size,
+            )
         if waiting:
             self.request_keyframe()
+
+
+def subscribe(
+    forwarders: list[TrackForwarder],
+    first: TrackForwarder,
+    sender: RTCRtpSender,
+    payload_type: int,
+) -> OutboundStream:
+    """One subscriber's stream, fed by one of ``forwarders`` (layers of one camera, or one
+    track) at a time, starting with ``first`` on its first keyframe (audio: at once)."""
+    outbound = OutboundStream(sender, payload_type, keep_history=first.kind == "video")
+    if len(forwarders) > 1:
+        outbound.continuity = StreamContinuity(CLOCK_RATES["video"], first.is_vp8)
+    compat.intercept_rtcp(sender, functools.partial(_handle_subscriber_rtcp, outbound))
+    compat.rewrite_sender_rtcp(sender, functools.partial(_sender_report, outbound))
+    for forwarder in forwarders:
+        forwarder.add_outbound(outbound)
+    if outbound.keeps_history:
+        outbound.pending = first
+        first.request_keyframe(force=True)
+    else:
+        outbound.source = first
+    return outbound
+
+
+def _sender_report(outbound: OutboundStream, packets: list[Any]) -> list[Any]:
+    # Runs inside aiortc's RTCP task: an exception would end it, and closing the
+    # subscriber's connection would then wait for it forever.
+    try:
+        source = outbound.source
+        clock_now = source.clock_now() if source is not None else None
+        continuity = outbound.continuity
+        if clock_now is not None and continuity is not None:
+            # the subscriber's timestamps are the source's shifted: so is the clock
+            ntp, rtp = clock_now
+            clock_now = ntp, (rtp + continuity.timestamp_offset) & 0xFFFFFFFF
+        return subscriber_report(
+            packets, outbound.ssrc, clock_now, outbound.packets_sent, outbound.octets_sent
+        )
+    except Exception:
+        logger.exception("a sender report for a subscriber failed")
+        return packets
+
+
+async def _handle_subscriber_rtcp(
+    outbound: OutboundStream,
+    packet: Any,
+    original: Callable[[Any], Awaitable[None]],
+) -> None:
+    forwarder = outbound.feeding
+    if isinstance(packet, RtcpPsfbPacket) and packet.fmt in (RTCP_PSFB_PLI, RTCP_PSFB_FIR):
+        if forwarder is not None:
+            forwarder.request_keyframe()
+    elif isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
+        for seq in packet.lost:
+            outbound.retransmit(seq)
+    elif isinstance(packet, RtcpPsfbPacket) and packet.fmt == RTCP_PSFB_APP:
+        try:
+            bitrate, _ = unpack_remb_fci(packet.fci)
+        except ValueError:
+            return  # another application-layer message: nothing of ours
+        if forwarder is not None:
+            forwarder.feedback.on_subscriber_estimate(outbound, bitrate)
+    else:
+        await original(packet)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiortc.codecs import CODECS
@@ -59,9 +60,10 @@ class _Section:
         return f"media section {self.number} of the SDP {what}"
 
 
-def prepare_offer(sdp: str) -> str:
-    """A publisher's offer, checked, with only the forwarded codecs."""
-    return _prepare(sdp, "offer")
+def prepare_offer(sdp: str, layer_mids: Sequence[str] = ()) -> str:
+    """A publisher's offer, checked, with only the forwarded codecs. ``layer_mids`` (a camera
+    sent in layers) are the mids of its video sections: exactly those, one each."""
+    return _prepare(sdp, "offer", layer_mids)
 
 
 def prepare_answer(sdp: str) -> str:
@@ -69,12 +71,14 @@ def prepare_answer(sdp: str) -> str:
     return _prepare(sdp, "answer")
 
 
-def _prepare(sdp: str, what: str) -> str:
+def _prepare(sdp: str, what: str, layer_mids: Sequence[str] = ()) -> str:
     lines = sdp.splitlines()
-    session_lines, sections = _split(lines, what)
+    session_lines, sections = _split(lines, what, len(layer_mids))
     description = _parse(lines, what)
     try:
         _check_media(description, sections, what)
+        if layer_mids:
+            _check_layers(description, layer_mids, what)
         _check_transport(description, sections, what)
         rebuilt = list(session_lines)
         for section, media in zip(sections, description.media, strict=True):
@@ -87,12 +91,17 @@ def _prepare(sdp: str, what: str) -> str:
     return "\r\n".join(rebuilt) + "\r\n"
 
 
-def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
+def _split(lines: list[str], what: str, layers: int = 0) -> tuple[list[str], list[_Section]]:
     """Session lines and media sections, their m= lines, numbers and candidates checked."""
     media_starts = [i for i, line in enumerate(lines) if line.startswith("m=")]
     if not media_starts:
         raise SdpError(f"the SDP {what} contains no audio or video section")
-    if len(media_starts) > MAX_MEDIA_SECTIONS:
+    if layers and len(media_starts) > 1 + layers:
+        raise SdpError(
+            f"the SDP {what} has {len(media_starts)} media sections; "
+            f"a camera in {layers} layers takes at most one audio and {layers} video sections"
+        )
+    if not layers and len(media_starts) > MAX_MEDIA_SECTIONS:
         raise SdpError(
             f"the SDP {what} has {len(media_starts)} media sections; "
             "the meeting takes at most one audio and one video section"
@@ -113,7 +122,7 @@ def _split(lines: list[str], what: str) -> tuple[list[str], list[_Section]]:
         if sum(line.startswith("a=candidate:") for line in section.lines) > MAX_CANDIDATES:
             raise SdpError(f"{section.name(what)} has more than {MAX_CANDIDATES} ICE candidates")
         sections.append(section)
-    kinds = [s.kind for s in sections]
+    kinds = [s.kind for s in sections if not (layers and s.kind == "video")]
     if len(set(kinds)) < len(kinds):
         raise SdpError(
             f"the SDP {what} has two {kinds[0]} sections; "
@@ -176,6 +185,19 @@ def _check_media(description: SessionDescription, sections: list[_Section], what
     for group in description.group:
         if group.semantic == "BUNDLE" and not set(map(str, group.items)) <= mids:
             raise SdpError(f"the SDP {what}'s a=group:BUNDLE names a media section it lacks")
+
+
+def _check_layers(description: SessionDescription, layer_mids: Sequence[str], what: str) -> None:
+    """The video sections are the declared layers, each once (their mids are unique)."""
+    video_mids = {str(m.rtp.muxId) for m in description.media if m.kind == "video"}
+    missing = [mid for mid in layer_mids if mid not in video_mids]
+    if missing:
+        raise SdpError(
+            f"the layers name mid {missing[0]}, which is no video section of the SDP {what}"
+        )
+    extra = sorted(video_mids - set(layer_mids))
+    if extra:
+        raise SdpError(f"the video section with mid {extra[0]} of the SDP {what} is no layer")
 
 
 def _check_transport(description: SessionDescription, sections: list[_Section], what: str) -> None:

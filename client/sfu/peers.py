@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +25,12 @@ from av.frame import Frame
 
 from client import compat
 from client.netconfig import NetworkSettings
-from client.sfu.forwarder import AudioGate, OutboundStream, TrackForwarder
+from client.protocol.messages import VideoLayer
+from client.sfu.forwarder import AudioGate, TrackForwarder
 from client.sfu.keyframes import keyframe_detector
+from client.sfu.layers import Layer, LayerChoice
 from client.sfu.offer_check import SdpError, prepare_answer, prepare_offer
+from client.sfu.outbound import OutboundStream
 
 __all__ = ["Publication", "SdpError", "Subscription", "accept_publication", "offer_subscription"]
 
@@ -110,15 +114,22 @@ async def _close(pc: RTCPeerConnection) -> None:
 
 @dataclass
 class Publication:
-    """A participant's stream arriving at the SFU."""
+    """A participant's stream arriving at the SFU.
+
+    A camera sent in layers has one forwarder per layer in ``video_layers``;
+    ``forwarders["video"]`` is then its tallest."""
 
     pc: RTCPeerConnection
     forwarders: dict[str, TrackForwarder]
     codecs: dict[str, str]  # kind -> mime type, to offer subscribers the same codec
+    video_layers: list[Layer] = field(default_factory=list)
 
     async def close(self) -> None:
         for forwarder in self.forwarders.values():
             forwarder.close()
+        for layer in self.video_layers:
+            if layer.forwarder is not self.forwarders.get("video"):
+                layer.forwarder.close()
         await _close(self.pc)
 
 
@@ -126,20 +137,25 @@ async def accept_publication(
     offer_sdp: str,
     settings: NetworkSettings,
     audio_gate: AudioGate | None,
+    layers: Sequence[VideoLayer] = (),
 ) -> tuple[Publication, str]:
-    """Answer a publisher's offer; returns the publication and the SDP answer."""
-    checked_offer = prepare_offer(offer_sdp)  # before aiortc: it picks the codecs on reading
+    """Answer a publisher's offer; returns the publication and the SDP answer. ``layers``
+    names the video sections of a camera sent in several qualities."""
+    heights = {layer.mid: layer.height for layer in layers}
+    # before aiortc: it picks the codecs on reading
+    checked_offer = prepare_offer(offer_sdp, list(heights))
     pc = RTCPeerConnection(settings.rtc_configuration())
     try:
         await _apply_remote(pc, checked_offer, "offer")
         transceivers = pc.getTransceivers()
         forwarders: dict[str, TrackForwarder] = {}
         codecs: dict[str, str] = {}
+        video_layers: list[Layer] = []
         for transceiver in transceivers:
             mime_type, payload_type = _primary_codec(transceiver)
             codecs[transceiver.kind] = mime_type
             nack, rtx_payload_type = _feedback_options(transceiver, payload_type)
-            forwarders[transceiver.kind] = TrackForwarder(
+            forwarder = TrackForwarder(
                 transceiver.receiver,
                 transceiver.kind,
                 payload_type,
@@ -148,10 +164,18 @@ async def accept_publication(
                 nack=nack and transceiver.kind == "video",
                 rtx_payload_type=rtx_payload_type,
             )
+            if transceiver.kind == "video" and heights:
+                video_layers.append(Layer(heights[str(transceiver.mid)], forwarder))
+            else:
+                forwarders[transceiver.kind] = forwarder
+        if video_layers:
+            video_layers.sort(key=lambda layer: layer.height)
+            forwarders["video"] = video_layers[-1].forwarder
     except BaseException:
         await _close(pc)
         raise
-    return Publication(pc=pc, forwarders=forwarders, codecs=codecs), pc.localDescription.sdp
+    publication = Publication(pc, forwarders, codecs, video_layers)
+    return publication, pc.localDescription.sdp
 
 
 @dataclass
@@ -162,6 +186,9 @@ class Subscription:
     publication: Publication
     _transceivers: dict[str, RTCRtpTransceiver]
     _outbound: list[tuple[TrackForwarder, OutboundStream]] = field(default_factory=list)
+    # the tallest picture the subscriber wants (of a layered camera); None: no limit
+    max_height: int | None = None
+    _layer_choice: LayerChoice | None = None
 
     def awaits_answer(self) -> bool:
         return self.pc.signalingState == "have-local-offer"
@@ -181,21 +208,44 @@ class Subscription:
             self._attach()
 
     def _attach(self) -> None:
-        if self._outbound:
+        if self._outbound or self._layer_choice is not None:
             return
         for kind, transceiver in self._transceivers.items():
-            forwarder = self.publication.forwarders[kind]
             _, payload_type = _primary_codec(transceiver)
             sender: RTCRtpSender = transceiver.sender
+            if kind == "video" and self.publication.video_layers:
+                self._layer_choice = LayerChoice(
+                    self.publication.video_layers, sender, payload_type, self.max_height
+                )
+                continue
+            forwarder = self.publication.forwarders[kind]
             self._outbound.append((forwarder, forwarder.add_subscriber(sender, payload_type)))
 
     def _detach(self) -> None:
         for forwarder, outbound in self._outbound:
             forwarder.remove_subscriber(outbound)
         self._outbound.clear()
+        if self._layer_choice is not None:
+            self._layer_choice.close()
+            self._layer_choice = None
+
+    def prefer(self, max_height: int | None) -> None:
+        """The subscriber wants pictures at most ``max_height`` tall (None: any)."""
+        self.max_height = max_height
+        if self._layer_choice is not None:
+            self._layer_choice.prefer(max_height)
+
+    @property
+    def layer_height(self) -> int | None:
+        """The height of the layer this subscriber gets now (None: not a layered camera,
+        or before its first keyframe)."""
+        choice = self._layer_choice
+        return choice.height if choice is not None else None
 
     def request_keyframe(self) -> None:
-        video = self.publication.forwarders.get("video")
+        choice = self._layer_choice
+        feeding = choice.outbound.feeding if choice is not None else None
+        video = feeding or self.publication.forwarders.get("video")
         if video is not None:
             video.request_keyframe()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from client.conference.room import ConferenceRoom, Member, RoomError
@@ -15,6 +16,7 @@ from client.protocol.messages import (
     PublishAnswer,
     StreamEnded,
     SubscribeOffer,
+    VideoLayer,
 )
 from client.sfu.peers import (
     Publication,
@@ -36,6 +38,12 @@ class Peer:
     publications: dict[MediaSessionType, Publication] = field(default_factory=dict)
     # (publisher id, session type) -> the subscription carrying it to this member
     subscriptions: dict[tuple[str, MediaSessionType], Subscription] = field(default_factory=dict)
+    # set_preferred_layer: the tallest camera picture wanted of everyone, and of some
+    preferred_height: int | None = None
+    preferred_heights: dict[str, int | None] = field(default_factory=dict)
+
+    def max_height_of(self, publisher_id: str) -> int | None:
+        return self.preferred_heights.get(publisher_id, self.preferred_height)
 
     @property
     def id(self) -> str:
@@ -109,7 +117,13 @@ class SfuMedia:
         )
         peer.subscriptions.clear()
 
-    async def publish(self, member: Member, session_type: MediaSessionType, sdp: str) -> None:
+    async def publish(
+        self,
+        member: Member,
+        session_type: MediaSessionType,
+        sdp: str,
+        layers: Sequence[VideoLayer] = (),
+    ) -> None:
         participant = self.peer(member)
         if session_type in participant.publications:
             raise RoomError(f"you already publish a {session_type.value} stream; unpublish first")
@@ -126,7 +140,7 @@ class SfuMedia:
             # Reserved while the answer is made, so two at once cannot both pass the check.
             self._presenting.add(participant.id)
         try:
-            publication, answer = await accept_publication(sdp, self._network, gate)
+            publication, answer = await accept_publication(sdp, self._network, gate, layers)
         finally:
             self._presenting.discard(participant.id)
         if self.peers.get(participant.id) is not participant:  # left while we negotiated
@@ -141,10 +155,13 @@ class SfuMedia:
             )
         )
         logger.info(
-            "participant %s publishes %s (%s)",
+            "participant %s publishes %s (%s%s)",
             participant.id,
             session_type.value,
             ", ".join(publication.codecs.values()),
+            f"; layers {', '.join(str(layer.height) for layer in publication.video_layers)}"
+            if publication.video_layers
+            else "",
         )
         for other in self._others(participant):
             await self._offer(participant, session_type, publication, other)
@@ -181,6 +198,8 @@ class SfuMedia:
             await subscription.close()
             return
         subscriber.subscriptions[key] = subscription
+        if session_type is MediaSessionType.VIDEO:
+            subscription.max_height = subscriber.max_height_of(publisher.id)
         subscriber.send(
             MediaNotice(
                 payload=SubscribeOffer(
@@ -222,6 +241,25 @@ class SfuMedia:
                 f"you do not receive {target}/{session_type.value}", ErrorCode.UNKNOWN_TARGET
             )
         subscription.request_keyframe()
+
+    def set_preferred_layer(
+        self, member: Member, target: str | None, max_height: int | None
+    ) -> None:
+        """``member`` wants camera pictures at most ``max_height`` tall from ``target``
+        (None: from everyone, replacing what it asked of anyone before)."""
+        participant = self.peer(member)
+        if target is not None and (target not in self.peers or target == participant.id):
+            raise RoomError(
+                f"there is no other participant {target} in the meeting", ErrorCode.UNKNOWN_TARGET
+            )
+        if target is None:
+            participant.preferred_height = max_height
+            participant.preferred_heights.clear()
+        else:
+            participant.preferred_heights[target] = max_height
+        for (publisher_id, session_type), subscription in participant.subscriptions.items():
+            if session_type is MediaSessionType.VIDEO and target in (None, publisher_id):
+                subscription.prefer(participant.max_height_of(publisher_id))
 
     async def unpublish(self, member: Member, session_type: MediaSessionType) -> None:
         participant = self.peer(member)

@@ -1,0 +1,134 @@
+"""One subscriber's copy of a publisher track, on its way out of the SFU.
+
+:class:`OutboundStream` gives each forwarded packet the subscriber's SSRC, payload type and
+sequence number, keeps the last packets to answer the subscriber's NACKs, and sends them
+through SRTP and the socket without queueing: a subscriber whose socket backs up loses
+packets, nobody else's time.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING
+
+from aiortc import RTCRtpSender
+from aiortc.rtcdtlstransport import RTCDtlsTransport
+
+from client import compat
+from client.sfu.continuity import StreamContinuity
+
+if TYPE_CHECKING:
+    from client.sfu.forwarder import TrackForwarder
+
+HISTORY_SIZE = 256  # packets kept per video subscriber to answer NACKs (~0.5 s at 600 kbit/s)
+MAX_SOCKET_BACKLOG = 256 * 1024  # bytes buffered in asyncio before we drop
+
+
+class OutboundStream:
+    """One subscriber's copy of a publisher track: its own SSRC, sequence numbers and history."""
+
+    def __init__(self, sender: RTCRtpSender, payload_type: int, keep_history: bool) -> None:
+        self.sender = sender
+        self._payload_type = payload_type
+        self._transport: RTCDtlsTransport = sender.transport
+        self.ssrc = compat.sender_ssrc(sender)
+        self._ssrc = struct.pack("!L", self.ssrc)
+        self.packets_sent = 0  # media packets (not retransmissions), for sender reports
+        self.octets_sent = 0  # their payload bytes
+        self._next_seq: int | None = None
+        # Video keeps the publisher's numbering (shifted): a gap it left stays a gap the
+        # subscriber can see, and a retransmission fills it. Audio packets the gate leaves
+        # out are no loss, so audio is numbered without gaps.
+        self._keeps_gaps = keep_history
+        self.keeps_history = keep_history
+        self._seq_offset = 0
+        self._source_ssrc: int | None = None
+        self._history: dict[int, bytes] | None = {} if keep_history else None
+        # The forwarder whose packets go out here, and the one to take over on its keyframe.
+        self.source: TrackForwarder | None = None
+        self.pending: TrackForwarder | None = None
+        # Only for a stream whose source can change (a layered camera): timestamps and
+        # picture numbers of the new source continue the old ones.
+        self.continuity: StreamContinuity | None = None
+
+    @property
+    def waiting_for_keyframe(self) -> bool:
+        return self.source is None
+
+    @property
+    def feeding(self) -> TrackForwarder | None:
+        """The forwarder that sends here now, or will on its first keyframe."""
+        return self.source if self.source is not None else self.pending
+
+    def switch_to(self, forwarder: TrackForwarder) -> None:
+        """``forwarder`` sends here from its packet in hand (a keyframe) on."""
+        old, self.source, self.pending = self.source, forwarder, None
+        if old is not None:
+            old.feedback.forget_subscriber(self)  # its estimate now caps the new layer
+            if self.continuity is not None:
+                self.continuity.rebase()
+
+    def _sequence_number(self, source_seq: int, source_ssrc: int) -> int:
+        if not self._keeps_gaps:
+            seq = 0 if self._next_seq is None else self._next_seq
+        else:
+            if source_ssrc != self._source_ssrc:
+                # First packet, or a new publisher stream: continue where we were.
+                self._source_ssrc = source_ssrc
+                start = 0 if self._next_seq is None else self._next_seq
+                self._seq_offset = start - source_seq
+            seq = (source_seq + self._seq_offset) & 0xFFFF
+            if self._next_seq is not None and (seq - self._next_seq) & 0x8000:
+                return seq  # a late packet (retransmission): the newest stays the newest
+        self._next_seq = (seq + 1) & 0xFFFF
+        return seq
+
+    def prepare(
+        self,
+        data: bytes,
+        source_seq: int = 0,
+        source_ssrc: int = 0,
+        timestamp: int = 0,
+        payload_at: int = 12,
+        arrival_ms: int = 0,
+    ) -> bytes:
+        """Give a serialised packet this subscriber's SSRC, payload type and sequence number
+        (and, for a layered camera, its timestamp and picture numbers)."""
+        seq = self._sequence_number(source_seq, source_ssrc)
+        buf = bytearray(data)
+        buf[1] = (buf[1] & 0x80) | self._payload_type
+        struct.pack_into("!H", buf, 2, seq)
+        buf[8:12] = self._ssrc
+        if self.continuity is not None:
+            self.continuity.apply(buf, timestamp, payload_at, arrival_ms)
+        out = bytes(buf)
+        if self._history is not None:
+            self._history[seq % HISTORY_SIZE] = out
+        return out
+
+    def send(self, data: bytes, payload_size: int = 0) -> None:
+        """SRTP-protect and hand to the socket, or drop: never queue without bound.
+        A media packet gives its ``payload_size``, for the counts in sender reports.
+
+        This is aiortc's ``_send_rtp`` without its four coroutine hops per packet.
+        """
+        dtls = self._transport
+        pair = compat.nominated_pair(dtls)
+        if not compat.dtls_connected(dtls) or pair is None:
+            return
+        socket = pair.protocol.transport
+        # A subscriber whose socket backs up loses packets here, never the others' time.
+        # (asyncio's datagram transports have get_write_buffer_size; typeshed omits it)
+        if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
+            return
+        socket.sendto(compat.protect_rtp(dtls, data), pair.remote_addr)
+        if payload_size:
+            self.packets_sent += 1
+            self.octets_sent += payload_size
+
+    def retransmit(self, seq: int) -> None:
+        if self._history is None:
+            return
+        data = self._history.get(seq % HISTORY_SIZE)
+        if data is not None and struct.unpack_from("!H", data, 2)[0] == seq:
+            self.send(data)
