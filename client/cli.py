@@ -118,6 +118,7 @@ async def _join(
         duration=args.duration,
         stats_json=args.stats_json,
         stats_every=args.stats_every,
+        max_height=args.max_height,
         share=ShareSettings(args.share_screen, args.share_fps) if args.share_screen else None,
         screen_snapshot=args.screen_snapshot,
         video_snapshot=args.video_snapshot,

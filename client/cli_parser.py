@@ -94,6 +94,12 @@ def _positive_seconds(text: str) -> float:
     return seconds
 
 
+def _picture_height(text: str) -> int:
+    if not text.isdigit() or not 16 <= int(text) <= 8192:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a picture height from 16 to 8192 rows")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runde", description="Runde meetings")
     parser.add_argument("--version", action="version", version=f"runde {__version__}")
@@ -187,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="PATH",
         help="write received-frame statistics here on exit",
+    )
+    join.add_argument(
+        "--max-height",
+        type=_picture_height,
+        default=None,
+        metavar="ROWS",
+        help="receive every camera at most this tall (the host picks the nearest smaller "
+        "quality of cameras sent in several)",
     )
     join.add_argument(
         "--video-codec",

@@ -95,6 +95,11 @@ class MeetingBackend(ABC):
     async def set_hand(self, raised: bool) -> None:
         raise ModuleUnavailable("this meeting's server offers no raised hands")
 
+    async def set_preferred_layer(self, target: str | None, max_height: int | None) -> None:
+        """Ask for camera pictures at most ``max_height`` tall from ``target`` (None: from
+        everyone); a server that sends one quality of each camera ignores it."""
+        return None
+
     async def link_figures(self) -> list[StreamFigures]:
         """What our streams go through on the network (diagnostics); [] when not known."""
         return []

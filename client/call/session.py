@@ -84,6 +84,7 @@ class MeetingSession:
         self.modules: frozenset[Module] = frozenset()
         self._display_name = ""
         self._tracks: list[MediaStreamTrack] = []
+        self._preferred_heights: dict[str | None, int | None] = {}  # set_preferred_layer
         self._resume_token: str | None = None
         self._reconnecting: asyncio.Task[None] | None = None
         self._background: set[asyncio.Future[None]] = set()
@@ -162,6 +163,8 @@ class MeetingSession:
         self._set_state(SessionState.JOINED)
         for info in result.participants:
             self._add_participant(info)
+        for target, max_height in self._preferred_heights.items():  # again after a reconnect
+            await self._backend.set_preferred_layer(target, max_height)
         if self._tracks:
             await self._backend.publish(MediaSessionType.VIDEO, self._tracks)
 
@@ -235,6 +238,15 @@ class MeetingSession:
                 "the person you are writing to is no longer in the meeting",
             )
         await self._backend.send_chat(text, to)
+
+    async def set_preferred_layer(self, max_height: int | None, target: str | None = None) -> None:
+        """Camera pictures at most ``max_height`` tall (None: any) from ``target`` (None:
+        from everyone); kept for the meeting, reconnects included."""
+        if target is None:
+            self._preferred_heights.clear()
+        self._preferred_heights[target] = max_height
+        if self.state is SessionState.JOINED:
+            await self._backend.set_preferred_layer(target, max_height)
 
     async def set_hand(self, raised: bool) -> None:
         if self.state is SessionState.JOINED:

@@ -38,6 +38,7 @@ from client.protocol.messages import (
     ParticipantLeft,
     PublishAnswer,
     ServerMessage,
+    SetPreferredLayer,
     StreamEnded,
     SubscribeOffer,
     UpdateMediaState,
@@ -207,6 +208,11 @@ class SfuBackend(MeetingBackend):
 
     async def set_media_state(self, media: MediaState) -> None:
         await self._send_media(UpdateMediaState(action="update_media_state", media=media))
+
+    async def set_preferred_layer(self, target: str | None, max_height: int | None) -> None:
+        await self._send_media(
+            SetPreferredLayer(action="set_preferred_layer", target=target, max_height=max_height)
+        )
 
     async def send_chat(self, text: str, to: str | None) -> None:
         await self._send(

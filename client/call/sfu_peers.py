@@ -20,6 +20,7 @@ from client.call.link_report import StreamFigures, receiving_figures, sending_fi
 from client.call.media_watchdog import MediaWatchdog
 from client.call.video_floor import VideoFloor
 from client.media.screen_encoder import use_screen_encoder
+from client.media.video_layers import layered_tracks, nominal_size
 from client.media.voice_encoder import use_voice_encoder
 from client.netconfig import NetworkSettings
 from client.protocol.messages import (
@@ -30,6 +31,7 @@ from client.protocol.messages import (
     SubscribeAnswer,
     SubscribeOffer,
     Unpublish,
+    VideoLayer,
 )
 
 logger = logging.getLogger(__name__)
@@ -71,8 +73,13 @@ class SfuPeers:
             raise ValueError(f"already publishing {session_type.value}")
         pc = RTCPeerConnection(self._network.rtc_configuration())
         screen = session_type is MediaSessionType.SCREEN
-        for track in tracks:
+        # A camera goes in layers (each receiver gets the one its tile needs); a screen in one.
+        sent, layer_sizes = (list(tracks), {}) if screen else _in_layers(tracks)
+        layer_transceivers = []
+        for track in sent:
             transceiver = pc.addTransceiver(track, direction="sendonly")
+            if track in layer_sizes:
+                layer_transceivers.append((transceiver, layer_sizes[track]))
             if track.kind == "video":
                 # A shared screen always goes as VP8 with settings for text.
                 transceiver.setCodecPreferences(
@@ -85,18 +92,26 @@ class SfuPeers:
         self._pending_answers[session_type] = answer
         try:
             await pc.setLocalDescription(await pc.createOffer())
+            layers = [
+                VideoLayer(mid=str(transceiver.mid), width=width, height=height)
+                for transceiver, (width, height) in layer_transceivers
+            ]
             await self._send_media(
                 Publish(
-                    action="publish", media_session_type=session_type, sdp=pc.localDescription.sdp
+                    action="publish",
+                    media_session_type=session_type,
+                    sdp=pc.localDescription.sdp,
+                    layers=layers or None,
                 ),
                 publish_transaction(session_type),
             )
             sdp = await asyncio.wait_for(answer, timeout=self._answer_timeout)
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
+            videos = [t for t in pc.getTransceivers() if t.kind == "video"]
             for transceiver in pc.getTransceivers():
                 use_voice_encoder(transceiver)  # no await since: before the first frame
-                if transceiver.kind == "video" and not screen:
-                    self._watch_camera_floor(transceiver.sender)
+            if videos and not screen:
+                self._watch_camera_floor(videos[0].sender)  # the top layer's
             self.watchdog.watch(pc, f"the {session_type.value} we send")
         except BaseException:
             self.publishing.pop(session_type, None)
@@ -210,6 +225,22 @@ class SfuPeers:
         self.publishing.clear()
         self._subscriptions.clear()
         await asyncio.gather(*(pc.close() for pc in pcs), return_exceptions=True)
+
+
+def _in_layers(
+    tracks: Sequence[MediaStreamTrack],
+) -> tuple[list[MediaStreamTrack], dict[MediaStreamTrack, tuple[int, int]]]:
+    """The tracks to send for a camera publication, and the size of each layer (none when
+    the camera goes as one track: too small, or its size unknown)."""
+    sent: list[MediaStreamTrack] = []
+    sizes: dict[MediaStreamTrack, tuple[int, int]] = {}
+    for track in tracks:
+        size = nominal_size(track) if track.kind == "video" else None
+        layers = layered_tracks(track, size) if size is not None else [(track, (0, 0))]
+        sent += [layer for layer, _ in layers]
+        if len(layers) > 1:
+            sizes.update(layers)
+    return sent, sizes
 
 
 def _video_codecs_preferred(preferred: str) -> list[RTCRtpCodecCapability]:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import signal
 import sys
 import time
@@ -25,6 +26,7 @@ from client.headless.participant import HeadlessParticipant, ShareSettings
 from client.headless.snapshots import save_video_snapshots
 from client.headless.stats import save_screen_snapshot, write_stats
 from client.media.background.choice import NO_BACKGROUND_EFFECT, BackgroundChoice
+from client.media.keyframes import CapturedVideoTrack
 from client.media.screen import ScreenCaptureError
 from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
 from client.netconfig import NetworkSettings
@@ -66,6 +68,7 @@ class JoinOptions:
     duration: float | None = None
     stats_json: Path | None = None
     stats_every: float | None = None
+    max_height: int | None = None  # the tallest camera picture to receive (None: any)
     share: ShareSettings | None = None
     screen_snapshot: Path | None = None
     video_snapshot: Path | None = None  # a folder: each remote's last camera picture
@@ -73,6 +76,9 @@ class JoinOptions:
     reconnect: bool = True  # False: a lost connection ends the run (exit code 5)
     # done in this order once joined
     actions: tuple[Action, ...] = field(default_factory=tuple)
+
+
+_TESTSRC_SIZE = re.compile(r"^testsrc:(\d{2,4})x(\d{2,4})")
 
 
 def _fail(code: int, text: str) -> int:
@@ -94,6 +100,7 @@ def _open_sources(options: JoinOptions) -> list[OpenedSource]:
         for source in (open_audio_source(options.audio), open_video_source(options.video)):
             if source is not None:
                 sources.append(source)
+        _declare_test_size(sources, options.video)
         if options.background.is_on:
             _add_background(sources, options.background)
     except SourceError:
@@ -101,6 +108,14 @@ def _open_sources(options: JoinOptions) -> list[OpenedSource]:
             opened.stop()
         raise
     return sources
+
+
+def _declare_test_size(sources: list[OpenedSource], spec: str) -> None:
+    """A test signal says its size, so a tall one is sent in layers like a camera."""
+    size = _TESTSRC_SIZE.match(spec)
+    video = next((s.track for s in sources if isinstance(s.track, CapturedVideoTrack)), None)
+    if size is not None and video is not None:
+        video.width, video.height = int(size.group(1)), int(size.group(2))
 
 
 def _add_background(sources: list[OpenedSource], choice: BackgroundChoice) -> None:
@@ -141,6 +156,8 @@ async def join_headless(options: JoinOptions, network: NetworkSettings, started_
     )
     if not options.reconnect:
         participant.session.never_reconnect()
+    if options.max_height is not None:  # sent as soon as we are in
+        await participant.session.set_preferred_layer(options.max_height)
     stop = asyncio.Event()
     install_stop_signals(stop)
     try:

@@ -31,6 +31,10 @@ class CapturedVideoTrack(MediaStreamTrack):
     signals and devices opened through aiortc's MediaPlayer). Stopping it stops ``source``."""
 
     kind = "video"
+    # the size the source was opened for, when it is known (a test signal): a camera of
+    # 360 rows or more is sent in layers (client/media/video_layers.py)
+    width: int | None = None
+    height: int | None = None
 
     def __init__(self, source: MediaStreamTrack) -> None:
         super().__init__()
