@@ -23,12 +23,13 @@ import socket
 from asyncio import selector_events
 from collections.abc import Awaitable, Callable, Coroutine
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, SupportsBytes
 
 import aioice.ice
 from aiortc.codecs.vpx import Vp8Encoder
 from aiortc.contrib.media import PlayerStreamTrack
 from aiortc.rtcdtlstransport import State
+from aiortc.rtcrtpparameters import RTCRtcpFeedback, RTCRtpHeaderExtensionParameters
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -104,6 +105,9 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     # player_queue_length, player_track_queue: frames aiortc's MediaPlayer decoded that its
     # track has not handed out
     ("aiortc.contrib.media.PlayerStreamTrack", "_queue"),
+    # negotiate_transport_cc: the header extensions and codecs aiortc offers and accepts
+    ("aiortc.codecs", "HEADER_EXTENSIONS"),
+    ("aiortc.codecs", "CODECS"),
     # replace_player_decoding: the player looks this name up in its module when it starts
     ("aiortc.contrib.media", "player_worker_decode"),
     # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
@@ -225,9 +229,12 @@ def receiver_rtcp_ssrc(receiver: RTCRtpReceiver) -> int | None:
     return ssrc
 
 
-def send_receiver_rtcp(receiver: RTCRtpReceiver, packet: AnyRtcpPacket) -> Awaitable[None]:
-    """Send an RTCP packet on ``receiver``'s transport (SRTCP-protected by aiortc)."""
-    return receiver._send_rtcp(packet)
+def send_receiver_rtcp(
+    receiver: RTCRtpReceiver, packet: AnyRtcpPacket | SupportsBytes
+) -> Awaitable[None]:
+    """Send an RTCP packet on ``receiver``'s transport (SRTCP-protected by aiortc). aiortc
+    sends ``bytes(packet)``: a message it has no class for (transport feedback) goes too."""
+    return receiver._send_rtcp(packet)  # type: ignore[arg-type]
 
 
 def receiver_bitrate_estimate(receiver: RTCRtpReceiver) -> int | None:
@@ -294,6 +301,30 @@ def replace_player_decoding(worker: Callable[..., None]) -> None:
     ``player_worker_decode`` takes). aiortc has no per-player setting."""
     media_module = importlib.import_module("aiortc.contrib.media")
     setattr(media_module, "player_worker_decode", worker)  # noqa: B010
+
+
+TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+TRANSPORT_CC_EXTENSION_ID = 5  # in aiortc's own offers; ids 1-3 are aiortc's, shared by BUNDLE
+
+
+def negotiate_transport_cc() -> None:
+    """Make every peer connection in this process accept (and offer) the transport-wide
+    sequence number header extension and the ``transport-cc`` feedback on every codec, so
+    browsers publishing to the SFU stamp their packets and take its transport feedback
+    (idempotent). aiortc parses the extension once negotiated but lists neither."""
+    media_module = importlib.import_module("aiortc.codecs")
+    extensions: dict[str, list[Any]] = getattr(media_module, "HEADER_EXTENSIONS")  # noqa: B009
+    codecs: dict[str, list[Any]] = getattr(media_module, "CODECS")  # noqa: B009
+    for kind in ("audio", "video"):
+        if not any(e.uri == TRANSPORT_CC_URI for e in extensions[kind]):
+            extensions[kind].append(
+                RTCRtpHeaderExtensionParameters(id=TRANSPORT_CC_EXTENSION_ID, uri=TRANSPORT_CC_URI)
+            )
+        for codec in codecs[kind]:
+            if codec.mimeType.lower().endswith("/rtx"):
+                continue
+            if not any(f.type == "transport-cc" for f in codec.rtcpFeedback):
+                codec.rtcpFeedback.append(RTCRtcpFeedback(type="transport-cc"))
 
 
 _aiortc_get_decoder: list[Callable[[RTCRtpCodecParameters], Decoder]] = []  # aiortc's own

@@ -1,4 +1,4 @@
-"""The RTCP a publisher needs from the SFU: receiver reports, REMB and NACK.
+"""The RTCP a publisher needs from the SFU: receiver reports, REMB, NACK, transport feedback.
 
 The forwarder takes over aiortc's receive path (see :mod:`client.sfu.forwarder`), and with it
 everything aiortc's receiver would have told the publisher. Without receiver reports a browser
@@ -6,7 +6,9 @@ knows nothing of loss or round-trip time, and without REMB neither a browser nor
 sender ever leaves its start bitrate. :class:`PublisherFeedback` rebuilds that from the
 packets the forwarder sees, with aiortc's own statistics, NACK generator and delay-based
 bandwidth estimator, and caps the estimate at the lowest one the subscribers report: a
-publisher should not send more than its slowest subscriber can take.
+publisher should not send more than its slowest subscriber can take. A publisher that stamps
+transport-wide sequence numbers (browsers do) also gets transport feedback
+(:mod:`client.sfu.transport_cc`) and estimates its uplink itself.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from aiortc.rtp import (
 )
 
 from client import compat
+from client.sfu import transport_cc
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +74,18 @@ class PublisherFeedback:
         self._media_ssrcs: set[int] = set()
         self._task: asyncio.Future[None] | None = None
         self._pending: set[asyncio.Future[None]] = set()
+        # shared with the connection's other track: the sequence is transport-wide
+        self._transport_feedback = transport_cc.for_receiver(receiver)
         compat.intercept_receiver_rtcp(receiver, self._handle_publisher_rtcp)
 
     # ---- what arrives ----------------------------------------------------------------------
+
+    def on_arrival(self, packet: RtpPacket) -> None:
+        """Any packet arrived (media, retransmission or padding): a publisher that stamps
+        transport-wide sequence numbers hears when (:mod:`client.sfu.transport_cc`)."""
+        sequence_number = packet.extensions.transport_sequence_number
+        if sequence_number is not None:
+            self._transport_feedback.record(sequence_number, packet.ssrc)
 
     def on_media(self, packet: RtpPacket, arrival_time_ms: int, size: int) -> None:
         """A media packet (not a retransmission) arrived; ``size`` counts payload and padding."""

@@ -170,6 +170,7 @@ class TrackForwarder:
     def _forward(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         if not compat.receiver_enabled(self._receiver):
             return
+        self.feedback.on_arrival(packet)  # every packet, padding probes too
         if packet.payload_type == self._rtx_payload_type and self._rtx_payload_type is not None:
             if self._publisher_ssrc is None or len(packet.payload) < 2:
                 return  # padding the publisher probes with, or nothing to repair yet

@@ -11,7 +11,7 @@ from importlib import resources
 import ifaddr
 from aiohttp import web
 
-from client import log_filter
+from client import compat, log_filter
 from client.netconfig import NetworkSettings
 from client.protocol.link import MeetingLink, new_room_id, new_secret
 from client.sfu.admission import Admission, Ticket
@@ -87,6 +87,8 @@ class SfuServer:
 
     async def start(self) -> None:
         log_filter.install()  # a stranger who makes us repeat a line cannot fill the disk
+        # browsers that stamp transport-wide sequence numbers get transport feedback
+        compat.negotiate_transport_cc()
         open_files = raise_open_file_limit()
         if open_files:
             self.admission.max_pending = max(8, min(self.admission.max_pending, open_files // 4))

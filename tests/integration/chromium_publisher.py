@@ -101,7 +101,8 @@ PUBLISH = """
 
 SENDING_STATS = """
 (async () => {
-  const out = {remote_inbound_rtp: false, available_outgoing_kbps: null, bytes_sent: 0};
+  const out = {remote_inbound_rtp: false, available_outgoing_kbps: null, bytes_sent: 0,
+               transport_cc: window.rundePc.remoteDescription.sdp.includes(" transport-cc")};
   (await window.rundePc.getStats()).forEach((s) => {
     if (s.type === "remote-inbound-rtp") out.remote_inbound_rtp = true;
     if (s.type === "outbound-rtp") out.bytes_sent += s.bytesSent;

@@ -1,5 +1,6 @@
 """A browser publishing into the SFU gets the feedback WebRTC senders expect: receiver reports
-(its ``remote-inbound-rtp``) and a bandwidth estimate that lets it leave its 300 kbit/s start.
+(its ``remote-inbound-rtp``) and transport-wide feedback its own estimate follows, which lets
+it leave its 300 kbit/s start.
 
 Headless Chromium with fake camera and microphone, in a network namespace the test creates
 (see ``chromium_publisher.py`` for how it is driven).
@@ -91,6 +92,10 @@ def test_chromium_gets_receiver_reports_and_leaves_its_start_bitrate(
         samples = [s for s in lines[1:] if s["t"] <= WITHIN_S + 0.5]
         print("\n".join(json.dumps(s) for s in lines[1:]))
         assert any(s["remote_inbound_rtp"] for s in samples), samples
+        # Transport feedback was negotiated, so Chromium's estimate follows the SFU's
+        # transport feedback (its send-side estimator), not the REMB: without feedback it
+        # would stay at the start value, with feedback that reports losses it would fall.
+        assert all(s["transport_cc"] for s in samples), samples
         # Above the start value by the end of the window, not just for a moment.
         assert (samples[-1]["available_outgoing_kbps"] or 0) > START_KBPS, samples
     finally:
