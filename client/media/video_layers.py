@@ -69,11 +69,15 @@ class TopLayerTrack(MediaStreamTrack):
         super().__init__()
         self.source = source
         self._next_takers: list[asyncio.Future[av.VideoFrame]] = []
+        self._ended = False  # the camera sends no more: nor do the lower layers
 
     def next_picture(self) -> asyncio.Future[av.VideoFrame]:
         """The picture the top layer takes next."""
         future: asyncio.Future[av.VideoFrame] = asyncio.get_running_loop().create_future()
-        self._next_takers.append(future)
+        if self._ended:
+            future.set_exception(MediaStreamError())
+        else:
+            self._next_takers.append(future)
         return future
 
     async def recv(self) -> Frame | Packet[Any]:
@@ -89,6 +93,7 @@ class TopLayerTrack(MediaStreamTrack):
         return frame
 
     def _hand_on(self, frame: av.VideoFrame | None) -> None:
+        self._ended = self._ended or frame is None
         waiting, self._next_takers = self._next_takers, []
         for future in waiting:
             if future.done():
