@@ -11,7 +11,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
+from aiortc import (
+    MediaStreamTrack,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
@@ -19,6 +25,7 @@ from client.call.backend import EventSink, PublishError
 from client.call.link_report import StreamFigures, receiving_figures, sending_figures
 from client.call.media_watchdog import MediaWatchdog
 from client.call.video_floor import VideoFloor
+from client.media.layer_encoder import use_layer_encoder
 from client.media.screen_encoder import use_screen_encoder
 from client.media.video_layers import layered_tracks, nominal_size
 from client.media.voice_encoder import use_voice_encoder
@@ -75,10 +82,13 @@ class SfuPeers:
         screen = session_type is MediaSessionType.SCREEN
         # A camera goes in layers (each receiver gets the one its tile needs); a screen in one.
         sent, layer_sizes = (list(tracks), {}) if screen else _in_layers(tracks)
-        layer_transceivers = []
+        layer_transceivers: list[tuple[RTCRtpTransceiver, tuple[int, int]]] = []
         for track in sent:
             transceiver = pc.addTransceiver(track, direction="sendonly")
             if track in layer_sizes:
+                if layer_transceivers and self._video_codec == "video/vp8":
+                    # a lower layer: a ceiling for its size (the top one follows the estimate)
+                    use_layer_encoder(transceiver.sender, layer_sizes[track][1])
                 layer_transceivers.append((transceiver, layer_sizes[track]))
             if track.kind == "video":
                 # A shared screen always goes as VP8 with settings for text.

@@ -33,6 +33,11 @@ class SwitchableVideoTrack(MediaStreamTrack):
         self._start = time.monotonic()
         self._last_pts = -1
 
+    @property
+    def source(self) -> MediaStreamTrack | None:
+        """The camera sent now (its size decides whether it goes in layers)."""
+        return self._source
+
     def set_source(self, source: MediaStreamTrack | None) -> None:
         self._source = source
         loop = self._reader_loop

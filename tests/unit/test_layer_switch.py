@@ -122,7 +122,9 @@ def test_a_switch_down_and_up_keeps_numbers_and_time_going() -> None:
     sequence = [seq for seq, _, _, _ in sent]
     assert sequence == [(sequence[0] + i) & 0xFFFF for i in range(16)]
     pictures = [picture for _, _, _, picture in sent]
-    assert pictures == [(pictures[0] + i // 2) & 0x7FFF for i in range(16)]
+    first = pictures[0]
+    assert first is not None
+    assert pictures == [(first + i // 2) & 0x7FFF for i in range(16)]
     times = [timestamp for _, timestamp, _, _ in sent[::2]]
     steps_between = [(b - a) & 0xFFFFFFFF for a, b in itertools.pairwise(times)]
     # each picture 66 ms (5940 ticks) or the publisher's 6000 after the one before: never back

@@ -60,13 +60,13 @@ class _Camera(MediaStreamTrack):
 
 
 def test_each_lower_layer_gets_each_picture_scaled_and_without_a_keyframe_request() -> None:
-    async def scenario() -> list[list[tuple[int, int, int, PictureType]]]:
+    async def scenario() -> list[list[tuple[int, int, int | None, Any]]]:
         camera = _Camera(count=5)
         tracks = [track for track, _ in layered_tracks(camera, (1280, 720))]
         top = tracks[0]
         assert isinstance(top, TopLayerTrack)
         assert all(isinstance(t, ScaledLayerTrack) for t in tracks[1:])
-        seen: list[list[tuple[int, int, int, PictureType]]] = [[] for _ in tracks]
+        seen: list[list[tuple[int, int, int | None, Any]]] = [[] for _ in tracks]
 
         async def read(index: int) -> None:
             try:
