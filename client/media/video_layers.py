@@ -20,7 +20,9 @@ from av.video.reformatter import VideoReformatter
 
 from client.media.keyframes import without_keyframe_request
 
-MIN_LAYERED_HEIGHT = 360  # a smaller camera goes as one layer
+# A smaller camera goes as one layer: at 360 rows a 180-row layer saves its receivers little,
+# and costs the sender an encoder and a share of a thin uplink.
+MIN_LAYERED_HEIGHT = 480
 MIN_LAYER_HEIGHT = 180  # no layer is smaller than this
 MAX_LAYERS = 3
 

@@ -36,6 +36,7 @@ from aiortc.rtp import (
 
 from client import compat
 from client.sfu import transport_cc
+from client.sfu.uplink_share import UplinkShare
 
 logger = logging.getLogger(__name__)
 
@@ -59,13 +60,17 @@ CLOCK_RATES = {"audio": 48000, "video": 90000}  # Opus and VP8/H.264, the codecs
 class PublisherFeedback:
     """Receiver reports, REMB and NACK for one publisher track, sent on the track's receiver."""
 
-    def __init__(self, receiver: RTCRtpReceiver, kind: str, nack: bool) -> None:
+    def __init__(
+        self, receiver: RTCRtpReceiver, kind: str, nack: bool, uplink: UplinkShare | None = None
+    ) -> None:
         self._receiver = receiver
+        # a layer of a camera: the uplink's estimate is shared with the other layers
+        self._uplink = uplink
         self._clock_rate = CLOCK_RATES.get(kind, 90000)
         self._streams: dict[int, StreamStatistics] = {}
         self._nack = NackGenerator() if nack else None
         # abs-send-time is only negotiated for video (aiortc's own header extension list).
-        self._estimator = RemoteBitrateEstimator() if kind == "video" else None
+        self._estimator = RemoteBitrateEstimator() if kind == "video" and not uplink else None
         self._arrival_estimate: int | None = None
         self._subscriber_estimates: dict[int, tuple[int, float]] = {}
         self._last_remb: int | None = None
@@ -97,7 +102,13 @@ class PublisherFeedback:
         if stream is None:
             stream = self._streams[ssrc] = StreamStatistics(self._clock_rate)
         stream.add(packet)
-        if self._estimator is not None and packet.extensions.abs_send_time is not None:
+        uplink = self._uplink
+        if uplink is not None:
+            send_time = packet.extensions.abs_send_time
+            if uplink.add(self, arrival_time_ms, send_time, size, ssrc):
+                self._arrival_estimate = uplink.share_of(self)
+                self._send_prompt_drop()
+        elif self._estimator is not None and packet.extensions.abs_send_time is not None:
             estimate = self._estimator.add(
                 arrival_time_ms=arrival_time_ms,
                 abs_send_time=packet.extensions.abs_send_time,
@@ -106,11 +117,14 @@ class PublisherFeedback:
             )
             if estimate is not None:
                 self._arrival_estimate = estimate[0]
-                target = self.estimate()
-                dropped = self._last_remb and target and target < self._last_remb * PROMPT_DROP
-                if target is not None and dropped:
-                    self._send_soon(self._remb(target))
+                self._send_prompt_drop()
         self._note_sequence(packet)
+
+    def _send_prompt_drop(self) -> None:
+        target = self.estimate()
+        dropped = self._last_remb and target and target < self._last_remb * PROMPT_DROP
+        if target is not None and dropped:
+            self._send_soon(self._remb(target))
 
     def on_retransmission(self, packet: RtpPacket) -> None:
         """A packet the publisher sent again (already unwrapped from RTX): no longer missing."""
@@ -143,6 +157,8 @@ class PublisherFeedback:
         the lowest fresh subscriber estimate (but not under :data:`SUBSCRIBER_CAP_FLOOR`);
         None before anything is known."""
         now = time.monotonic()
+        if self._uplink is not None:  # the other layers' rates move on between estimates
+            self._arrival_estimate = self._uplink.share_of(self)
         fresh = [
             max(bitrate, SUBSCRIBER_CAP_FLOOR)
             for bitrate, when in self._subscriber_estimates.values()

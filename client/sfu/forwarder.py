@@ -50,6 +50,7 @@ from client.sfu.feedback import CLOCK_RATES, PublisherFeedback
 from client.sfu.keyframes import KeyframeTest, vp8_is_keyframe
 from client.sfu.outbound import OutboundStream as OutboundStream
 from client.sfu.sender_reports import PublisherClock, subscriber_report
+from client.sfu.uplink_share import UplinkShare
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class TrackForwarder:
         audio_gate: AudioGate | None = None,
         nack: bool = False,
         rtx_payload_type: int | None = None,
+        uplink: UplinkShare | None = None,
     ) -> None:
         self.kind = kind
         self.payload_type = payload_type
@@ -99,11 +101,9 @@ class TrackForwarder:
         self._last_keyframe_request = 0.0
         self._rtx_payload_type = rtx_payload_type
         self.errors = 0
-        self.feedback = PublisherFeedback(receiver, kind, nack)
+        self.media_packets = 0  # arrived from the publisher (a layer that stops is passed over)
+        self.feedback = PublisherFeedback(receiver, kind, nack, uplink)
         self._clock = PublisherClock(receiver, CLOCK_RATES.get(kind, 90000))
-        self._bitrate: int | None = None
-        self._window_bytes = 0
-        self._window_start_ms: int | None = None
         # The receiver's own handler would jitter-buffer and decode; ours forwards.
         compat.intercept_rtp(receiver, self._handle_rtp_packet)
 
@@ -121,11 +121,6 @@ class TrackForwarder:
         if outbound in self._outbound:
             self._outbound.remove(outbound)
         self.feedback.forget_subscriber(outbound)
-
-    @property
-    def bitrate(self) -> int | None:
-        """Bits per second arriving from the publisher over the last second or so."""
-        return self._bitrate
 
     def close(self) -> None:
         self.feedback.close()
@@ -157,16 +152,6 @@ class TrackForwarder:
                     "forwarding a %s packet failed (%d so far)", self.kind, self.errors
                 )
 
-    def _count(self, size: int, arrival_time_ms: int) -> None:
-        start = self._window_start_ms
-        if start is None:
-            self._window_start_ms = arrival_time_ms
-        elif arrival_time_ms - start >= 1000:
-            self._bitrate = self._window_bytes * 8000 // (arrival_time_ms - start)
-            self._window_bytes = 0
-            self._window_start_ms = arrival_time_ms
-        self._window_bytes += size
-
     def _forward(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         if not compat.receiver_enabled(self._receiver):
             return
@@ -182,7 +167,7 @@ class TrackForwarder:
             self._publisher_ssrc = packet.ssrc
             size = len(packet.payload) + packet.padding_size
             self.feedback.on_media(packet, arrival_time_ms, size)
-            self._count(size, arrival_time_ms)
+            self.media_packets += 1
         if self._audio_gate is not None and not self._audio_gate(packet.extensions.audio_level):
             return
         if not self._outbound:

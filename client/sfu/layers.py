@@ -4,10 +4,13 @@ A camera that is sent in layers (full, half and quarter height; one forwarder ea
 every subscriber as one stream. :func:`choose_layer` picks the tallest layer that fits the
 subscriber's ``set_preferred_layer``; :class:`LayerChoice` moves the subscriber's stream over
 to it, on the new layer's next keyframe (asked for at once), the old layer going on until then.
+Only layers that arrive count (:class:`LayerWatch`): a sender pauses a layer its link cannot
+carry, and its subscribers then get the tallest one still arriving, until it comes back.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,23 +40,81 @@ class Layer:
     forwarder: TrackForwarder
 
 
+CHECK_INTERVAL = 0.5  # seconds between looks at which layers arrive
+STALLED_CHECKS = 3  # a layer without a packet for this many looks has stopped
+
+
+class LayerWatch:
+    """Which layers of one camera arrive; tells the subscribers' choices when that changes."""
+
+    def __init__(self, layers: Sequence[Layer]) -> None:
+        self.layers = sorted(layers, key=lambda layer: layer.height)
+        self.choices: set[LayerChoice] = set()
+        self._seen = [0] * len(self.layers)  # media packets at the last look
+        self._idle = [0] * len(self.layers)  # looks since the last packet
+        self._task: asyncio.Future[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._watch())
+
+    def arriving(self) -> list[Layer]:
+        """The layers that arrive (all of them until one stops)."""
+        return [
+            layer
+            for layer, idle in zip(self.layers, self._idle, strict=True)
+            if idle < STALLED_CHECKS
+        ]
+
+    def look(self) -> bool:
+        """Count each layer's packets since the last look; True when one stopped or resumed."""
+        changed = False
+        for index, layer in enumerate(self.layers):
+            count = layer.forwarder.media_packets
+            was_arriving = self._idle[index] < STALLED_CHECKS
+            self._idle[index] = 0 if count != self._seen[index] else self._idle[index] + 1
+            self._seen[index] = count
+            changed |= was_arriving != (self._idle[index] < STALLED_CHECKS)
+        return changed
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(CHECK_INTERVAL)
+            if self.look():
+                for choice in list(self.choices):
+                    choice.reconsider()
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self.choices.clear()
+
+
 class LayerChoice:
     """One subscriber's stream of a layered camera, and the layer that feeds it."""
 
     def __init__(
         self,
-        layers: Sequence[Layer],
+        watch: LayerWatch,
         sender: RTCRtpSender,
         payload_type: int,
         max_height: int | None,
     ) -> None:
-        self._layers = sorted(layers, key=lambda layer: layer.height)
-        self._heights = [layer.height for layer in self._layers]
+        self._watch = watch
+        self._layers = watch.layers
         self.max_height = max_height
-        first = self._layers[choose_layer(self._heights, max_height)].forwarder
+        first = self._target()
         self.outbound: OutboundStream = subscribe(
             [layer.forwarder for layer in self._layers], first, sender, payload_type
         )
+        watch.choices.add(self)
+        watch.start()
+
+    def _target(self) -> TrackForwarder:
+        """The tallest arriving layer that fits (the smallest arriving when none does)."""
+        candidates = self._watch.arriving() or self._layers
+        heights = [layer.height for layer in candidates]
+        return candidates[choose_layer(heights, self.max_height)].forwarder
 
     @property
     def height(self) -> int | None:
@@ -64,7 +125,11 @@ class LayerChoice:
     def prefer(self, max_height: int | None) -> None:
         """Switch to the layer that fits ``max_height`` (on its next keyframe)."""
         self.max_height = max_height
-        target = self._layers[choose_layer(self._heights, max_height)].forwarder
+        self.reconsider()
+
+    def reconsider(self) -> None:
+        """Switch to the layer that fits now (on its next keyframe), if that is another."""
+        target = self._target()
         outbound = self.outbound
         if target is outbound.source:
             outbound.pending = None  # a switch asked for earlier is off
@@ -75,5 +140,6 @@ class LayerChoice:
         target.request_keyframe(force=True)
 
     def close(self) -> None:
+        self._watch.choices.discard(self)
         for layer in self._layers:
             layer.forwarder.remove_subscriber(self.outbound)

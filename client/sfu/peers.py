@@ -28,9 +28,10 @@ from client.netconfig import NetworkSettings
 from client.protocol.messages import VideoLayer
 from client.sfu.forwarder import AudioGate, TrackForwarder
 from client.sfu.keyframes import keyframe_detector
-from client.sfu.layers import Layer, LayerChoice
+from client.sfu.layers import Layer, LayerChoice, LayerWatch
 from client.sfu.offer_check import SdpError, prepare_answer, prepare_offer
 from client.sfu.outbound import OutboundStream
+from client.sfu.uplink_share import UplinkShare
 
 __all__ = ["Publication", "SdpError", "Subscription", "accept_publication", "offer_subscription"]
 
@@ -123,6 +124,7 @@ class Publication:
     forwarders: dict[str, TrackForwarder]
     codecs: dict[str, str]  # kind -> mime type, to offer subscribers the same codec
     video_layers: list[Layer] = field(default_factory=list)
+    layer_watch: LayerWatch | None = None
 
     async def close(self) -> None:
         for forwarder in self.forwarders.values():
@@ -130,6 +132,8 @@ class Publication:
         for layer in self.video_layers:
             if layer.forwarder is not self.forwarders.get("video"):
                 layer.forwarder.close()
+        if self.layer_watch is not None:
+            self.layer_watch.close()
         await _close(self.pc)
 
 
@@ -151,6 +155,7 @@ async def accept_publication(
         forwarders: dict[str, TrackForwarder] = {}
         codecs: dict[str, str] = {}
         video_layers: list[Layer] = []
+        uplink = UplinkShare() if heights else None  # the layers cross one link
         for transceiver in transceivers:
             mime_type, payload_type = _primary_codec(transceiver)
             codecs[transceiver.kind] = mime_type
@@ -163,9 +168,12 @@ async def accept_publication(
                 audio_gate if transceiver.kind == "audio" else None,
                 nack=nack and transceiver.kind == "video",
                 rtx_payload_type=rtx_payload_type,
+                uplink=uplink if transceiver.kind == "video" else None,
             )
-            if transceiver.kind == "video" and heights:
-                video_layers.append(Layer(heights[str(transceiver.mid)], forwarder))
+            if transceiver.kind == "video" and uplink is not None:
+                height = heights[str(transceiver.mid)]
+                uplink.join(forwarder.feedback, height)
+                video_layers.append(Layer(height, forwarder))
             else:
                 forwarders[transceiver.kind] = forwarder
         if video_layers:
@@ -174,7 +182,8 @@ async def accept_publication(
     except BaseException:
         await _close(pc)
         raise
-    publication = Publication(pc, forwarders, codecs, video_layers)
+    watch = LayerWatch(video_layers) if video_layers else None
+    publication = Publication(pc, forwarders, codecs, video_layers, watch)
     return publication, pc.localDescription.sdp
 
 
@@ -213,10 +222,9 @@ class Subscription:
         for kind, transceiver in self._transceivers.items():
             _, payload_type = _primary_codec(transceiver)
             sender: RTCRtpSender = transceiver.sender
-            if kind == "video" and self.publication.video_layers:
-                self._layer_choice = LayerChoice(
-                    self.publication.video_layers, sender, payload_type, self.max_height
-                )
+            watch = self.publication.layer_watch
+            if kind == "video" and watch is not None:
+                self._layer_choice = LayerChoice(watch, sender, payload_type, self.max_height)
                 continue
             forwarder = self.publication.forwarders[kind]
             self._outbound.append((forwarder, forwarder.add_subscriber(sender, payload_type)))

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 import struct
+from typing import Any
 
 from aiortc import RTCPeerConnection
 from aiortc.rtp import RtpPacket
 
 from client.sfu.forwarder import TrackForwarder, subscribe
 from client.sfu.keyframes import vp8_is_keyframe
-from client.sfu.layers import Layer, LayerChoice
+from client.sfu.layers import STALLED_CHECKS, Layer, LayerChoice, LayerWatch
 from client.sfu.outbound import OutboundStream
 from client.sfu.vp8_descriptor import picture_ids
 
@@ -62,9 +63,11 @@ def _run(scenario_steps: object) -> list[bytes]:
             low, high = (TrackForwarder(r, "video", 96, vp8_is_keyframe) for r in receivers)
             sender = pc.addTransceiver("video", "sendonly").sender
             sent: list[bytes] = []
-            choice = LayerChoice([Layer(180, low), Layer(720, high)], sender, 96, None)
+            watch = LayerWatch([Layer(180, low), Layer(720, high)])
+            choice = LayerChoice(watch, sender, 96, None)
             choice.outbound.send = lambda data, payload_size=0: sent.append(data)  # type: ignore[method-assign]
-            await scenario_steps(choice, {LOW: low, HIGH: high})  # type: ignore[operator]
+            await scenario_steps(choice, {LOW: low, HIGH: high, 0: watch})  # type: ignore[operator]
+            watch.close()
             for forwarder in (low, high):
                 forwarder.close()
             return sent
@@ -163,3 +166,27 @@ def test_a_single_track_subscriber_is_not_rewritten() -> None:
 
     sent = asyncio.run(scenario())
     assert [(_fields(d)[1], _fields(d)[3]) for d in sent] == [(777, 42), (777, 42)]
+
+
+def test_a_layer_that_stops_hands_its_subscribers_to_one_that_arrives() -> None:
+    async def steps(choice: LayerChoice, forwarders: dict[int, Any]) -> None:
+        low, high, watch = forwarders[LOW], forwarders[HIGH], forwarders[0]
+        low_layer, high_layer = _Layer(LOW, 1, 1, 1), _Layer(HIGH, 1, 1, 1)
+        await _feed(high, high_layer.picture_packets(key=True), 0)
+        await _feed(low, low_layer.picture_packets(key=True), 0)
+        assert choice.height == 720 and not watch.look()
+        for _ in range(STALLED_CHECKS):  # the sender paused its top layer
+            await _feed(low, low_layer.picture_packets(key=False), 0)
+            stopped = watch.look()
+        assert stopped
+        choice.reconsider()
+        await _feed(low, low_layer.picture_packets(key=True), 0)
+        assert choice.height == 180
+        await _feed(high, high_layer.picture_packets(key=True), 0)  # it is back
+        await _feed(low, low_layer.picture_packets(key=False), 0)
+        assert watch.look()
+        choice.reconsider()
+        await _feed(high, high_layer.picture_packets(key=True), 0)
+        assert choice.height == 720
+
+    assert len(_run(steps)) == 2 * 4

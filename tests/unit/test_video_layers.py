@@ -28,10 +28,10 @@ from client.media.video_layers import (
     ("size", "expected"),
     [
         ((1280, 720), [(1280, 720), (640, 360), (320, 180)]),
-        ((640, 360), [(640, 360), (320, 180)]),
+        ((854, 480), [(854, 480), (426, 240)]),
+        ((640, 360), [(640, 360)]),  # too small for layers
         ((1920, 1080), [(1920, 1080), (960, 540), (480, 270)]),
         ((640, 480), [(640, 480), (320, 240)]),  # a quarter would be under 180 rows
-        ((320, 240), [(320, 240)]),  # too small for layers
     ],
 )
 def test_layer_sizes(size: tuple[int, int], expected: list[tuple[int, int]]) -> None:
