@@ -3,10 +3,11 @@
 The layers of one camera cross the same link to the SFU. Each layer's own arrival estimate
 would let each of them fill that link, and together they would overflow it. So the layers of
 a publication feed one estimator (aiortc's, over all their SSRCs), and each layer is told
-what the estimate leaves after the smaller layers' current rates (:meth:`UplinkShare.share_of`):
-the small layers go first, and a link too thin for all of them starves the top one, whose
-sender then pauses it (client/call/video_floor.py) while its receivers get the next layer
-(:class:`client.sfu.layers.LayerWatch`).
+what the estimate leaves after the taller layers' current rates (:meth:`UplinkShare.share_of`):
+the top layer is told the whole estimate, as a camera in one layer would be (its sender pauses
+it under the video floor, client/call/video_floor.py, and its receivers then get the next
+layer, :class:`client.sfu.layers.LayerWatch`), and the smaller layers share the rest, down to
+their encoders' minimum.
 """
 
 from __future__ import annotations
@@ -65,10 +66,10 @@ class UplinkShare:
         return True
 
     def share_of(self, member: object) -> int | None:
-        """What the estimate leaves ``member`` after the smaller layers' rates (None before
+        """What the estimate leaves ``member`` after the taller layers' rates (None before
         the first estimate)."""
         if self.total is None:
             return None
         height = self._meters[id(member)].height
-        smaller = sum(m.rate for m in self._meters.values() if m.height < height)
-        return max(MIN_SHARE, self.total - smaller)
+        taller = sum(m.rate for m in self._meters.values() if m.height > height)
+        return max(MIN_SHARE, self.total - taller)
