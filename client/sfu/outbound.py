@@ -66,7 +66,13 @@ class OutboundStream:
         if old is not None:
             old.feedback.forget_subscriber(self)  # its estimate now caps the new layer
             if self.continuity is not None:
-                self.continuity.rebase()
+                self.continuity.rebase(self.last_sent())
+
+    def last_sent(self) -> bytes | None:
+        """The newest media packet sent here (video), as it went out."""
+        if self._history is None or self._next_seq is None:
+            return None
+        return self._history.get((self._next_seq - 1) % HISTORY_SIZE)
 
     def _sequence_number(self, source_seq: int, source_ssrc: int) -> int:
         if not self._keeps_gaps:

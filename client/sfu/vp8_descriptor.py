@@ -3,7 +3,9 @@
 A subscriber that is switched from one layer of a camera to another gets pictures of another
 encoder, numbered by that encoder. A decoder that sees PictureID (or TL0PICIDX) jump takes it
 as lost pictures, so :class:`PictureIdRewriter` shifts the new layer's numbers to continue where
-the old layer's ended. The rewrite is in place, in the packet buffer the forwarder builds anyway.
+the old layer's ended: the last numbers sent are read back from the last packet sent at the
+switch (no bookkeeping per packet), and the rewrite is in place, in the packet buffer the
+forwarder builds anyway.
 """
 
 from __future__ import annotations
@@ -17,9 +19,26 @@ _NARROW = 0x7F
 _TL0 = 0xFF
 
 
-def _is_newer(value: int, last: int, mask: int) -> bool:
-    """``value`` comes after ``last`` in a counter that wraps at ``mask``."""
-    return 0 < ((value - last) & mask) <= mask >> 1
+def picture_ids(payload: bytes | bytearray, at: int = 0) -> tuple[int | None, int | None]:
+    """(PictureID, TL0PICIDX) of the VP8 payload starting at ``payload[at]``, None where
+    absent."""
+    end = len(payload)
+    if at + 2 >= end or not payload[at] & _X:
+        return None, None
+    extension = payload[at + 1]
+    i = at + 2
+    picture: int | None = None
+    if extension & _I:
+        if payload[i] & _M:
+            if i + 1 >= end:
+                return None, None
+            picture = (payload[i] & 0x7F) << 8 | payload[i + 1]
+            i += 2
+        else:
+            picture = payload[i]
+            i += 1
+    tl0 = payload[i] if extension & _L and i < end else None
+    return picture, tl0
 
 
 class PictureIdRewriter:
@@ -31,22 +50,29 @@ class PictureIdRewriter:
     def __init__(self) -> None:
         self._picture_offset = 0
         self._tl0_offset = 0
-        self._last_picture: int | None = None  # as sent, the newest
+        self._last_picture: int | None = None  # the numbers last sent, at a switch
         self._last_tl0: int | None = None
         self._rebasing = False
 
-    def rebase(self) -> None:
-        """The next packet comes from a new source: its numbers continue the old ones."""
+    @property
+    def shifts(self) -> bool:
+        """Whether packets need rewriting (a switch happened, or is about to)."""
+        return self._rebasing or bool(self._picture_offset or self._tl0_offset)
+
+    def rebase(self, last_sent: bytes | bytearray | None, at: int) -> None:
+        """The next packet comes from a new source: its numbers continue those of
+        ``last_sent`` (the last packet sent, its payload at ``at``)."""
+        if last_sent is not None:
+            self._last_picture, self._last_tl0 = picture_ids(last_sent, at)
         self._rebasing = True
 
     def rewrite(self, buf: bytearray, at: int) -> None:
         """Rewrite the descriptor of the payload starting at ``buf[at]`` (VP8 only)."""
         end = len(buf)
+        rebasing, self._rebasing = self._rebasing, False
         if at + 2 >= end or not buf[at] & _X:
-            self._rebasing = False
             return  # no picture numbers to keep in line
         extension = buf[at + 1]
-        rebasing, self._rebasing = self._rebasing, False
         i = at + 2
         if extension & _I:
             wide = bool(buf[i] & _M)
@@ -54,8 +80,8 @@ class PictureIdRewriter:
                 return
             mask = _WIDE if wide else _NARROW
             source = ((buf[i] & 0x7F) << 8 | buf[i + 1]) if wide else buf[i]
-            last = self._last_picture
             if rebasing:
+                last = self._last_picture
                 self._picture_offset = 0 if last is None else (last + 1 - source) & mask
             picture = (source + self._picture_offset) & mask
             if wide:
@@ -65,32 +91,8 @@ class PictureIdRewriter:
             else:
                 buf[i] = picture
                 i += 1
-            if last is None or _is_newer(picture, last & mask, mask):
-                self._last_picture = picture
         if extension & _L and i < end:
-            source = buf[i]
-            last = self._last_tl0
             if rebasing:
-                self._tl0_offset = 0 if last is None else (last + 1 - source) & _TL0
-            tl0 = (source + self._tl0_offset) & _TL0
-            buf[i] = tl0
-            if last is None or _is_newer(tl0, last, _TL0):
-                self._last_tl0 = tl0
-
-
-def picture_ids(payload: bytes | bytearray) -> tuple[int | None, int | None]:
-    """(PictureID, TL0PICIDX) of a VP8 payload, None where absent (for checks and tests)."""
-    if len(payload) < 3 or not payload[0] & _X:
-        return None, None
-    extension = payload[1]
-    i = 2
-    picture: int | None = None
-    if extension & _I:
-        if payload[i] & _M:
-            picture = (payload[i] & 0x7F) << 8 | payload[i + 1]
-            i += 2
-        else:
-            picture = payload[i]
-            i += 1
-    tl0 = payload[i] if extension & _L and i < len(payload) else None
-    return picture, tl0
+                last = self._last_tl0
+                self._tl0_offset = 0 if last is None else (last + 1 - buf[i]) & _TL0
+            buf[i] = (buf[i] + self._tl0_offset) & _TL0

@@ -4,8 +4,9 @@
 
 Real TrackForwarders on aiortc receivers (not connected) and real subscriber streams whose
 socket send is replaced by a no-op: the figure is the SFU's own work per packet and
-subscriber (serialising, numbering, SRTP excluded), without and with the layer switch's
-rewrite of timestamps and VP8 picture numbers. Alternating rounds; the median is printed.
+subscriber (serialising, numbering, SRTP excluded): one layer; layers before any switch
+(nothing rewritten); and layers after a switch, when every packet's timestamp and VP8
+picture numbers are rewritten. Alternating rounds; the median is printed.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ def _no_send(data: bytes, payload_size: int = 0) -> None:
     pass
 
 
-async def _microseconds_per_packet(layered: bool, subscribers: int, packets: int) -> float:
+async def _microseconds_per_packet(mode: str, subscribers: int, packets: int) -> float:
+    """``mode``: one layer, layers, or layers after a switch (rewriting every packet)."""
+    layered = mode != ONE
     pc = RTCPeerConnection()
     try:
         count = 3 if layered else 1
@@ -47,15 +50,21 @@ async def _microseconds_per_packet(layered: bool, subscribers: int, packets: int
         forwarders = [TrackForwarder(r, "video", 96, vp8_is_keyframe) for r in receivers]
         heights = (180, 360, 720)[-count:]
         watch = LayerWatch([Layer(h, f) for h, f in zip(heights, forwarders, strict=True)])
+        choices = []
         for _ in range(subscribers):
             sender = pc.addTransceiver("video", "sendonly").sender
-            outbound: OutboundStream = (
-                LayerChoice(watch, sender, 96, None).outbound
-                if layered
-                else subscribe(forwarders, forwarders[0], sender, 96)
-            )
+            outbound: OutboundStream
+            if layered:
+                choices.append(LayerChoice(watch, sender, 96, 180 if mode == SWITCHED else None))
+                outbound = choices[-1].outbound
+            else:
+                outbound = subscribe(forwarders, forwarders[0], sender, 96)
             outbound.send = _no_send  # type: ignore[method-assign]
         top = forwarders[-1]
+        if mode == SWITCHED:  # first the small layer, then up to the top one
+            await forwarders[0]._handle_rtp_packet(_packet(30_000, True), 0)
+            for choice in choices:
+                choice.prefer(None)
         await top._handle_rtp_packet(_packet(0, True), 0)
         stream = [_packet(seq, False) for seq in range(1, packets + 1)]
         started = time.perf_counter()
@@ -70,21 +79,24 @@ async def _microseconds_per_packet(layered: bool, subscribers: int, packets: int
         await pc.close()
 
 
+ONE, LAYERS, SWITCHED = "one layer", "layers", "switched"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--subscribers", type=int, default=6)
     parser.add_argument("--packets", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    figures: dict[bool, list[float]] = {False: [], True: []}
+    figures: dict[str, list[float]] = {ONE: [], LAYERS: [], SWITCHED: []}
     for _ in range(args.rounds):
-        for layered in (False, True):
-            figures[layered].append(
-                asyncio.run(_microseconds_per_packet(layered, args.subscribers, args.packets))
+        for mode, values in figures.items():
+            values.append(
+                asyncio.run(_microseconds_per_packet(mode, args.subscribers, args.packets))
             )
     print(f"{'stream':<10} {'µs per packet and subscriber':>30}")
-    for layered, values in figures.items():
-        print(f"{'layers' if layered else 'one layer':<10} {statistics.median(values):>30.2f}")
+    for mode, values in figures.items():
+        print(f"{mode:<10} {statistics.median(values):>30.2f}")
 
 
 if __name__ == "__main__":

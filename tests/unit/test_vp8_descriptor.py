@@ -16,39 +16,46 @@ def _rewritten(rewriter: PictureIdRewriter, payload: bytearray) -> tuple[int | N
     return picture_ids(payload)
 
 
-def test_the_first_source_keeps_its_numbers() -> None:
+def test_a_stream_never_switched_is_left_alone() -> None:
     rewriter = PictureIdRewriter()
+    assert not rewriter.shifts
     assert _rewritten(rewriter, _payload(4000, 7)) == (4000, 7)
-    assert _rewritten(rewriter, _payload(4001, 7)) == (4001, 7)
 
 
 def test_a_new_source_continues_by_one_and_keeps_going() -> None:
     rewriter = PictureIdRewriter()
-    for picture in (100, 101, 102):
-        _rewritten(rewriter, _payload(picture, picture % 256))
-    rewriter.rebase()
+    rewriter.rebase(_payload(102, 102), 0)  # the last packet the subscriber got
+    assert rewriter.shifts
     assert _rewritten(rewriter, _payload(30000, 5)) == (103, 103)
     assert _rewritten(rewriter, _payload(30001, 6)) == (104, 104)
     # a late packet of the new source's first picture keeps that picture's number
     assert _rewritten(rewriter, _payload(30000, 5)) == (103, 103)
     assert _rewritten(rewriter, _payload(30002, 6)) == (105, 104)
+    # and a second switch continues from what was sent last
+    rewriter.rebase(_payload(105, 104), 0)
+    assert _rewritten(rewriter, _payload(7, 200)) == (106, 105)
 
 
 def test_numbers_wrap_in_their_width() -> None:
     rewriter = PictureIdRewriter()
-    _rewritten(rewriter, _payload(0x7FFF, 255))
-    rewriter.rebase()
+    rewriter.rebase(_payload(0x7FFF, 255), 0)
     assert _rewritten(rewriter, _payload(12, 40)) == (0, 0)
     narrow = PictureIdRewriter()
-    _rewritten(narrow, _payload(127, wide=False))
-    narrow.rebase()
+    narrow.rebase(_payload(127, wide=False), 0)
     assert _rewritten(narrow, _payload(50, wide=False)) == (0, None)
+
+
+def test_a_switch_before_anything_was_sent_keeps_the_numbers() -> None:
+    rewriter = PictureIdRewriter()
+    rewriter.rebase(None, 0)
+    assert _rewritten(rewriter, _payload(500, 9)) == (500, 9)
+    assert not rewriter.shifts
 
 
 def test_a_payload_without_picture_numbers_is_left_alone() -> None:
     rewriter = PictureIdRewriter()
     plain = bytearray([0x10, 0x00, 1, 2, 3])
-    rewriter.rebase()
+    rewriter.rebase(_payload(3, 3), 0)
     rewriter.rewrite(plain, 0)
     assert plain == bytearray([0x10, 0x00, 1, 2, 3])
     short = bytearray([0x90, 0x80])  # cut off: nothing to read, nothing written
@@ -58,10 +65,8 @@ def test_a_payload_without_picture_numbers_is_left_alone() -> None:
 
 def test_the_rewrite_is_at_the_payloads_offset_in_a_packet() -> None:
     rewriter = PictureIdRewriter()
-    packet = bytearray(b"H" * 20) + _payload(9, 3)
-    rewriter.rewrite(packet, 20)
-    rewriter.rebase()
+    rewriter.rebase(bytearray(b"H" * 20) + _payload(9, 3), 20)
     packet = bytearray(b"H" * 20) + _payload(500, 60)
     rewriter.rewrite(packet, 20)
     assert packet[:20] == b"H" * 20
-    assert picture_ids(packet[20:]) == (10, 4)
+    assert picture_ids(packet, 20) == (10, 4)
