@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import av
 from aiortc import VideoStreamTrack
@@ -122,6 +123,23 @@ class CaptureTrack(VideoStreamTrack):
     def _fail(self, message: str) -> None:
         if not self._stopping.is_set():  # a stop is not a failure
             self._failure.fail(message)
+
+
+def close_decoder(frames: Iterator[Any]) -> None:
+    """Finish a PyAV decode generator: the packet and tables its demuxer holds are freed only
+    when it finishes, and one that is merely dropped never does."""
+    close = getattr(frames, "close", None)
+    if close is not None:
+        close()
+
+
+def first_picture(container: av.container.InputContainer) -> av.VideoFrame:
+    """The first picture of ``container``'s first video stream (StopIteration: none)."""
+    pictures = container.decode(container.streams.video[0])
+    try:
+        return next(pictures)
+    finally:
+        close_decoder(pictures)
 
 
 def fit_within(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from av.frame import Frame
 from av.video.frame import VideoFrame
 
 from client import compat
+from client.media.capture_track import close_decoder
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,5 @@ def decode_source(
                 read_up_to = float(frame.time or 0.0)
                 tracks.put(tracks.video, frame)
     finally:
-        close = getattr(frames, "close", None)
-        if close is not None:
-            close()  # frees the demuxer's packet now, not never
+        close_decoder(frames)  # frees the demuxer's packet now, not never
         tracks.end()

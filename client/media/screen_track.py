@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 import av
 
-from client.media.capture_track import READ_TIMEOUT_S, CaptureTrack, error_reason, fit_within
+from client.media.capture_track import (
+    READ_TIMEOUT_S,
+    CaptureTrack,
+    error_reason,
+    first_picture,
+    fit_within,
+)
 from client.media.failure import ErrorCallback
 from client.media.screen import ScreenCaptureError, ShareSource, SourceKind
 
@@ -114,7 +120,7 @@ def grab_thumbnail(source: ShareSource, size: tuple[int, int]) -> av.VideoFrame:
         with av.open(
             grab.url, format=grab.format, options=grab.options, timeout=READ_TIMEOUT_S
         ) as container:
-            frame = next(container.decode(container.streams.video[0]))
+            frame = first_picture(container)
     except (av.FFmpegError, OSError, ValueError, StopIteration) as exc:
         raise ScreenCaptureError(f"'{source.title}' cannot be shown: {error_reason(exc)}") from None
     width, height = fit_within(frame.width, frame.height, size)

@@ -15,7 +15,7 @@ import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import VIDEO_CLOCK_RATE, VIDEO_TIME_BASE, MediaStreamError
 
-from client.media.capture_track import fit_within
+from client.media.capture_track import first_picture, fit_within
 
 STILL_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".ppm", ".tif", ".tiff")
 MAX_SIZE = (1280, 720)
@@ -33,7 +33,7 @@ def read_picture(path: str) -> np.ndarray:
     """The picture as a yuv420p array with even sides, at most 1280x720."""
     try:
         with av.open(path) as container:
-            frame = next(container.decode(video=0))
+            frame = first_picture(container)
     except (av.FFmpegError, OSError, StopIteration, ValueError) as exc:
         raise StillImageError(f"cannot read the picture {path!r}: {exc or 'no picture'}") from None
     width, height = fit_within(frame.width, frame.height, MAX_SIZE)
