@@ -164,7 +164,8 @@ class MeetingSession:
         for info in result.participants:
             self._add_participant(info)
         for target, max_height in self._preferred_heights.items():  # again after a reconnect
-            await self._backend.set_preferred_layer(target, max_height)
+            if target is None or target in self.participants:  # (not to someone gone)
+                await self._backend.set_preferred_layer(target, max_height)
         if self._tracks:
             await self._backend.publish(MediaSessionType.VIDEO, self._tracks)
 
@@ -307,6 +308,7 @@ class MeetingSession:
                 self.moderation.roles[info.id] = info.role
             case events.ParticipantLeft(participant_id=gone):
                 self.participants.pop(gone, None)
+                self._preferred_heights.pop(gone, None)
             case events.MediaStateChanged(participant_id=who, media=media):
                 remote = self.participants.get(who)
                 if remote is not None:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import re
 import signal
 import sys
 import time
@@ -26,7 +25,6 @@ from client.headless.participant import HeadlessParticipant, ShareSettings
 from client.headless.snapshots import save_video_snapshots
 from client.headless.stats import save_screen_snapshot, write_stats
 from client.media.background.choice import NO_BACKGROUND_EFFECT, BackgroundChoice
-from client.media.keyframes import CapturedVideoTrack
 from client.media.screen import ScreenCaptureError
 from client.media.sources import OpenedSource, SourceError, open_audio_source, open_video_source
 from client.netconfig import NetworkSettings
@@ -78,9 +76,6 @@ class JoinOptions:
     actions: tuple[Action, ...] = field(default_factory=tuple)
 
 
-_TESTSRC_SIZE = re.compile(r"^testsrc:(\d{2,4})x(\d{2,4})")
-
-
 def _fail(code: int, text: str) -> int:
     print(f"runde: {text}", file=sys.stderr)
     return code
@@ -100,7 +95,6 @@ def _open_sources(options: JoinOptions) -> list[OpenedSource]:
         for source in (open_audio_source(options.audio), open_video_source(options.video)):
             if source is not None:
                 sources.append(source)
-        _declare_test_size(sources, options.video)
         if options.background.is_on:
             _add_background(sources, options.background)
     except SourceError:
@@ -108,14 +102,6 @@ def _open_sources(options: JoinOptions) -> list[OpenedSource]:
             opened.stop()
         raise
     return sources
-
-
-def _declare_test_size(sources: list[OpenedSource], spec: str) -> None:
-    """A test signal says its size, so a tall one is sent in layers like a camera."""
-    size = _TESTSRC_SIZE.match(spec)
-    video = next((s.track for s in sources if isinstance(s.track, CapturedVideoTrack)), None)
-    if size is not None and video is not None:
-        video.width, video.height = int(size.group(1)), int(size.group(2))
 
 
 def _add_background(sources: list[OpenedSource], choice: BackgroundChoice) -> None:

@@ -80,7 +80,11 @@ def open_video_source(spec: str) -> OpenedSource | None:
         height = int(match.group(2) or DEFAULT_TEST_SIZE[1])
         fps = int(match.group(3) or DEFAULT_TEST_FPS)
         graph = f"testsrc=size={width}x{height}:rate={fps}{_ENCODER_FORMAT}"
-        return _open(graph, "lavfi", "video")
+        opened = _open(graph, "lavfi", "video")
+        if isinstance(opened.track, CapturedVideoTrack):
+            # it says its size like a camera, so a tall one is sent in layers like one
+            opened.track.width, opened.track.height = width, height
+        return opened
     if spec.startswith("/dev/video") or (sys.platform == "linux" and spec.startswith("v4l2:")):
         return _open(spec.removeprefix("v4l2:"), "v4l2", "video", device=True)
     if sys.platform == "win32" and spec.startswith("video="):

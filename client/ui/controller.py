@@ -33,6 +33,7 @@ from client.ui.own_screen_share import OwnScreenShare
 from client.ui.refusals import join_refusal_text
 from client.ui.remote_media import RemoteMediaReady, RemoteMediaSet, make_ready
 from client.ui.session_notices import ended_text, problem_text
+from client.ui.tile_layers import TileLayers
 from client.ui.video_sink import SelfView, VideoSink
 
 logger = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ class MeetingController(QObject):
         self.commands = ModuleCommands(
             lambda: self._session, self.spawn, self._on_media, self.problem.emit
         )
+        self.tile_layers = TileLayers(lambda: self._session, self.spawn, self._on_media, self)
         self.self_view = SelfView(self.ownImage.emit)
         # device troubles arrive from audio and capture threads; the signal brings them here
         self.devices = LocalDevices(media, self.deviceChanged.emit, self.self_view)

@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self.prejoin_view.devicesChanged.connect(self._devices_changed)
         self.meeting_view.microphoneToggled.connect(controller.set_microphone)
         self.meeting_view.cameraToggled.connect(controller.set_camera)
+        self.meeting_view.remoteTileSized.connect(controller.tile_layers.tile_sized)
+        self.meeting_view.remoteTileGone.connect(controller.tile_layers.tile_gone)
         self.leaving = LeaveGuard(controller, self)
         self.moderation = ModerationUi(
             controller, self, self.meeting_view.side_panel, self.meeting_view.participant_list

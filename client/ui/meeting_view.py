@@ -61,6 +61,10 @@ class MeetingView(QWidget):
     shareRequested = Signal()
     stopShareRequested = Signal()
     multiplePresentersToggled = Signal(bool)
+    # a remote tile's height in device pixels (its camera is asked for what it shows), and
+    # a remote tile gone
+    remoteTileSized = Signal(str, int)
+    remoteTileGone = Signal(str)
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
@@ -214,6 +218,12 @@ class MeetingView(QWidget):
         if participant_id in self.hands:
             tile.set_hand(self.hands.index(participant_id) + 1)
         tile.activated.connect(self.pin)
+        if not is_self:
+            tile.boxChanged.connect(
+                lambda size, pid=participant_id, t=tile: self.remoteTileSized.emit(
+                    pid, round(size.height() * t.devicePixelRatioF())
+                )
+            )
         self.tiles[participant_id] = tile
         waiting = self._waiting_sinks.pop(participant_id, None)
         if waiting is not None:
@@ -228,6 +238,7 @@ class MeetingView(QWidget):
             return
         tile.setParent(None)
         tile.deleteLater()
+        self.remoteTileGone.emit(participant_id)
         self.participant_list.remove(participant_id)
         if self.pinned == participant_id:
             self.pinned = None

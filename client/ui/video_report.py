@@ -34,8 +34,11 @@ class VideoReport:
                 lines.append(f"{tile.name}: measuring…")
                 continue
             seconds = now - before[0]
+            height = tile.source.frame_height if tile.source is not None else None
+            # a camera sent in layers: which one this tile gets
+            rows = f" ({height} rows tall)" if height else ""
             lines.append(
-                f"{tile.name}: {(decoded - before[1]) / seconds:.0f} pictures received, "
+                f"{tile.name}: {(decoded - before[1]) / seconds:.0f} pictures received{rows}, "
                 f"{(painted - before[2]) / seconds:.0f} shown per second"
             )
         self._last = seen

@@ -80,6 +80,7 @@ class VideoSink(QObject):
         self._fresh = asyncio.Event()
         self._track_ended = False
         self.frames_decoded = 0
+        self.frame_height: int | None = None  # of the last picture received
         self.frames_skipped = 0
 
     def set_box(self, box: QSize) -> None:
@@ -106,6 +107,7 @@ class VideoSink(QObject):
                 frame = await self._track.recv()
                 if isinstance(frame, av.VideoFrame):
                     self.frames_decoded += 1
+                    self.frame_height = frame.height  # the layer it comes in, for diagnostics
                     if self._latest is not None:
                         self.frames_skipped += 1
                     self._latest = frame

@@ -88,9 +88,13 @@ class App:
 
         self.loop.run_until_complete(scenario_then_cleanup())
 
-    def colleague(self, link: str, name: str, color: str, tone_hz: int) -> HeadlessParticipant:
-        """A headless participant in this process, sending a coloured picture and a tone."""
-        sources = [open_audio_source(f"sine:{tone_hz}"), open_video_source(f"color:{color}")]
+    def colleague(
+        self, link: str, name: str, color: str, tone_hz: int, video: str | None = None
+    ) -> HeadlessParticipant:
+        """A headless participant in this process, sending a coloured picture (or ``video``,
+        a source as ``runde join --video`` takes it) and a tone."""
+        picture = video if video is not None else f"color:{color}"
+        sources = [open_audio_source(f"sine:{tone_hz}"), open_video_source(picture)]
         participant = HeadlessParticipant(
             parse_link(link), name, NETWORK, [s for s in sources if s], time.monotonic()
         )
