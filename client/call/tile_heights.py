@@ -5,7 +5,7 @@ not above what the receiver asked for (``set_preferred_layer``). A tile shows it
 scaled; asking for up to half as much again as the tile's rows keeps it sharp (a 300-row
 tile gets the 360 layer, not 180 scaled up) while a thumbnail still gets the small layer.
 Requests go in steps of :data:`STEP` rows, so resizing a window by a few pixels asks for
-nothing new.
+nothing new. A tile nobody can see (the window is minimised) asks for no video at all.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import math
 OVERSAMPLE = 1.5
 STEP = 90  # rows: requests are multiples of this
 SMALLEST = 180  # no tile asks for less: the smallest layer is about this tall
+HIDDEN = 0  # what a tile nobody can see asks for: no video (its sound goes on)
 
 
 def max_height_for(tile_rows: int) -> int:
@@ -29,9 +30,10 @@ class TileHeights:
     def __init__(self) -> None:
         self._asked: dict[str, int] = {}
 
-    def update(self, target: str, tile_rows: int) -> int | None:
-        """The new ``max_height`` to ask ``target`` for, or None when it is unchanged."""
-        wanted = max_height_for(tile_rows)
+    def update(self, target: str, tile_rows: int | None) -> int | None:
+        """The new ``max_height`` to ask ``target`` for, or None when it is unchanged.
+        ``tile_rows`` None: the tile cannot be seen (a minimised window), so 0: no video."""
+        wanted = max_height_for(tile_rows) if tile_rows is not None else HIDDEN
         if self._asked.get(target) == wanted:
             return None
         self._asked[target] = wanted

@@ -167,11 +167,12 @@ class RequestKeyframe(_Strict):
 
 class SetPreferredLayer(_Strict):
     """The tallest picture this client wants of ``target``'s camera (omitted: of everyone's);
-    ``max_height`` null or omitted lifts the limit. The SFU forwards the best layer that fits."""
+    ``max_height`` null or omitted lifts the limit, 0 asks for no video at all (a hidden
+    tile; sound goes on). The SFU forwards the best layer that fits."""
 
     action: Literal["set_preferred_layer"]
     target: Identifier | None = None
-    max_height: Annotated[int, Field(ge=1, le=8192)] | None = None
+    max_height: Annotated[int, Field(ge=0, le=8192)] | None = None
 
 
 MediaAction = Annotated[

@@ -109,6 +109,8 @@ class LayerChoice:
         )
         watch.choices.add(self)
         watch.start()
+        if max_height == 0:
+            self.outbound.pause()  # a hidden tile from the start
 
     def _target(self) -> TrackForwarder:
         """The tallest arriving layer that fits (the smallest arriving when none does)."""
@@ -129,8 +131,15 @@ class LayerChoice:
 
     def reconsider(self) -> None:
         """Switch to the layer that fits now (on its next keyframe), if that is another."""
-        target = self._target()
         outbound = self.outbound
+        if self.max_height == 0:  # no video wanted (a hidden tile)
+            if not outbound.paused:
+                outbound.pause()
+            return
+        target = self._target()
+        if outbound.paused:
+            outbound.resume(target)
+            return
         if target is outbound.source:
             outbound.pending = None  # a switch asked for earlier is off
             return

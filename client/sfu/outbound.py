@@ -60,6 +60,24 @@ class OutboundStream:
         """The forwarder that sends here now, or will on its first keyframe."""
         return self.source if self.source is not None else self.pending
 
+    def pause(self) -> None:
+        """Send nothing here until a forwarder is made ``pending`` again (the receiver hides
+        this video); numbering then goes on without a gap, as after a change of source."""
+        if self.continuity is not None and not self.paused:
+            self.continuity.rebase(self.last_sent())
+        self.source = self.pending = None
+        self._source_ssrc = None
+
+    @property
+    def paused(self) -> bool:
+        return self.source is None and self.pending is None
+
+    def resume(self, forwarder: TrackForwarder) -> None:
+        """Send ``forwarder``'s packets again, from its next keyframe (asked for now)."""
+        if self.paused:
+            self.pending = forwarder
+            forwarder.request_keyframe(force=True)
+
     def switch_to(self, forwarder: TrackForwarder) -> None:
         """``forwarder`` sends here from its packet in hand (a keyframe) on."""
         old, self.source, self.pending = self.source, forwarder, None

@@ -227,7 +227,10 @@ class Subscription:
                 self._layer_choice = LayerChoice(watch, sender, payload_type, self.max_height)
                 continue
             forwarder = self.publication.forwarders[kind]
-            self._outbound.append((forwarder, forwarder.add_subscriber(sender, payload_type)))
+            outbound = forwarder.add_subscriber(sender, payload_type)
+            if kind == "video" and self.max_height == 0:
+                outbound.pause()  # a hidden tile from the start
+            self._outbound.append((forwarder, outbound))
 
     def _detach(self) -> None:
         for forwarder, outbound in self._outbound:
@@ -242,6 +245,13 @@ class Subscription:
         self.max_height = max_height
         if self._layer_choice is not None:
             self._layer_choice.prefer(max_height)
+        for forwarder, outbound in self._outbound:
+            if forwarder.kind != "video":
+                continue  # sound goes on whatever the tile shows
+            if max_height == 0:
+                outbound.pause()
+            else:
+                outbound.resume(forwarder)
 
     @property
     def layer_height(self) -> int | None:

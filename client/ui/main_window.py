@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from enum import Enum, auto
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
@@ -145,6 +145,12 @@ class MainWindow(QMainWindow):
         self._level_timer.start(100)
         self._add_window_actions()
         self.show_start()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.WindowStateChange:
+            # minimised: no tile is seen, so no camera need be received
+            self.controller.tile_layers.window_shown(not self.isMinimized())
+        super().changeEvent(event)
 
     def _add_window_actions(self) -> None:
         for text, keys, slot in (

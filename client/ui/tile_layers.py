@@ -3,8 +3,9 @@
 The meeting view reports the height of every remote tile as it changes (a resized window, a
 new layout); after a short pause this asks the meeting core for pictures no taller than
 the tile needs (:mod:`client.call.tile_heights`), so small tiles cost little to receive
-and decode. Preferences are a hint: one that cannot be sent now (the connection is
-interrupted) is sent again by the core after it reconnects, and nothing is shown to the user.
+and decode; while the window is minimised, no video at all. Preferences are a hint: one
+that cannot be sent now (the connection is interrupted) is sent again by the core after it
+reconnects, and nothing is shown to the user.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class TileLayers(QObject):
         self._heights = TileHeights()
         self._asked_in: MeetingSession | None = None
         self._rows: dict[str, int] = {}
+        self._window_shown = True
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
@@ -51,6 +53,12 @@ class TileLayers(QObject):
             return
         self._rows[participant_id] = rows
         self._timer.start()
+
+    def window_shown(self, shown: bool) -> None:
+        """The window was minimised (no tile can be seen: no video) or shown again."""
+        if shown != self._window_shown:
+            self._window_shown = shown
+            self._timer.start()
 
     def tile_gone(self, participant_id: str) -> None:
         self._rows.pop(participant_id, None)
@@ -64,9 +72,10 @@ class TileLayers(QObject):
             self._heights.clear()  # another meeting: ask everything there anew
             self._asked_in = session
         for participant_id, rows in self._rows.items():
-            max_height = self._heights.update(participant_id, rows)
+            seen = rows if self._window_shown else None
+            max_height = self._heights.update(participant_id, seen)
             if max_height is not None:
-                logger.info("a tile %d rows tall asks for at most %d", rows, max_height)
+                logger.info("a tile %s rows tall asks for at most %d", seen, max_height)
                 self._spawn(self._send(session, participant_id, max_height))
 
     async def _send(self, session: MeetingSession, target: str, max_height: int) -> None:

@@ -190,3 +190,35 @@ def test_a_layer_that_stops_hands_its_subscribers_to_one_that_arrives() -> None:
         assert choice.height == 720
 
     assert len(_run(steps)) == 2 * 4
+
+
+def test_a_hidden_tile_gets_no_video_and_then_one_stream_again() -> None:
+    async def steps(choice: LayerChoice, forwarders: dict[int, TrackForwarder]) -> None:
+        high_layer = _Layer(HIGH, 100, 1000, 5)
+        high = forwarders[HIGH]
+        now = 1000
+        for key in (True, False):
+            now += 66
+            await _feed(high, high_layer.picture_packets(key), now)
+        choice.prefer(0)  # the tile is hidden: nothing more goes out
+        assert choice.outbound.paused
+        for key in (False, True, False):
+            now += 66
+            await _feed(high, high_layer.picture_packets(key), now)
+        choice.reconsider()  # (the layer watch looks again now and then: still hidden)
+        assert choice.outbound.paused
+        choice.prefer(None)  # shown again: from the next keyframe on
+        now += 66
+        await _feed(high, high_layer.picture_packets(key=False), now)
+        for key in (True, False):
+            now += 66
+            await _feed(high, high_layer.picture_packets(key), now)
+
+    sent = [_fields(data) for data in _run(steps)]
+    assert len(sent) == 8  # two pictures before, none while hidden, two after (from a key)
+    sequence = [seq for seq, _, _, _ in sent]
+    assert sequence == [(sequence[0] + i) & 0xFFFF for i in range(8)]  # no gap to NACK
+    times = [timestamp for _, timestamp, _, _ in sent[::2]]
+    steps_between = [(b - a) & 0xFFFFFFFF for a, b in itertools.pairwise(times)]
+    assert all(0 < step < 2**31 for step in steps_between), steps_between  # never back
+    assert steps_between[1] > 4 * 5000  # the hidden time passed

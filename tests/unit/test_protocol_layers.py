@@ -26,6 +26,8 @@ def _layers(*heights: int, mids: list[str] | None = None) -> list[dict[str, Any]
 def test_a_preference_for_everyone_and_for_one() -> None:
     everyone = _media({"action": "set_preferred_layer", "max_height": 180}).payload
     assert everyone == SetPreferredLayer(action="set_preferred_layer", max_height=180)
+    hidden = _media({"action": "set_preferred_layer", "max_height": 0}).payload
+    assert hidden == SetPreferredLayer(action="set_preferred_layer", max_height=0)  # no video
     one = _media({"action": "set_preferred_layer", "target": "abc", "max_height": None}).payload
     assert isinstance(one, SetPreferredLayer) and one.target == "abc" and one.max_height is None
     lifted = _media({"action": "set_preferred_layer"}).payload
@@ -44,7 +46,7 @@ def test_a_publish_with_layers_and_one_without() -> None:
 @pytest.mark.parametrize(
     ("payload", "words"),
     [
-        ({"action": "set_preferred_layer", "max_height": 0}, "greater than or equal to 1"),
+        ({"action": "set_preferred_layer", "max_height": -1}, "greater than or equal to 0"),
         ({"action": "set_preferred_layer", "max_height": "big"}, "valid integer"),
         ({"action": "set_preferred_layer", "target": "a b", "max_height": 9}, "pattern"),
         (

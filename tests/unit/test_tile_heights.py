@@ -21,3 +21,11 @@ def test_only_a_change_across_a_step_is_asked_again() -> None:
     assert heights.update("anna", 500) == 810  # she came back: asked again
     heights.clear()
     assert heights.update("anna", 500) == 810  # another meeting: asked there too
+
+
+def test_a_tile_nobody_sees_asks_for_no_video_and_comes_back() -> None:
+    heights = TileHeights()
+    assert heights.update("anna", 222) == 360
+    assert heights.update("anna", None) == 0  # the window is minimised
+    assert heights.update("anna", None) is None
+    assert heights.update("anna", 222) == 360  # shown again
