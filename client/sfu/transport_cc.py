@@ -167,7 +167,8 @@ class ConnectionFeedback:
 
     def __init__(self, transport: RTCDtlsTransport) -> None:
         self.feedback = TransportFeedback()
-        self._transport = transport
+        # weakly: this is the value of a weak-keyed table, and must not keep its key alive
+        self._transport = weakref.ref(transport)
         self._receivers: list[weakref.ref[RTCRtpReceiver]] = []
         self._task: asyncio.Future[None] | None = None
         self.messages_sent = 0
@@ -188,8 +189,12 @@ class ConnectionFeedback:
                 return receiver, ssrc
         return None
 
+    def _open(self) -> bool:
+        transport = self._transport()
+        return transport is not None and transport.state not in ("closed", "failed")
+
     async def _send_regularly(self) -> None:
-        while self._transport.state not in ("closed", "failed"):
+        while self._open():
             await asyncio.sleep(FEEDBACK_INTERVAL)
             sender = self._sender()
             if sender is None:

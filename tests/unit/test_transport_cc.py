@@ -4,9 +4,16 @@ kinds a browser may send, not only the ones the SFU writes."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import struct
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
+from aiortc import RTCPeerConnection
+
+from client.sfu import transport_cc
 from client.sfu.transport_cc import MAX_STATUSES, TransportFeedback
 
 
@@ -136,3 +143,20 @@ def test_arrivals_more_than_eight_seconds_apart_start_a_new_message() -> None:
     messages = [decode(bytes(m)) for m in feedback.messages(1)]
     assert [(m.base, m.count) for m in messages] == [(1, 1), (2, 1)]
     assert messages[1].arrivals[2] is not None and abs(messages[1].arrivals[2] - 9_000_000) <= 125
+
+
+def test_a_closed_connection_is_not_kept_alive_by_its_feedback() -> None:
+    # The table of connections is weak-keyed by the DTLS transport; a value that held its
+    # key strongly would keep every publisher connection of a long meeting in memory.
+    async def scenario() -> weakref.ref[Any]:
+        pc = RTCPeerConnection()
+        receiver = pc.addTransceiver("video", "recvonly").receiver
+        transport_cc.for_receiver(receiver)
+        gone = weakref.ref(receiver.transport)
+        await pc.close()
+        del pc, receiver
+        return gone
+
+    gone = asyncio.run(scenario())
+    gc.collect()
+    assert gone() is None
