@@ -69,6 +69,8 @@ from client.protocol.modules import (
 )
 
 logger = logging.getLogger(__name__)
+# set_preferred_layer goes with this id: refused for someone who has just left, it is no news
+PREFERENCE_TRANSACTION = "set-preferred-layer"
 
 MEDIA_TIMEOUT_TEXT = (
     "your audio and video could not reach the meeting host, so it gave up your seat "
@@ -211,7 +213,8 @@ class SfuBackend(MeetingBackend):
 
     async def set_preferred_layer(self, target: str | None, max_height: int | None) -> None:
         await self._send_media(
-            SetPreferredLayer(action="set_preferred_layer", target=target, max_height=max_height)
+            SetPreferredLayer(action="set_preferred_layer", target=target, max_height=max_height),
+            PREFERENCE_TRANSACTION,
         )
 
     async def send_chat(self, text: str, to: str | None) -> None:
@@ -366,6 +369,11 @@ class SfuBackend(MeetingBackend):
                 # Joining again would fail the same way: say why, and do not retry.
                 logger.warning("the host gave up our seat: %s", payload.text)
                 return events.MeetingEnded(MEDIA_TIMEOUT_TEXT, connection_lost=True, retry=False)
+            case Error(code=ErrorCode.UNKNOWN_TARGET) if (
+                message.transaction_id == PREFERENCE_TRANSACTION
+            ):
+                # a tile's size for someone who left meanwhile: nothing to tell the user
+                logger.info("a layer preference came too late: %s", payload.text)
             case Error():
                 logger.warning("the server refused a request: %s (%s)", payload.text, payload.code)
                 if not self._peers.refuse_pending_publish(message.transaction_id, payload.text):
