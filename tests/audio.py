@@ -68,7 +68,9 @@ class PulseServer:
     def start(self, keep_running: bool = True) -> None:
         run = self.base / "run"
         run.mkdir(parents=True, mode=0o700, exist_ok=True)
-        self._conf.write_text("autospawn = no\n", encoding="utf-8")  # never start another one
+        # never start another one; and no shared memory: PulseAudio 16's memfd transport
+        # aborts the server on an assertion when many clients come and go (upstream #824)
+        self._conf.write_text("autospawn = no\nenable-shm = no\n", encoding="utf-8")
         env = {
             **os.environ,
             "HOME": str(self.base),
@@ -89,6 +91,7 @@ class PulseServer:
                 "-n",  # no default.pa: only the modules below
                 "--exit-idle-time=-1",
                 "--use-pid-file=no",
+                "--disable-shm=yes",
                 f"--log-target=file:{self.log}",
                 "-L",
                 f"module-native-protocol-unix socket={self.socket} auth-anonymous=1",
