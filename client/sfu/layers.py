@@ -32,9 +32,11 @@ def choose_layer(heights: Sequence[int], max_height: int | None) -> int:
     return chosen
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Layer:
-    """One quality of a layered camera, as the SFU receives it."""
+    """One quality of a layered camera, as the SFU receives it. A browser's simulcast layer
+    announces no height: it is 0 until its first keyframe tells it (then
+    :meth:`LayerWatch.heights_changed`)."""
 
     height: int
     forwarder: TrackForwarder
@@ -76,6 +78,16 @@ class LayerWatch:
             self._seen[index] = count
             changed |= was_arriving != (self._idle[index] < STALLED_CHECKS)
         return changed
+
+    def heights_changed(self) -> None:
+        """A layer's height was learnt or changed: sort the layers again, in place (the
+        choices share the list), and let every subscriber's choice look again."""
+        order = sorted(range(len(self.layers)), key=lambda index: self.layers[index].height)
+        self.layers[:] = [self.layers[index] for index in order]
+        self._seen = [self._seen[index] for index in order]
+        self._idle = [self._idle[index] for index in order]
+        for choice in list(self.choices):
+            choice.reconsider()
 
     async def _watch(self) -> None:
         while True:
