@@ -105,7 +105,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     # player_queue_length, player_track_queue: frames aiortc's MediaPlayer decoded that its
     # track has not handed out
     ("aiortc.contrib.media.PlayerStreamTrack", "_queue"),
-    # negotiate_transport_cc: the header extensions and codecs aiortc offers and accepts
+    # negotiate_transport_cc, negotiate_rtp_stream_ids: the header extensions and codecs
+    # aiortc offers and accepts
     ("aiortc.codecs", "HEADER_EXTENSIONS"),
     ("aiortc.codecs", "CODECS"),
     # replace_player_decoding: the player looks this name up in its module when it starts
@@ -325,6 +326,25 @@ def negotiate_transport_cc() -> None:
                 continue
             if not any(f.type == "transport-cc" for f in codec.rtcpFeedback):
                 codec.rtcpFeedback.append(RTCRtcpFeedback(type="transport-cc"))
+
+
+RTP_STREAM_ID_URIS = (
+    "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+    "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id",
+)
+RTP_STREAM_ID_EXTENSION_IDS = (10, 11)  # in aiortc's own offers, clear of its 1-3 and ours 5
+
+
+def negotiate_rtp_stream_ids() -> None:
+    """Make every peer connection in this process accept (and offer) the video header
+    extensions that name a simulcast layer (rid) and the layer a retransmission repairs, so a
+    browser's simulcast packets arrive with them parsed (idempotent). aiortc parses both once
+    negotiated but lists neither."""
+    media_module = importlib.import_module("aiortc.codecs")
+    extensions: dict[str, list[Any]] = getattr(media_module, "HEADER_EXTENSIONS")  # noqa: B009
+    for uri, extension_id in zip(RTP_STREAM_ID_URIS, RTP_STREAM_ID_EXTENSION_IDS, strict=True):
+        if not any(e.uri == uri for e in extensions["video"]):
+            extensions["video"].append(RTCRtpHeaderExtensionParameters(id=extension_id, uri=uri))
 
 
 _aiortc_get_decoder: list[Callable[[RTCRtpCodecParameters], Decoder]] = []  # aiortc's own

@@ -28,9 +28,11 @@ from aiortc import (
 )
 from aiortc.codecs.vpx import VpxPayloadDescriptor
 from aiortc.contrib.media import MediaPlayer
+from aiortc.rtcrtpparameters import RTCRtpHeaderExtensionParameters, RTCRtpParameters
 from aiortc.rtp import (
     RTCP_PSFB_APP,
     RTCP_PSFB_PLI,
+    HeaderExtensionsMap,
     RtcpPsfbPacket,
     RtcpSrPacket,
     RtpPacket,
@@ -549,3 +551,43 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
         asyncio.run(scenario())
     finally:
         compat.set_host_addresses(None)
+
+
+def test_negotiate_rtp_stream_ids_makes_an_answer_name_the_simulcast_extensions() -> None:
+    """After the shim an aiortc answer takes the rid and repaired-rid extensions at the
+    offer's ids, and a packet stamped with them is read back with its rid."""
+    compat.negotiate_rtp_stream_ids()
+    compat.negotiate_rtp_stream_ids()  # idempotent: each extension listed once
+
+    async def scenario() -> str:
+        config = RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+        offerer, answerer = RTCPeerConnection(config), RTCPeerConnection(config)
+        try:
+            offerer.addTransceiver("video", direction="sendonly")
+            await _negotiate(offerer, answerer)
+            sdp: str = answerer.localDescription.sdp
+            return sdp
+        finally:
+            await offerer.close()
+            await answerer.close()
+
+    answer = asyncio.run(scenario())
+    for uri, extension_id in zip(
+        compat.RTP_STREAM_ID_URIS, compat.RTP_STREAM_ID_EXTENSION_IDS, strict=True
+    ):
+        assert answer.count(f"a=extmap:{extension_id} {uri}") == 1, answer
+    extensions_map = HeaderExtensionsMap()
+    extensions_map.configure(
+        RTCRtpParameters(
+            headerExtensions=[
+                RTCRtpHeaderExtensionParameters(id=i, uri=u)
+                for u, i in zip(
+                    compat.RTP_STREAM_ID_URIS, compat.RTP_STREAM_ID_EXTENSION_IDS, strict=True
+                )
+            ]
+        )
+    )
+    packet = RtpPacket(payload_type=96, sequence_number=1, ssrc=5)
+    packet.extensions.rtp_stream_id = "h"
+    parsed = RtpPacket.parse(packet.serialize(extensions_map), extensions_map)
+    assert parsed.extensions.rtp_stream_id == "h"
