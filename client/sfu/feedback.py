@@ -5,8 +5,12 @@ everything aiortc's receiver would have told the publisher. Without receiver rep
 knows nothing of loss or round-trip time, and without REMB neither a browser nor aiortc's
 sender ever leaves its start bitrate. :class:`PublisherFeedback` rebuilds that from the
 packets the forwarder sees, with aiortc's own statistics, NACK generator and delay-based
-bandwidth estimator, and caps the estimate at the lowest one the subscribers report: a
-publisher should not send more than its slowest subscriber can take. A publisher that stamps
+bandwidth estimator. For a camera in one layer (or a browser sending without simulcast) the
+estimate is capped at the lowest one the subscribers report: a publisher should not send more
+than its slowest subscriber can take. A camera in layers is not capped: each subscriber's
+estimate chooses the layer it gets (:mod:`client.sfu.layers`, ``estimate_listener``), and what
+each layer sends is its uplink's business alone, so one thin downlink does not lower the
+picture everybody else gets. A publisher that stamps
 transport-wide sequence numbers (browsers do) also gets transport feedback
 (:mod:`client.sfu.transport_cc`) and estimates its uplink itself.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from aiortc import RTCRtpReceiver
@@ -55,6 +60,8 @@ RISE_STEP = 1.15
 _OurRtcp = RtcpRrPacket | RtcpPsfbPacket | RtcpRtpfbPacket
 LOG_INTERVAL = 10.0  # seconds between log lines with a track's estimate
 CLOCK_RATES = {"audio": 48000, "video": 90000}  # Opus and VP8/H.264, the codecs we forward
+# Told each subscriber's REMB for a layer of a camera: (the subscriber's stream, bits/s).
+EstimateListener = Callable[[object, int], None]
 
 
 class PublisherFeedback:
@@ -75,6 +82,9 @@ class PublisherFeedback:
         self._subscriber_estimates: dict[int, tuple[int, float]] = {}
         self._last_remb: int | None = None
         self._last_log = 0.0
+        self.media_bytes = 0  # payload and padding of media packets, to measure a layer's rate
+        # Set for a layer of a camera: subscribers' estimates then choose layers, not cap.
+        self.estimate_listener: EstimateListener | None = None
         self._sender_reports: dict[int, tuple[int, float]] = {}  # ssrc -> (LSR, when)
         self._media_ssrcs: set[int] = set()
         self._task: asyncio.Future[None] | None = None
@@ -97,6 +107,7 @@ class PublisherFeedback:
         if self._task is None:
             self._task = asyncio.ensure_future(self._report_regularly())
         ssrc = packet.ssrc
+        self.media_bytes += size
         self._media_ssrcs.add(ssrc)
         stream = self._streams.get(ssrc)
         if stream is None:
@@ -137,7 +148,12 @@ class PublisherFeedback:
             self._send_soon(nack)
 
     def on_subscriber_estimate(self, subscriber: object, bitrate: int) -> None:
-        """A subscriber's REMB for this track: what its own downlink can take."""
+        """A subscriber's REMB for this track: what its own downlink can take. For a layer
+        of a camera it goes to the layer choice; otherwise it caps the estimate."""
+        listener = self.estimate_listener
+        if listener is not None:
+            listener(subscriber, bitrate)
+            return
         self._subscriber_estimates[id(subscriber)] = (bitrate, time.monotonic())
 
     def forget_subscriber(self, subscriber: object) -> None:
@@ -154,8 +170,8 @@ class PublisherFeedback:
 
     def estimate(self) -> int | None:
         """Bits per second the publisher should send at most: what arrives here, capped by
-        the lowest fresh subscriber estimate (but not under :data:`SUBSCRIBER_CAP_FLOOR`);
-        None before anything is known."""
+        the lowest fresh subscriber estimate (but not under :data:`SUBSCRIBER_CAP_FLOOR`;
+        a layer of a camera has none); None before anything is known."""
         now = time.monotonic()
         if self._uplink is not None:  # the other layers' rates move on between estimates
             self._arrival_estimate = self._uplink.share_of(self)
