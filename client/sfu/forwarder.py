@@ -90,6 +90,7 @@ class TrackForwarder:
         nack: bool = False,
         rtx_payload_type: int | None = None,
         uplink: UplinkShare | None = None,
+        take_receiver: bool = True,
     ) -> None:
         self.kind = kind
         self.payload_type = payload_type
@@ -104,8 +105,10 @@ class TrackForwarder:
         self.media_packets = 0  # arrived from the publisher (a layer that stops is passed over)
         self.feedback = PublisherFeedback(receiver, kind, nack, uplink)
         self._clock = PublisherClock(receiver, CLOCK_RATES.get(kind, 90000))
-        # The receiver's own handler would jitter-buffer and decode; ours forwards.
-        compat.intercept_rtp(receiver, self._handle_rtp_packet)
+        # The receiver's own handler would jitter-buffer and decode; ours forwards. A layer of
+        # a browser's simulcast shares its receiver: a demultiplexer hands it its packets.
+        if take_receiver:
+            compat.intercept_rtp(receiver, self._handle_rtp_packet)
 
     @property
     def is_vp8(self) -> bool:
@@ -142,6 +145,10 @@ class TrackForwarder:
         return self._clock.now(self._publisher_ssrc)
 
     async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+        self.take(packet, arrival_time_ms)
+
+    def take(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+        """Forward one packet of the publisher's track (or, sorted out for it, of its layer)."""
         # An exception here would end the publisher's whole DTLS transport: contain it.
         try:
             self._forward(packet, arrival_time_ms)

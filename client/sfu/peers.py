@@ -31,6 +31,13 @@ from client.sfu.keyframes import keyframe_detector
 from client.sfu.layers import Layer, LayerChoice, LayerWatch
 from client.sfu.offer_check import SdpError, prepare_answer, prepare_offer
 from client.sfu.outbound import OutboundStream
+from client.sfu.simulcast import (
+    SimulcastOffer,
+    accept_in_answer,
+    read_simulcast,
+    without_abs_send_time,
+)
+from client.sfu.simulcast_demux import SimulcastDemux, simulcast_layers
 from client.sfu.uplink_share import UplinkShare
 
 __all__ = ["Publication", "SdpError", "Subscription", "accept_publication", "offer_subscription"]
@@ -144,10 +151,15 @@ async def accept_publication(
     layers: Sequence[VideoLayer] = (),
 ) -> tuple[Publication, str]:
     """Answer a publisher's offer; returns the publication and the SDP answer. ``layers``
-    names the video sections of a camera sent in several qualities."""
+    names the video sections of a camera sent in several qualities; a browser's simulcast
+    is read from the offer itself (:mod:`client.sfu.simulcast`)."""
     heights = {layer.mid: layer.height for layer in layers}
     # before aiortc: it picks the codecs on reading
     checked_offer = prepare_offer(offer_sdp, list(heights))
+    simulcast = _read_simulcast(checked_offer, bool(heights))
+    if simulcast is not None:
+        checked_offer = without_abs_send_time(checked_offer, simulcast.mid)
+    compat.negotiate_rtp_stream_ids()  # before aiortc answers: the packets name their layer
     pc = RTCPeerConnection(settings.rtc_configuration())
     try:
         await _apply_remote(pc, checked_offer, "offer")
@@ -156,10 +168,19 @@ async def accept_publication(
         codecs: dict[str, str] = {}
         video_layers: list[Layer] = []
         uplink = UplinkShare() if heights else None  # the layers cross one link
+        layered_receiver: tuple[RTCRtpReceiver, dict[str, Layer], int] | None = None
         for transceiver in transceivers:
             mime_type, payload_type = _primary_codec(transceiver)
             codecs[transceiver.kind] = mime_type
             nack, rtx_payload_type = _feedback_options(transceiver, payload_type)
+            if simulcast is not None and str(transceiver.mid) == simulcast.mid:
+                receiver = transceiver.receiver
+                by_rid = simulcast_layers(
+                    receiver, simulcast.rids, payload_type, nack, rtx_payload_type
+                )
+                video_layers += by_rid.values()
+                layered_receiver = receiver, by_rid, payload_type
+                continue
             forwarder = TrackForwarder(
                 transceiver.receiver,
                 transceiver.kind,
@@ -179,12 +200,27 @@ async def accept_publication(
         if video_layers:
             video_layers.sort(key=lambda layer: layer.height)
             forwarders["video"] = video_layers[-1].forwarder
+        watch = LayerWatch(video_layers) if video_layers else None
+        answer = pc.localDescription.sdp
+        if layered_receiver is not None and watch is not None and simulcast is not None:
+            receiver, by_rid, payload_type = layered_receiver
+            SimulcastDemux(receiver, by_rid, watch, payload_type)  # the receiver holds it
+            answer = accept_in_answer(answer, simulcast)
     except BaseException:
         await _close(pc)
         raise
-    watch = LayerWatch(video_layers) if video_layers else None
     publication = Publication(pc, forwarders, codecs, video_layers, watch)
-    return publication, pc.localDescription.sdp
+    return publication, answer
+
+
+def _read_simulcast(offer_sdp: str, layered: bool) -> SimulcastOffer | None:
+    """The simulcast of a (checked) offer the SFU takes; None to answer for one layer."""
+    simulcast, why_not = read_simulcast(offer_sdp)
+    if simulcast is not None and layered:
+        raise SdpError("a camera sent in layers cannot also be sent in simulcast")
+    if why_not:
+        logger.info("a simulcast offer is answered for one layer: %s", why_not)
+    return simulcast
 
 
 @dataclass

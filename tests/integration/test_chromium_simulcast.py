@@ -1,0 +1,118 @@
+"""A browser's simulcast reaches each Runde receiver at the size it asked for.
+
+Headless Chromium publishes its fake camera at 1280x720 in three simulcast layers (rids l, m,
+h at a quarter, half and full size) into the SFU; two headless Runde receivers watch it, one
+started with ``--max-height 180``, one without a limit. The first gets pictures of at most 180
+rows, the second the top layer (at least 360 rows; Chromium may scale its top layer down on a
+busy machine). Real processes in two network namespaces the test creates (Chromium wants a
+non-loopback address; see ``netns_uplink.py``), the link between them uncapped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import finish, read_stats, wait_for
+from tests.integration.netns_uplink import HOST_ADDRESS, UplinkPair, cannot_create
+from tests.integration.test_uplink_feedback import _join, _start_host
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLISH_SECONDS = "40"  # the browser's page stays this long at most; it is ended sooner
+WITHIN_S = 35.0  # for Chromium to start, ramp its estimate up and send every layer
+FRAMES = 20  # pictures each receiver must have decoded
+NO_MEDIA = ("--video", "none", "--audio", "none")
+
+
+@pytest.fixture
+def pair() -> Iterator[UplinkPair]:
+    reason = cannot_create()
+    if reason is None and shutil.which("chromium") is None:
+        reason = "Chromium is not installed (Debian package chromium; bootstrap.sh installs it)"
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    made = UplinkPair.create()
+    try:
+        yield made
+    finally:
+        made.delete()
+
+
+def _camera(stats: Path) -> dict[str, Any]:
+    try:
+        remote: dict[str, Any] = read_stats(stats)["remotes"].get("Chromium", {})
+    except (OSError, ValueError, KeyError):
+        return {}  # not written yet, or being rewritten
+    return remote
+
+
+def _fits(stats: Path, fits: Any) -> bool:
+    remote = _camera(stats)
+    height = remote.get("video_height")
+    return (remote.get("video_frames") or 0) >= FRAMES and height is not None and fits(height)
+
+
+def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
+    pair: UplinkPair, tmp_path: Path
+) -> None:
+    host, link = _start_host(pair)
+    small_stats, big_stats = tmp_path / "small.json", tmp_path / "big.json"
+    in_server = pair.in_server([])
+    small = _join(in_server, link, "Small", small_stats, HOST_ADDRESS, *NO_MEDIA,
+                  "--max-height", "180")  # fmt: skip
+    big = _join(in_server, link, "Big", big_stats, HOST_ADDRESS, *NO_MEDIA)
+    browser = subprocess.Popen(
+        pair.in_publisher(
+            [sys.executable, "-m", "tests.integration.chromium_simulcast", link, PUBLISH_SECONDS]
+        ),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    receivers = {"Small": small, "Big": big}
+    try:
+        both = wait_for(
+            lambda: _fits(small_stats, lambda h: h <= 180) and _fits(big_stats, lambda h: h >= 360),
+            WITHIN_S,
+            interval=0.5,
+        )
+    finally:
+        # SIGINT, not SIGTERM: the driver's cleanup ends its Chromium
+        browser.send_signal(signal.SIGINT)
+        for process in [*receivers.values(), host]:
+            process.terminate()  # receivers leave and write their statistics
+        try:
+            browser_out, browser_err = browser.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+            browser_out, browser_err = browser.communicate()
+        results = {name: finish(process) for name, process in receivers.items()}
+        _, host_err = finish(host)
+    lines = [json.loads(line) for line in browser_out.splitlines() if line.startswith("{")]
+    print("\n".join(json.dumps(line) for line in lines))
+    print("receivers:", _camera(small_stats), _camera(big_stats))
+    for name in ("Small", "Big"):
+        code, err = results[name]
+        assert code == 0, f"{name} failed: {err[-2000:]}"
+    assert lines and lines[0] == {"published": "simulcast"}, (lines, browser_err[-2000:])
+    sending = {rid for line in lines[1:] for rid, s in line["layers"].items() if s["bytes"] > 0}
+    assert sending >= {"l", "m", "h"}, f"Chromium sent only the layers {sorted(sending)}"
+    small_remote, big_remote = _camera(small_stats), _camera(big_stats)
+    assert both, (
+        f"within {WITHIN_S:.0f} s the 180-row receiver got {small_remote} and the other "
+        f"{big_remote}; the host said: {host_err[-3000:]}"
+    )
+    assert small_remote["video_height"] <= 180, small_remote
+    assert big_remote["video_height"] >= 360, big_remote
