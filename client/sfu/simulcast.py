@@ -95,12 +95,11 @@ def _send_list(line: str) -> list[str]:
     """The rids (``~`` kept) of ``a=simulcast:send ...``, the first of each alternative."""
     words = line[len("a=simulcast:") :].split()
     directions = words[0::2]
-    if len(words) not in (2, 4) or len(set(directions)) < len(directions):
+    malformed = len(words) not in (2, 4) or len(set(directions)) < len(directions)
+    if malformed or not set(directions) <= {"send", "recv"}:
         raise SdpError(f"the a=simulcast line of {_NAME} is malformed")
     if "send" not in directions:
-        raise SdpError(f"{_NAME} asks to receive simulcast; the SFU only receives it")
-    if not set(directions) <= {"send", "recv"}:
-        raise SdpError(f"the a=simulcast line of {_NAME} is malformed")
+        raise SdpError(f"{_NAME} asks to receive simulcast, but a publication only sends")
     send = words[words.index("send") + 1]
     streams = send.split(";")
     if len(streams) > MAX_LAYERS:
