@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 SAMPLE_RATE = 48000
 FRAME_SAMPLES = 960  # 20 ms, what Opus packs into one packet
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+# The device delivers 10 ms blocks, two of which make a frame: PortAudio keeps two blocks in
+# the device's buffer, so a 20 ms block would hold each sound 20 ms longer before we see it.
+BLOCK_SAMPLES = FRAME_SAMPLES // 2
 TIME_BASE = fractions.Fraction(1, SAMPLE_RATE)
 QUEUE_FRAMES = 5  # 100 ms: more would only add delay
 MIN_DBFS = -100.0
@@ -58,12 +61,13 @@ class MicrophoneTrack(AudioStreamTrack):
         super().__init__()
         self.device = device
         self.silence_frames = 0  # sent because the device had nothing
-        self.blocks_received = 0  # 20 ms blocks the device delivered
+        self.blocks_received = 0  # 20 ms frames the device delivered
         self._failure = FailureReport("microphone", on_error)
         self._processor = processor
         self._muted = False
         self._level = MIN_DBFS
         self._queue: Handoff[NDArray[np.int16]] = Handoff(maxlen=QUEUE_FRAMES)
+        self._first_half: NDArray[np.int16] | None = None  # of the frame being recorded
         self._pts = 0
         self._silence_due: float | None = None
         self._closing = False
@@ -166,6 +170,7 @@ class MicrophoneTrack(AudioStreamTrack):
             self._fail(f"the microphone {self._label} cannot be used: PortAudio is missing")
             return None
         reason = "unknown error"
+        self._first_half = None
         for channels in (1, 2):  # some devices only record in stereo
             try:
                 stream = sd.InputStream(
@@ -173,7 +178,7 @@ class MicrophoneTrack(AudioStreamTrack):
                     samplerate=SAMPLE_RATE,
                     channels=channels,
                     dtype="int16",
-                    blocksize=FRAME_SAMPLES,
+                    blocksize=BLOCK_SAMPLES,
                     callback=self._callback,
                     finished_callback=functools.partial(self._finished, self._generation),
                     extra_settings=portaudio.extra_settings(sd, self.device, "input"),
@@ -190,14 +195,19 @@ class MicrophoneTrack(AudioStreamTrack):
         return None
 
     def _callback(self, indata: NDArray[np.int16], frames: int, _time: Any, _status: Any) -> None:
-        """PortAudio's thread: one 20 ms block (``blocksize`` makes every block that long)."""
+        """PortAudio's thread: one 10 ms block (``blocksize`` makes every block that long)."""
         samples = indata[:, 0].copy()
         if self._processor is not None:
             samples = self._processor.process_capture(samples)
-        self._level = dbfs(samples)
         self._last_callback = time.monotonic()
+        first_half, self._first_half = self._first_half, None
+        if first_half is None:
+            self._first_half = samples
+            return
+        frame = np.concatenate((first_half, samples))
+        self._level = dbfs(frame)
         self.blocks_received += 1
-        self._queue.put(samples)
+        self._queue.put(frame)
 
     def _finished(self, generation: int) -> None:
         # PortAudio ends a stream by itself only when the device or sound server failed

@@ -5,7 +5,8 @@
 Run inside the test's network namespace (see ``chromium_publisher.py``, whose browser and
 page this reuses). The page asks for ``sendEncodings`` l (a quarter of the size), m (half)
 and h (full), publishes, and prints one JSON line: whether the SFU's answer accepted simulcast,
-then one line per second with each rid's ``outbound-rtp`` frame height and bytes sent.
+then one line per second with each rid's ``outbound-rtp`` frame height, bytes sent, keyframe
+requests (PLI) received, and whether a receiver report from the SFU names its SSRC.
 Exits 2 with one sentence on failure.
 """
 
@@ -43,10 +44,13 @@ PUBLISH_SIMULCAST = """
 LAYER_STATS = """
 (async () => {
   const out = {};
-  (await window.rundePc.getStats()).forEach((s) => {
+  const stats = await window.rundePc.getStats();
+  const reported = new Set();  // outbound-rtp ids the SFU's receiver reports speak of
+  stats.forEach((s) => { if (s.type === "remote-inbound-rtp") reported.add(s.localId); });
+  stats.forEach((s) => {
     if (s.type === "outbound-rtp" && s.rid)
-      out[s.rid] = {height: s.frameHeight || 0, bytes: s.bytesSent,
-                    limited: s.qualityLimitationReason};
+      out[s.rid] = {height: s.frameHeight || 0, bytes: s.bytesSent, plis: s.pliCount,
+                    reported: reported.has(s.id), limited: s.qualityLimitationReason};
   });
   return JSON.stringify({layers: out});
 })()
