@@ -1,20 +1,22 @@
 """Which layer of a camera a subscriber's downlink can carry: the decision, without any I/O.
 
-Each layer's rate is measured where it arrives at the SFU (:class:`LayerRate`), and each
-subscriber reports what its downlink can take (its REMB). :class:`DownlinkFit` keeps one
-subscriber's estimate and picks the tallest layer under its ``set_preferred_layer`` limit that
-the estimate carries.
+Each layer's rate is measured where it arrives at the SFU (:class:`LayerRate`: now, and its
+peak of the last seconds, as an encoder's output swings), and each subscriber reports what
+its downlink can take (its REMB). :class:`DownlinkFit` keeps one subscriber's estimates and
+picks the tallest layer under its ``set_preferred_layer`` limit that its link carries.
 
-A receiver's REMB (aiortc's, as libwebrtc's) is not a measure of its link: it starts at what
-arrives, falls to 85% of what arrives when the delay grows (the link is full), and otherwise
-rises by 8% a second, but never above 1.5 times what arrives. So:
+A receiver's REMB (aiortc's, as libwebrtc's) is no measure of its link: it starts at what
+arrives, *falls* to 85% of what arrives when the delay grows (the link is full), and otherwise
+rises by 8% a second, never above 1.5 times what arrives. So:
 
-* down when the estimate stays under :data:`DOWN_MARGIN` of the current layer's rate for
-  :data:`DOWN_HOLD` seconds (a full link), to the tallest layer the estimate carries;
-* up when the estimate exceeds the taller layer's rate by :data:`UP_HEADROOM` for
-  :data:`UP_HOLD` seconds (it may, after a switch down that no full link caused);
-* otherwise, since a subscriber on a small layer can never report room for a much taller one,
-  up one layer as a *trial* after the estimate has shown no full link for a while (from
+* down when the estimate has just fallen (or is the first one) and stays under
+  :data:`DOWN_MARGIN` of the current layer's rate for :data:`DOWN_HOLD` seconds: to the
+  tallest layer whose peak the link carried (the estimate over :data:`DOWN_MARGIN`). An
+  estimate still climbing after a switch up is no full link;
+* up when the estimate exceeds a taller layer's peak by :data:`UP_HEADROOM` for
+  :data:`UP_HOLD` seconds;
+* and, since a subscriber on a small layer can never report room for a much taller one, up
+  one layer as a *trial* when its link has not been full for a while (from
   :data:`TRIAL_FIRST` seconds, twice as long after each trial that had to come back down
   within :data:`TRIAL_PROVEN` seconds, up to :data:`TRIAL_LONGEST`). A wider tile
   (``set_preferred_layer``) is such a trial at once.
@@ -29,13 +31,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 ESTIMATE_TTL = 5.0  # seconds a subscriber's REMB counts (aiortc sends one about every second)
-DOWN_MARGIN = 0.85  # an estimate this far under the layer's rate says the link is full
-# Seconds the estimate must stay under it: a keyframe lifts a rate measured over
-# RATE_WINDOW seconds for that long, and a receiver's first estimate is what arrived.
-DOWN_HOLD = 1.5
-UP_HEADROOM = 1.25  # a taller layer needs this much more estimate than its rate
+DOWN_MARGIN = 0.85  # a fallen estimate this far under the layer's rate says the link is full
+FALL_MEMORY = 3.0  # seconds a fall of the estimate counts as the sign of a full link
+FALL = 0.97  # an estimate under this part of the one before has fallen
+DOWN_HOLD = 1.0  # seconds the link must stay full before going down
+UP_HEADROOM = 1.25  # a taller layer needs this much more estimate than its peak rate
 UP_HOLD = 2.0  # seconds the headroom must last before going up
 RATE_WINDOW = 1.5  # seconds a layer's rate is measured over
+PEAK_WINDOW = 6.0  # seconds over which a layer's peak rate is kept
 TRIAL_FIRST = 12.0  # seconds without a full link before trying the next layer up
 TRIAL_LONGEST = 120.0  # seconds between trials at most, after trials that failed
 TRIAL_PROVEN = 10.0  # a trial that stays up this long has found room
@@ -57,18 +60,34 @@ class LayerRate:
 
     def sample(self, total_bytes: int, now: float) -> None:
         self._samples.append((now, total_bytes))
-        while len(self._samples) > 2 and now - self._samples[1][0] >= RATE_WINDOW:
+        keep = PEAK_WINDOW + RATE_WINDOW
+        while len(self._samples) > 2 and now - self._samples[1][0] >= keep:
             self._samples.popleft()
 
     @property
     def bits_per_second(self) -> int | None:
         """Over the last :data:`RATE_WINDOW` seconds or so; None until two samples."""
-        if len(self._samples) < 2:
+        return self._rate_to(len(self._samples) - 1)
+
+    @property
+    def peak(self) -> int | None:
+        """The highest :attr:`bits_per_second` of the last :data:`PEAK_WINDOW` seconds."""
+        rates = [self._rate_to(end) for end in range(1, len(self._samples))]
+        measured = [rate for rate in rates if rate is not None]
+        return max(measured) if measured else None
+
+    def _rate_to(self, end: int) -> int | None:
+        """The rate over about RATE_WINDOW seconds up to sample ``end``."""
+        if end < 1:
             return None
-        (start, first), (end, last) = self._samples[0], self._samples[-1]
-        if end <= start:
+        end_time, last = self._samples[end]
+        start = end - 1
+        while start > 0 and end_time - self._samples[start][0] < RATE_WINDOW:
+            start -= 1
+        start_time, first = self._samples[start]
+        if end_time <= start_time:
             return None
-        return int((last - first) * 8 / (end - start))
+        return int((last - first) * 8 / (end_time - start_time))
 
 
 class DownlinkFit:
@@ -77,15 +96,18 @@ class DownlinkFit:
     def __init__(self) -> None:
         self._estimate: int | None = None
         self._estimate_at = 0.0
-        self._full_since: float | None = None  # since when the estimate says the link is full
+        self._fell_at: float | None = None  # when the estimate last fell (or first came)
+        self._full_since: float | None = None  # since when the link has looked full
         self._up_since: float | None = None  # since when a taller layer has had headroom
-        self._calm_since: float | None = None  # since when the estimate says it is not full
+        self._calm_since: float | None = None  # since when the link has not looked full
         self._trial_wait = TRIAL_FIRST
         self._trial_at: float | None = None  # when the last trial went up
         self._ceiling: int | None = None  # the tallest the subscriber wanted last time
 
     def note_estimate(self, bitrate: int, now: float) -> None:
         """The subscriber's REMB: bits per second its downlink takes."""
+        if self._estimate is None or bitrate < self._estimate * FALL:
+            self._fell_at = now
         self._estimate, self._estimate_at = bitrate, now
 
     def estimate(self, now: float) -> int | None:
@@ -95,11 +117,18 @@ class DownlinkFit:
         return self._estimate
 
     def choose(
-        self, rates: Sequence[int | None], ceiling: int, current: int | None, now: float
+        self,
+        rates: Sequence[int | None],
+        ceiling: int,
+        current: int | None,
+        now: float,
+        peaks: Sequence[int | None] | None = None,
     ) -> Decision:
-        """The layer to send, of layers ascending whose measured ``rates`` are given (None:
-        not measured yet, taken to fit); ``ceiling`` is the tallest the subscriber wants,
-        ``current`` the one it gets now (None: nothing yet)."""
+        """The layer to send, of layers ascending whose measured ``rates`` (and ``peaks``,
+        the same when not given) are known (None: not measured yet, taken to fit);
+        ``ceiling`` is the tallest the subscriber wants, ``current`` the one it gets now
+        (None: nothing yet)."""
+        peaks = rates if peaks is None else peaks
         wider = self._ceiling is not None and ceiling > self._ceiling
         self._ceiling = ceiling
         estimate = self.estimate(now)
@@ -107,29 +136,28 @@ class DownlinkFit:
             self._full_since = self._up_since = self._calm_since = None
             if estimate is None:
                 return Decision(ceiling, "preference")
-            fitting = _tallest(rates, ceiling, estimate)
+            fitting = _tallest(peaks, ceiling, estimate)
             return Decision(fitting, "preference" if fitting == ceiling else "downlink")
         if wider and current < ceiling:  # a wider tile: try what it wants at once
             return self._trial(ceiling, now, "preference")
-        rate = rates[current]
-        if rate is not None and estimate < DOWN_MARGIN * rate and current > 0:
+        if self._link_full(rates[current], estimate, now) and current > 0:
             self._up_since = self._calm_since = None
-            if self._full_since is None:
-                self._full_since = now
+            self._full_since = now if self._full_since is None else self._full_since
             if now - self._full_since < DOWN_HOLD:
                 return Decision(current, "downlink")
             self._full_since = None
             if self._trial_at is not None and now - self._trial_at < TRIAL_PROVEN:
                 self._trial_wait = min(self._trial_wait * 2, TRIAL_LONGEST)  # it failed
             self._trial_at = None
-            return Decision(_tallest(rates, current - 1, estimate), "downlink")
+            # the tallest layer the link carried (not the smallest ever tried)
+            return Decision(_tallest(peaks, current - 1, estimate / DOWN_MARGIN), "downlink")
         self._full_since = None
         if self._trial_at is not None and now - self._trial_at >= TRIAL_PROVEN:
             self._trial_wait, self._trial_at = TRIAL_FIRST, None  # it found room
         if current >= ceiling:
             self._up_since = self._calm_since = None
             return Decision(current, "preference")
-        roomy = _tallest(rates, ceiling, estimate / UP_HEADROOM)
+        roomy = _tallest(peaks, ceiling, estimate / UP_HEADROOM)
         if roomy > current:
             self._up_since = now if self._up_since is None else self._up_since
             if now - self._up_since >= UP_HOLD:
@@ -141,6 +169,14 @@ class DownlinkFit:
         if now - self._calm_since >= self._trial_wait:
             return self._trial(current + 1, now, "trial")
         return Decision(current, "downlink")
+
+    def _link_full(self, rate: int | None, estimate: int, now: float) -> bool:
+        """The estimate fell lately (once the link looked full: still) and is well under
+        what the layer sends."""
+        if rate is None or estimate >= DOWN_MARGIN * rate:
+            return False
+        fell_lately = self._fell_at is not None and now - self._fell_at < FALL_MEMORY
+        return fell_lately or self._full_since is not None
 
     def _trial(self, index: int, now: float, reason: str) -> Decision:
         self._trial_at = now

@@ -53,6 +53,18 @@ class Layer:
     forwarder: TrackForwarder
 
 
+# what a switch the subscriber did not ask for says in the log, by the decision's reason
+_WHY = {
+    "downlink": "its link is full",
+    "headroom": "its link has room",
+    "trial": "trying whether its link has room",
+}
+
+
+def _kbit(rate: int | None) -> str:
+    return "-" if rate is None else str(rate // 1000)
+
+
 CHECK_INTERVAL = 0.5  # seconds between looks at which layers arrive
 STALLED_CHECKS = 3  # a layer without a packet for this many looks has stopped
 
@@ -84,6 +96,11 @@ class LayerWatch:
         """Bits per second the layer arrives at (None until measured)."""
         rate = self._rates.get(id(layer.forwarder))
         return rate.bits_per_second if rate is not None else None
+
+    def peak_of(self, layer: Layer) -> int | None:
+        """The layer's highest rate of the last seconds (None until measured)."""
+        rate = self._rates.get(id(layer.forwarder))
+        return rate.peak if rate is not None else None
 
     def _on_subscriber_estimate(self, subscriber: object, bitrate: int) -> None:
         choice = self._by_stream.get(id(subscriber))
@@ -179,20 +196,21 @@ class LayerChoice:
         forwarders = [layer.forwarder for layer in candidates]
         current = forwarders.index(feeding) if feeding in forwarders else None
         rates = [self._watch.rate_of(layer) for layer in candidates]
-        decision = self._fit.choose(rates, ceiling, current, time.monotonic())
+        peaks = [self._watch.peak_of(layer) for layer in candidates]
+        decision = self._fit.choose(rates, ceiling, current, time.monotonic(), peaks)
         if current is not None and decision.index != current and decision.reason != "preference":
             estimate = self._fit.estimate(time.monotonic())
             logger.info(
-                "layers: %s goes from %d to %d rows, %s (its downlink estimate %s kbit/s, "
-                "layers %s)",
+                "layers: %s goes from %d to %d rows, %s (its downlink estimate %s kbit/s; "
+                "layers now/peak %s kbit/s)",
                 self.label,
                 heights[current],
                 heights[decision.index],
-                "too thin" if decision.reason == "downlink" else "with room to spare",
+                _WHY[decision.reason],
                 "-" if estimate is None else estimate // 1000,
                 ", ".join(
-                    f"{height}: {'-' if rate is None else rate // 1000} kbit/s"
-                    for height, rate in zip(heights, rates, strict=True)
+                    f"{height}: {_kbit(rate)}/{_kbit(peak)}"
+                    for height, rate, peak in zip(heights, rates, peaks, strict=True)
                 ),
             )
         return forwarders[decision.index]

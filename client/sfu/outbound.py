@@ -1,7 +1,10 @@
 """One subscriber's copy of a publisher track, on its way out of the SFU.
 
 :class:`OutboundStream` gives each forwarded packet the subscriber's SSRC, payload type and
-sequence number, keeps the last packets to answer the subscriber's NACKs, and sends them
+sequence number, keeps the last packets to answer the subscriber's NACKs (each packet at most
+:data:`MAX_RESENDS` times, :data:`RESEND_INTERVAL` apart: aiortc's receiver repeats every
+missing number in each NACK, and answering them all again would fill a thin link with
+repeats), and sends them
 through SRTP and the socket without queueing: a subscriber whose socket backs up loses
 packets, nobody else's time.
 """
@@ -9,6 +12,7 @@ packets, nobody else's time.
 from __future__ import annotations
 
 import struct
+import time
 from typing import TYPE_CHECKING
 
 from aiortc import RTCRtpSender
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
 
 HISTORY_SIZE = 256  # packets kept per video subscriber to answer NACKs (~0.5 s at 600 kbit/s)
 MAX_SOCKET_BACKLOG = 256 * 1024  # bytes buffered in asyncio before we drop
+RESEND_INTERVAL = 0.3  # seconds: a packet is not sent again sooner (a round trip or so)
+MAX_RESENDS = 2  # times a packet is sent again at most; then the receiver asks for a keyframe
 
 
 class OutboundStream:
@@ -44,6 +50,7 @@ class OutboundStream:
         self._seq_offset = 0
         self._source_ssrc: int | None = None
         self._history: dict[int, bytes] | None = {} if keep_history else None
+        self._resent: dict[int, tuple[int, float]] = {}  # slot -> (times, when last)
         # The forwarder whose packets go out here, and the one to take over on its keyframe.
         self.source: TrackForwarder | None = None
         self.pending: TrackForwarder | None = None
@@ -128,6 +135,7 @@ class OutboundStream:
         out = bytes(buf)
         if self._history is not None:
             self._history[seq % HISTORY_SIZE] = out
+            self._resent.pop(seq % HISTORY_SIZE, None)
         return out
 
     def send(self, data: bytes, payload_size: int = 0) -> None:
@@ -150,9 +158,17 @@ class OutboundStream:
             self.packets_sent += 1
             self.octets_sent += payload_size
 
-    def retransmit(self, seq: int) -> None:
+    def retransmit(self, seq: int, now: float | None = None) -> None:
+        """Send packet ``seq`` again, if it is kept and was not sent again too often."""
         if self._history is None:
             return
-        data = self._history.get(seq % HISTORY_SIZE)
-        if data is not None and struct.unpack_from("!H", data, 2)[0] == seq:
-            self.send(data)
+        slot = seq % HISTORY_SIZE
+        data = self._history.get(slot)
+        if data is None or struct.unpack_from("!H", data, 2)[0] != seq:
+            return
+        now = time.monotonic() if now is None else now
+        times, last = self._resent.get(slot, (0, 0.0))
+        if times >= MAX_RESENDS or (times and now - last < RESEND_INTERVAL):
+            return
+        self._resent[slot] = (times + 1, now)
+        self.send(data)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from client.sfu.layer_bandwidth import (
     DOWN_HOLD,
-    DOWN_MARGIN,
     ESTIMATE_TTL,
     RATE_WINDOW,
     TRIAL_FIRST,
@@ -106,7 +105,7 @@ def test_a_trial_that_fails_waits_twice_as_long_for_the_next() -> None:
         waits.append(now - began)
         # the middle layer fills the link: the estimate falls, and it comes back down
         for step in range(1, 10):
-            fit.note_estimate(int(DOWN_MARGIN * 500_000) - 1, now + step * 0.5)
+            fit.note_estimate(200_000, now + step * 0.5)
             if fit.choose(RATES, TOP, MIDDLE, now + step * 0.5).index == SMALL:
                 break
         now += step * 0.5 + 0.5
@@ -124,6 +123,29 @@ def test_a_trial_that_holds_resets_the_wait() -> None:
     now += DOWN_HOLD + 0.5
     assert _steps(fit, 220_000, SMALL, now, TRIAL_FIRST - 0.5) == SMALL
     assert _steps(fit, 220_000, SMALL, now + TRIAL_FIRST, 0.0) == MIDDLE  # not twice as long
+
+
+def test_an_estimate_still_climbing_after_a_switch_up_is_no_full_link() -> None:
+    """After a trial on a wide link the receiver's estimate needs seconds to climb from what
+    the smaller layer brought to what the taller one does: it never falls meanwhile."""
+    fit = DownlinkFit()
+    assert _steps(fit, 220_000, SMALL, 0.0, TRIAL_FIRST) == MIDDLE
+    now, estimate = TRIAL_FIRST, 220_000.0
+    for step in range(1, 21):  # 10 s, rising 4% every half second (8% a second)
+        estimate *= 1.04
+        fit.note_estimate(int(estimate), now + step * 0.5)
+        assert fit.choose(RATES, MIDDLE, MIDDLE, now + step * 0.5).index == MIDDLE
+
+
+def test_a_link_that_fills_while_the_estimate_wobbles_still_goes_down() -> None:
+    """On a full link the estimate saws: it falls to 85% of what arrives, climbs, falls."""
+    fit = DownlinkFit()
+    current, now = TOP, 0.0
+    for estimate in (1_000_000, 1_040_000, 1_080_000, 920_000, 950_000, 990_000, 1_030_000):
+        fit.note_estimate(estimate, now)
+        current = fit.choose(RATES, TOP, current, now).index
+        now += 0.5
+    assert current == MIDDLE
 
 
 def test_a_wider_tile_is_tried_at_once() -> None:
@@ -171,5 +193,19 @@ def test_a_layers_rate_is_measured_over_the_last_window() -> None:
         if step == 9:
             assert rate.bits_per_second == 100_000
     assert rate.bits_per_second == 400_000
+    assert rate.peak == 400_000
     rate.sample(total, 10.0 + RATE_WINDOW)  # nothing arrived for a window
     assert rate.bits_per_second == 0
+    assert rate.peak == 400_000  # an encoder that paused a moment may send as much again
+
+
+def test_a_layers_peak_is_the_highest_rate_of_the_last_seconds() -> None:
+    rate = LayerRate()
+    total = 0
+    for step in range(40):  # 1 s at 900 kbit/s (a keyframe, a burst), then 200 kbit/s
+        total += (900_000 if 4 <= step < 6 else 200_000) // 8 // 2
+        rate.sample(total, step * 0.5)
+        if step == 8:
+            assert rate.peak is not None and rate.peak > 600_000
+    assert rate.bits_per_second == 200_000
+    assert rate.peak == 200_000  # the burst is PEAK_WINDOW behind

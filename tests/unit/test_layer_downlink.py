@@ -18,7 +18,7 @@ from aiortc.rtp import RTCP_PSFB_APP, RtcpPsfbPacket, pack_remb_fci
 from client.sfu import forwarder as forwarder_module
 from client.sfu.forwarder import TrackForwarder
 from client.sfu.keyframes import vp8_is_keyframe
-from client.sfu.layer_bandwidth import UP_HOLD
+from client.sfu.layer_bandwidth import DOWN_HOLD, UP_HOLD
 from client.sfu.layers import Layer, LayerChoice, LayerWatch
 from tests.unit.test_layer_switch import HIGH, LOW, _feed, _Layer
 
@@ -63,6 +63,7 @@ def test_a_thin_downlink_moves_its_subscriber_down_without_capping_the_publisher
             assert low_rate and high_rate and high_rate > 3 * low_rate, (low_rate, high_rate)
 
             await _remb(choice, (low_rate + high_rate) // 2)  # the top layer does not fit
+            await stream(DOWN_HOLD + 0.5)  # the watch looks again meanwhile
             await _feed(low, low_layer.picture_packets(key=True), 0)
             heights.append(choice.height)
             await _remb(choice, high_rate * 2)  # room again: held, not at once
@@ -88,6 +89,7 @@ def test_a_thin_downlink_moves_its_subscriber_down_without_capping_the_publisher
     assert publisher_estimate is None  # a one-layer camera would be capped (test_sfu_feedback)
     lines = [r.getMessage() for r in caplog.records]
     assert any(
-        "Bernd (camera of Anna) goes from 720 to 180 rows, too thin" in line for line in lines
+        "Bernd (camera of Anna) goes from 720 to 180 rows, its link is full" in line
+        for line in lines
     ), lines
-    assert any("from 180 to 720 rows, with room to spare" in line for line in lines), lines
+    assert any("from 180 to 720 rows, its link has room" in line for line in lines), lines
