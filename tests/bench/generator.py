@@ -22,11 +22,13 @@ from pathlib import Path
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
+from client import compat
 from client.call import events
 from client.call.backend import EventSink, JoinError, MeetingBackend
 from client.call.janus_backend import JanusBackend
 from client.call.session import MeetingSession
 from client.call.sfu_backend import SfuBackend
+from client.media.receive_path import install_receive_path
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
 from tests.bench.media import (
@@ -172,6 +174,12 @@ async def run(args: argparse.Namespace) -> int:
     clip = load_clip(args.clip)
     probe = Probe()
     install_probe(probe)
+    # The generator counts packets and never plays them: its participants skip the receive
+    # path a meeting session installs (reordering, Opus decoding and concealment for every
+    # voice), which would otherwise take the CPU the measured app needs.
+    install_receive_path()
+    compat.replace_audio_jitter_buffers(None)
+    compat.wrap_receiver_decoders(None)
     install_pass_through_decoder()
     factory = _factory(args, network)
     participants = [
