@@ -163,11 +163,13 @@ class TrackForwarder:
         if not compat.receiver_enabled(self._receiver):
             return
         self.feedback.on_arrival(packet)  # every packet, padding probes too
+        retransmitted = False
         if packet.payload_type == self._rtx_payload_type and self._rtx_payload_type is not None:
             if self._publisher_ssrc is None or len(packet.payload) < 2:
                 return  # padding the publisher probes with, or nothing to repair yet
             packet = unwrap_rtx(packet, self.payload_type, self._publisher_ssrc)
             self.feedback.on_retransmission(packet)
+            retransmitted = True
         elif packet.payload_type != self.payload_type:
             return  # a codec we did not negotiate for subscribers
         else:
@@ -180,7 +182,9 @@ class TrackForwarder:
         if not self._outbound:
             return
         is_keyframe = False
-        if self._is_keyframe is not None:
+        # A retransmitted keyframe start is older than what was forwarded since: a subscriber
+        # started on it would get half a picture, then nothing it could decode or ask again for.
+        if self._is_keyframe is not None and not retransmitted:
             is_keyframe = self._is_keyframe(packet.payload)
         if self._is_keyframe is not None:
             packet.extensions = HeaderExtensions(

@@ -4,9 +4,10 @@
 
 Run inside the test's network namespace (see ``chromium_publisher.py``, whose browser and
 page this reuses). The page asks for ``sendEncodings`` l (a quarter of the size), m (half)
-and h (full), publishes, and prints one JSON line: whether the SFU's answer accepted simulcast,
-then one line per second with each rid's ``outbound-rtp`` frame height, bytes sent, keyframe
-requests (PLI) received, and whether a receiver report from the SFU names its SSRC.
+and h (full), each with a ``maxBitrate``, publishes, and prints one JSON line: whether the
+SFU's answer accepted simulcast; then one line per second with each rid's ``outbound-rtp``
+frame height, bytes sent, keyframe requests (PLI) received, and whether a receiver report
+from the SFU names its SSRC.
 Exits 2 with one sentence on failure.
 """
 
@@ -29,8 +30,12 @@ PUBLISH_SIMULCAST = """
   const stream = await navigator.mediaDevices.getUserMedia(
     {audio: false, video: {width: 1280, height: 720, frameRate: 15}});
   const pc = new RTCPeerConnection();
+  // Each layer capped, as apps do: uncapped, Chromium gives the lower layers what the top
+  // one cannot yet use, and a busy machine's estimate may then never reach the top layer.
   pc.addTransceiver(stream.getVideoTracks()[0], {direction: "sendonly", sendEncodings: [
-    {rid: "l", scaleResolutionDownBy: 4}, {rid: "m", scaleResolutionDownBy: 2}, {rid: "h"}]});
+    {rid: "l", scaleResolutionDownBy: 4, maxBitrate: 100000},
+    {rid: "m", scaleResolutionDownBy: 2, maxBitrate: 300000},
+    {rid: "h", maxBitrate: 900000}]});
   await pc.setLocalDescription();
   await gathered(pc);
   send("media", {action: "publish", media_session_type: "video", sdp: pc.localDescription.sdp});

@@ -16,9 +16,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 
@@ -63,6 +64,34 @@ def _fits(stats: Path, fits: Any) -> bool:
     return (remote.get("video_frames") or 0) >= FRAMES and height is not None and fits(height)
 
 
+class BrowserLines:
+    """The driver's JSON lines, read as they come (its stdout), the last one at hand."""
+
+    def __init__(self, browser: subprocess.Popen[str]) -> None:
+        self.lines: list[dict[str, Any]] = []
+        assert browser.stdout is not None
+        self._thread = threading.Thread(target=self._read, args=(browser.stdout,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            if line.startswith("{"):
+                self.lines.append(json.loads(line))
+
+    def join(self) -> None:
+        self._thread.join(timeout=30)
+
+    def layers(self) -> dict[str, dict[str, Any]]:
+        """Each rid's state in the newest line (empty before the first)."""
+        newest = self.lines[-1] if len(self.lines) > 1 else {}
+        layers: dict[str, dict[str, Any]] = newest.get("layers", {})
+        return layers
+
+    def top_height(self) -> int:
+        """The tallest picture a layer that is being sent has now."""
+        return max((s["height"] for s in self.layers().values() if s["bytes"] > 0), default=0)
+
+
 def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
     pair: UplinkPair, tmp_path: Path
 ) -> None:
@@ -72,47 +101,66 @@ def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
     small = _join(in_server, link, "Small", small_stats, HOST_ADDRESS, *NO_MEDIA,
                   "--max-height", "180")  # fmt: skip
     big = _join(in_server, link, "Big", big_stats, HOST_ADDRESS, *NO_MEDIA)
-    browser = subprocess.Popen(
-        pair.in_publisher(
-            [sys.executable, "-m", "tests.integration.chromium_simulcast", link, PUBLISH_SECONDS]
-        ),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    browser_err = tmp_path / "browser.err"
+    with browser_err.open("w") as err_file:
+        browser = subprocess.Popen(
+            pair.in_publisher(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.integration.chromium_simulcast",
+                    link,
+                    PUBLISH_SECONDS,
+                ]
+            ),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=err_file,
+            text=True,
+        )
+    browser_lines = BrowserLines(browser)
+
+    def as_asked() -> bool:
+        layers = browser_lines.layers()
+        # every layer sent, each named by the SFU's receiver reports (one per SSRC)
+        all_sent = set(layers) == {"l", "m", "h"} and all(
+            s["bytes"] > 0 and s["reported"] for s in layers.values()
+        )
+        top = browser_lines.top_height()
+        return (
+            all_sent
+            and _fits(small_stats, lambda h: h <= 180)
+            and _fits(big_stats, lambda h: h >= 360 and h == top)
+        )
+
     receivers = {"Small": small, "Big": big}
     try:
-        both = wait_for(
-            lambda: _fits(small_stats, lambda h: h <= 180) and _fits(big_stats, lambda h: h >= 360),
-            WITHIN_S,
-            interval=0.5,
-        )
+        in_time = wait_for(as_asked, WITHIN_S, interval=0.5)
     finally:
         # SIGINT, not SIGTERM: the driver's cleanup ends its Chromium
         browser.send_signal(signal.SIGINT)
         for process in [*receivers.values(), host]:
             process.terminate()  # receivers leave and write their statistics
         try:
-            browser_out, browser_err = browser.communicate(timeout=30)
+            browser.wait(timeout=30)
         except subprocess.TimeoutExpired:
             browser.kill()
-            browser_out, browser_err = browser.communicate()
+            browser.wait()
+        browser_lines.join()
         results = {name: finish(process) for name, process in receivers.items()}
         _, host_err = finish(host)
-    lines = [json.loads(line) for line in browser_out.splitlines() if line.startswith("{")]
+    lines = browser_lines.lines
+    small_remote, big_remote = _camera(small_stats), _camera(big_stats)
     print("\n".join(json.dumps(line) for line in lines))
-    print("receivers:", _camera(small_stats), _camera(big_stats))
+    print("receivers:", small_remote, big_remote)
     for name in ("Small", "Big"):
         code, err = results[name]
         assert code == 0, f"{name} failed: {err[-2000:]}"
-    assert lines and lines[0] == {"published": "simulcast"}, (lines, browser_err[-2000:])
-    sending = {rid for line in lines[1:] for rid, s in line["layers"].items() if s["bytes"] > 0}
-    assert sending >= {"l", "m", "h"}, f"Chromium sent only the layers {sorted(sending)}"
-    small_remote, big_remote = _camera(small_stats), _camera(big_stats)
-    assert both, (
-        f"within {WITHIN_S:.0f} s the 180-row receiver got {small_remote} and the other "
-        f"{big_remote}; the host said: {host_err[-3000:]}"
+    assert lines and lines[0] == {"published": "simulcast"}, browser_err.read_text()[-2000:]
+    assert in_time, (
+        f"within {WITHIN_S:.0f} s: Chromium's layers {browser_lines.layers()}, the 180-row "
+        f"receiver got {small_remote} and the other {big_remote}; the host said: "
+        f"{host_err[-3000:]}; Small said: {results['Small'][1][-3000:]}"
     )
     assert small_remote["video_height"] <= 180, small_remote
     assert big_remote["video_height"] >= 360, big_remote

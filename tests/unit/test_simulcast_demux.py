@@ -63,7 +63,7 @@ class _Publisher:
     """Packets of one rid, with the rid extension on each (as before a receiver report)."""
 
     def __init__(self, rid: str) -> None:
-        self.rid, self.ssrc, self.seq, self.sent = rid, SSRCS[rid], 100, []
+        self.rid, self.ssrc, self.seq = rid, SSRCS[rid], 100
         self.sent: list[RtpPacket] = []
 
     def picture(self, index: int, with_rid: bool = True) -> list[RtpPacket]:
@@ -201,5 +201,27 @@ def test_a_layer_scaled_down_later_is_sorted_again() -> None:
             (180, True),
             (720, True),
         ]
+
+    _run(steps)
+
+
+def test_a_retransmitted_keyframe_start_does_not_switch_a_subscriber() -> None:
+    """It is older than what the layer forwarded since: starting on it would leave the
+    subscriber half a picture and nothing it could decode."""
+
+    async def steps(demux: Any, layers: Any, watch: LayerWatch, choice: Any, sent: Any) -> None:
+        publishers = {rid: _Publisher(rid) for rid in SSRCS}
+        for rid in SSRCS:
+            await _feed(demux, publishers[rid].picture(0))
+        assert choice.height == 360
+        choice.prefer(None)  # now the tall layer, on its next keyframe
+        keyframe_start = publishers["h"].sent[0]
+        await _feed(demux, publishers["h"].picture(1))
+        rtx = wrap_rtx(keyframe_start, RTX, sequence_number=9, ssrc=2003)
+        rtx.extensions.repaired_rtp_stream_id = "h"
+        await _feed(demux, [rtx])
+        assert choice.height == 360
+        await _feed(demux, publishers["h"].picture(0))  # a new keyframe
+        assert choice.height == 720
 
     _run(steps)
