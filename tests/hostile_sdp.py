@@ -67,6 +67,15 @@ def add_to_audio(sdp: str, lines: list[str]) -> str:
     return join(head, media)
 
 
+def add_to_video(sdp: str, lines: list[str]) -> str:
+    head, media = sections(sdp)
+    media[1] += lines
+    return join(head, media)
+
+
+FOUR_RIDS = [f"a=rid:{rid} send" for rid in "abcd"]
+
+
 # As if aimed at many other hosts; loopback, so nothing leaves the machine should one pass.
 CANDIDATES = [f"a=candidate:{n} 1 udp 2122260223 127.0.0.{n} 9 typ host" for n in range(1, 41)]
 
@@ -143,5 +152,24 @@ HOSTILE_OFFERS: list[tuple[str, str, str]] = [
         "byte in candidate",
         one_byte_changed(CHROMIUM_OFFER, "udp 2122260223", 5, "x"),
         "a=candidate",
+    ),
+]
+
+# Refused where the SFU reads simulcast (after the checks above, before aiortc answers).
+HOSTILE_SIMULCAST_OFFERS: list[tuple[str, str, str]] = [
+    (
+        "simulcast of an undeclared rid",
+        add_to_video(CHROMIUM_OFFER, ["a=rid:l send", "a=simulcast:send l;x"]),
+        "names rid x, which has no a=rid",
+    ),
+    (
+        "four simulcast layers",
+        add_to_video(CHROMIUM_OFFER, [*FOUR_RIDS, "a=simulcast:send a;b;c;d"]),
+        "offers 4 simulcast layers",
+    ),
+    (
+        "simulcast of sound",
+        add_to_audio(CHROMIUM_OFFER, ["a=rid:l send", "a=simulcast:send l"]),
+        "audio section asks for simulcast",
     ),
 ]

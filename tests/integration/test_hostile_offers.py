@@ -23,7 +23,7 @@ from aiortc import RTCPeerConnection, RTCSessionDescription
 from client.protocol import PROTOCOL_VERSION
 from client.protocol.link import MeetingLink, parse_link
 from tests.helpers import HostProcess, finish, read_stats, start_host, start_participant, wait_for
-from tests.hostile_sdp import CHROMIUM_OFFER, HOSTILE_OFFERS
+from tests.hostile_sdp import CHROMIUM_OFFER, HOSTILE_OFFERS, HOSTILE_SIMULCAST_OFFERS
 
 REFUSED_CODECS = ("G722", "PCMU", "PCMA", "VP9", "AV1", "red", "ulpfec")
 
@@ -140,7 +140,8 @@ def test_every_hostile_offer_gets_invalid_sdp_and_a_good_one_works_after(
     async def scenario() -> None:
         async with aiohttp.ClientSession() as session:
             attacker = await _join(session, meeting.link)
-            batches = [HOSTILE_OFFERS[i::3] for i in range(3)]
+            hostile = HOSTILE_OFFERS + HOSTILE_SIMULCAST_OFFERS
+            batches = [hostile[i::3] for i in range(3)]
             for batch_number, batch in enumerate(batches):
                 for name, offer, words in batch:
                     transaction = f"publish-{batch_number}-{name}".replace(" ", "-")[:64]
