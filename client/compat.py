@@ -88,6 +88,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__rtcp_ssrc"),
     # receiver_bitrate_estimate: the estimate a (decoding) receiver sends as REMB
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__remote_bitrate_estimator"),
+    # receiver_timestamp_origin: a received frame's pts back to its RTP timestamp (lip sync)
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__timestamp_mapper"),
     # dtls_connected
     ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_state"),
     ("aiortc.rtcdtlstransport.State", "CONNECTED"),
@@ -113,7 +115,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.contrib.media", "player_worker_decode"),
     # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
     ("aiortc.rtcrtpreceiver", "get_decoder"),
-    # replace_audio_jitter_buffers: a receiver looks this name up in its module when it is made
+    # replace_audio_jitter_buffers, replace_video_jitter_buffers: a receiver looks this name
+    # up in its module when it is made
     ("aiortc.rtcrtpreceiver", "JitterBuffer"),
     # set_host_addresses: aioice looks this module-level function up when it gathers
     ("aioice.ice", "get_host_addresses"),
@@ -248,6 +251,14 @@ def receiver_bitrate_estimate(receiver: RTCRtpReceiver) -> int | None:
     return bitrate
 
 
+def receiver_timestamp_origin(receiver: RTCRtpReceiver) -> int | None:
+    """The RTP timestamp a receiver's decoded frames count their ``pts`` from (aiortc stamps
+    each with its RTP timestamp minus the stream's first, unwrapped); None before the first."""
+    mapper = getattr(receiver, "_RTCRtpReceiver__timestamp_mapper", None)
+    origin = getattr(mapper, "_origin", None)
+    return origin if isinstance(origin, int) else None
+
+
 def hold_sender_frames(sender: RTCRtpSender, hold: bool) -> None:
     """Make ``sender`` drop every frame of its track unencoded (``hold``), or send them again.
     The track is still read, so nothing piles up."""
@@ -369,25 +380,51 @@ def wrap_receiver_decoders(wrap: DecoderWrapper | None) -> None:
 
 
 _aiortc_jitter_buffer: list[type[JitterBuffer]] = []  # aiortc's own class, once replaced
+# what receivers made from now on buffer their packets in, by kind (None: aiortc's own)
+_audio_buffer: list[Callable[[], object]] = []
+_video_buffer: list[Callable[[int], object]] = []
 
 
 def replace_audio_jitter_buffers(factory: Callable[[], object] | None) -> None:
     """Make every audio RTCRtpReceiver made from now on in this process buffer its packets in
-    ``factory()`` instead of aiortc's ``JitterBuffer(capacity=16, prefetch=4)``; video keeps
-    aiortc's. The object needs aiortc's ``add(packet) -> (pli_flag, JitterFrame | None)``.
-    None restores aiortc's own. aiortc has no per-receiver setting."""
+    ``factory()`` instead of aiortc's ``JitterBuffer(capacity=16, prefetch=4)``. The object
+    needs aiortc's ``add(packet) -> (pli_flag, JitterFrame | None)``. None restores aiortc's
+    own. aiortc has no per-receiver setting."""
+    _audio_buffer[:] = [factory] if factory is not None else []
+    _install_jitter_buffers()
+
+
+def replace_video_jitter_buffers(factory: Callable[[int], object] | None) -> None:
+    """As :func:`replace_audio_jitter_buffers`, for video receivers: ``factory(capacity)``
+    instead of aiortc's ``JitterBuffer(capacity, is_video=True)``."""
+    _video_buffer[:] = [factory] if factory is not None else []
+    _install_jitter_buffers()
+
+
+def _install_jitter_buffers() -> None:
     receiver_module = importlib.import_module("aiortc.rtcrtpreceiver")
     if not _aiortc_jitter_buffer:
         _aiortc_jitter_buffer.append(getattr(receiver_module, "JitterBuffer"))  # noqa: B009
     own = _aiortc_jitter_buffer[0]
-    if factory is None:
+    if not _audio_buffer and not _video_buffer:
         setattr(receiver_module, "JitterBuffer", own)  # noqa: B010
         return
 
     def make_buffer(capacity: int, prefetch: int = 0, is_video: bool = False) -> object:
-        return own(capacity, prefetch, is_video) if is_video else factory()
+        if is_video and _video_buffer:
+            return _video_buffer[0](capacity)
+        if not is_video and _audio_buffer:
+            return _audio_buffer[0]()
+        return own(capacity, prefetch, is_video)
 
     setattr(receiver_module, "JitterBuffer", make_buffer)  # noqa: B010
+
+
+def depayloaded(packet: RtpPacket) -> bytes:
+    """The codec data of a received packet, which aiortc's receiver strips of its payload
+    descriptor before it hands the packet to a jitter buffer."""
+    data = getattr(packet, "_data", b"")
+    return data if isinstance(data, bytes) else b""
 
 
 # --- aioice -----------------------------------------------------------------------------------

@@ -195,4 +195,6 @@ class DesktopMedia:
             lines.append(f"error: {stats.error}")
         for source in stats.sources:
             lines.append(str(source))
+        for key, held_ms in stats.picture_holds_ms:
+            lines.append(f"{key}: pictures held {held_ms:.0f} ms to meet the sound (lip sync)")
         return "\n".join(lines)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.call import events
 from client.call.backend import EventSink, JoinError, JoinResult, MeetingBackend, PublishError
+from client.media.lip_sync import watch_sender_reports
 from client.media.voice_encoder import use_voice_encoder
 from client.netconfig import NetworkSettings
 from client.protocol.messages import MediaSessionType, MediaState, ParticipantInfo
@@ -676,6 +677,7 @@ class JanusBackend(MeetingBackend):
 
         @pc.on("track")
         def _on_track(track: MediaStreamTrack) -> None:
+            watch_sender_reports(pc, track)  # for lip sync
             self._emit(events.RemoteTrackAdded(participant_id, MediaSessionType.VIDEO, track))
 
         await pc.setRemoteDescription(RTCSessionDescription(reply.jsep.sdp, "offer"))

@@ -15,6 +15,7 @@ import av
 from aiortc import MediaStreamTrack
 
 from client.call.device_problems import DeviceKind, DeviceListener, DeviceProblem, DeviceTrouble
+from client.media.lip_sync import AvSync
 from client.media.screen import ShareSource
 from client.media.switchable import SwitchableVideoTrack
 from client.protocol.messages import MediaState
@@ -28,6 +29,7 @@ ProblemListener = Callable[[str], None]
 
 class Playout(Protocol):
     def add_source(self, key: str, track: MediaStreamTrack) -> None: ...
+    def sync_for(self, key: str) -> AvSync: ...
     def remove_source(self, key: str) -> None: ...
     async def close(self) -> None: ...
 

@@ -26,6 +26,7 @@ from client.call.link_report import StreamFigures, receiving_figures, sending_fi
 from client.call.media_watchdog import MediaWatchdog
 from client.call.video_floor import VideoFloor
 from client.media.layer_encoder import use_layer_encoder
+from client.media.lip_sync import watch_sender_reports
 from client.media.screen_encoder import use_screen_encoder
 from client.media.video_layers import layered_tracks, nominal_size
 from client.media.voice_encoder import use_voice_encoder
@@ -181,6 +182,7 @@ class SfuPeers:
 
         @pc.on("track")
         def _on_track(track: MediaStreamTrack) -> None:
+            watch_sender_reports(pc, track)  # for lip sync
             self._emit(events.RemoteTrackAdded(offer.target, offer.media_session_type, track))
 
         try:

@@ -19,6 +19,7 @@ from client.media import portaudio
 from client.media.audio_receive import is_concealed
 from client.media.failure import ErrorCallback, FailureReport
 from client.media.jitter import JitterBuffer, SourceStats
+from client.media.lip_sync import AvSync
 from client.media.processing import APM_FRAME, AudioProcessor
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ class PlayoutStats:
     output_underflows: int  # the device ran out before the callback delivered
     latency_ms: float  # the device's output latency
     error: str | None
+    # per source: how long its pictures are now held back to meet its sound (lip sync)
+    picture_holds_ms: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass
@@ -46,6 +49,7 @@ class _Source:
     buffer: JitterBuffer
     task: asyncio.Task[None] | None = None
     resampler: av.AudioResampler | None = None
+    sync: AvSync | None = None  # told when each frame will be heard, for the pictures
 
 
 class AudioPlayout:
@@ -74,6 +78,7 @@ class AudioPlayout:
         self._failure = FailureReport("speaker", on_error)
         self._processor = processor
         self._sources: dict[str, _Source] = {}
+        self._syncs: dict[str, AvSync] = {}  # per source key, shared with its pictures
         self._buffers: tuple[JitterBuffer, ...] = ()  # replaced whole: the callback reads it
         self._frames_played = 0
         self._output_underflows = 0
@@ -89,10 +94,18 @@ class AudioPlayout:
     def error(self) -> str | None:
         return self._failure.message
 
+    def sync_for(self, key: str) -> AvSync:
+        """The lip sync of source ``key``: its pictures wait for its sound through it."""
+        sync = self._syncs.get(key)
+        if sync is None:
+            sync = self._syncs[key] = AvSync()
+        return sync
+
     def add_source(self, key: str, track: MediaStreamTrack) -> None:
         """Plays ``track`` (replacing an earlier source of the same key); needs a running loop."""
-        self.remove_source(key)
+        self._stop_source(key)  # its pictures keep their sync
         source = _Source(track, JitterBuffer(self.channels, self._target_ms, self._max_ms))
+        source.sync = self.sync_for(key)
         source.task = asyncio.get_running_loop().create_task(
             self._pump(key, source), name=f"playout {key}"
         )
@@ -100,6 +113,10 @@ class AudioPlayout:
         self._buffers = tuple(s.buffer for s in self._sources.values())
 
     def remove_source(self, key: str) -> None:
+        self._syncs.pop(key, None)
+        self._stop_source(key)
+
+    def _stop_source(self, key: str) -> None:
         source = self._sources.pop(key, None)
         if source is None:
             return
@@ -144,6 +161,9 @@ class AudioPlayout:
             output_underflows=self._output_underflows,
             latency_ms=round(latency, 1),
             error=self._failure.message,
+            picture_holds_ms=tuple(
+                (key, round(sync.last_hold_s * 1000, 1)) for key, sync in list(self._syncs.items())
+            ),
         )
 
     # --- sources (event loop) ----------------------------------------------------------------
@@ -156,6 +176,10 @@ class AudioPlayout:
                     continue
                 arrival, media = time.monotonic(), _media_samples(frame)
                 concealed = is_concealed(frame)
+                if source.sync is not None and media is not None:
+                    # heard once what is buffered ahead of it and the device's buffer played
+                    ahead_s = source.buffer.buffered_ms / 1000 + self._output_latency()
+                    source.sync.audio_heard(media, arrival + ahead_s)
                 for samples in self._convert(source, frame):
                     source.buffer.push(samples, media, arrival, concealed)
                     media = None  # one arrival per frame is enough for the jitter estimate
@@ -180,6 +204,10 @@ class AudioPlayout:
             logger.debug("cannot convert a frame (%s): %s", frame, exc)
             return []
         return [_s16(f, self.channels) for f in converted]
+
+    def _output_latency(self) -> float:
+        stream = self._stream
+        return float(stream.latency) if stream is not None else 0.0
 
     def _check_stalled(self) -> None:
         if self._stream is None or self._failure.message is not None:

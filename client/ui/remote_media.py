@@ -3,6 +3,7 @@
 A remote track lives on the media loop. Its video sink is made and started there, then
 handed to the window's thread, so what crosses is an object that emits finished pictures;
 its sound goes to the speakers (which also run there) and only a level probe is shared.
+A camera's pictures wait for its sound (``client.media.lip_sync``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from client.call import events
 from client.call.local_media import Playout
 from client.media.level_probe import LevelProbeTrack
+from client.media.lip_sync import clock_of
 from client.protocol.messages import MediaSessionType
 from client.ui.video_sink import VideoSink
 
@@ -31,8 +33,12 @@ class RemoteMediaReady:
 def make_ready(event: events.RemoteTrackAdded, playout: Playout | None) -> RemoteMediaReady:
     """On the media loop: start reading ``event.track`` there."""
     track = event.track
+    camera = event.session_type is MediaSessionType.VIDEO
+    sync = playout.sync_for(event.participant_id) if camera and playout is not None else None
     if track.kind == "video":
-        sink = VideoSink(track)
+        if sync is not None:
+            sync.video_clock = clock_of(track)
+        sink = VideoSink(track, sync)
         sink.start()
         application = QCoreApplication.instance()
         if application is not None:
@@ -41,6 +47,8 @@ def make_ready(event: events.RemoteTrackAdded, playout: Playout | None) -> Remot
     if event.session_type is MediaSessionType.SCREEN or playout is None:
         return RemoteMediaReady(event.participant_id, event.session_type)
     voice = LevelProbeTrack(track)
+    if sync is not None:
+        sync.audio_clock = clock_of(track)
     playout.add_source(event.participant_id, voice)
     return RemoteMediaReady(event.participant_id, event.session_type, voice=voice)
 

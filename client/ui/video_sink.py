@@ -16,6 +16,8 @@ from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
+from client.media.lip_sync import AvSync
+
 # swscale releases the GIL: one shared worker keeps conversions off the GUI thread.
 _converter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runde-video")
 
@@ -71,9 +73,12 @@ class VideoSink(QObject):
     frameReady = Signal(QImage)
     ended = Signal()
 
-    def __init__(self, track: MediaStreamTrack, parent: QObject | None = None) -> None:
+    def __init__(
+        self, track: MediaStreamTrack, sync: AvSync | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._track = track
+        self._sync = sync  # holds each picture until its sound is heard
         self._box = QSize(640, 360)
         self._task: asyncio.Future[None] | concurrent.futures.Future[None] | None = None
         self._latest: av.VideoFrame | None = None
@@ -108,6 +113,8 @@ class VideoSink(QObject):
                 if isinstance(frame, av.VideoFrame):
                     self.frames_decoded += 1
                     self.frame_height = frame.height  # the layer it comes in, for diagnostics
+                    if self._sync is not None:
+                        await self._sync.hold_picture(frame)
                     if self._latest is not None:
                         self.frames_skipped += 1
                     self._latest = frame

@@ -539,6 +539,10 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
                 )
             )
             assert compat.receiver_bitrate_estimate(offerer.getTransceivers()[0].receiver) is None
+            first = await receiving.receiver.track.recv()  # pts: from the stream's first frame
+            origin = compat.receiver_timestamp_origin(receiving.receiver)
+            assert isinstance(origin, int) and first.pts is not None
+            assert compat.receiver_timestamp_origin(offerer.getTransceivers()[0].receiver) is None
             await _until(lambda: compat.receiver_bitrate_estimate(receiving.receiver) is not None)
             estimate = compat.receiver_bitrate_estimate(receiving.receiver)
             assert estimate is not None and estimate > 0
@@ -591,3 +595,33 @@ def test_negotiate_rtp_stream_ids_makes_an_answer_name_the_simulcast_extensions(
     packet.extensions.rtp_stream_id = "h"
     parsed = RtpPacket.parse(packet.serialize(extensions_map), extensions_map)
     assert parsed.extensions.rtp_stream_id == "h"
+
+
+def test_replace_video_jitter_buffers_gives_video_receivers_their_buffer() -> None:
+    from aiortc.rtp import RtpPacket
+
+    from client.media import receive_path
+    from client.media.video_jitter import VideoJitterBuffer
+
+    made: list[int] = []
+
+    def factory(capacity: int) -> VideoJitterBuffer:
+        made.append(capacity)
+        return VideoJitterBuffer(capacity)
+
+    async def receivers() -> None:
+        pc = RTCPeerConnection()
+        pc.addTransceiver("video")
+        pc.addTransceiver("audio")
+        await pc.close()
+
+    compat.replace_video_jitter_buffers(factory)
+    try:
+        asyncio.run(receivers())
+    finally:  # as a headless participant earlier in this process may have left it
+        compat.replace_video_jitter_buffers(VideoJitterBuffer if receive_path._installed else None)
+    assert made == [512]  # the video receiver's, with aiortc's capacity; not the audio one's
+    packet = RtpPacket(payload=b"\x90\x80\x01")
+    assert compat.depayloaded(packet) == b""  # not received: nothing depayloaded
+    packet._data = b"vp8"  # as aiortc's receiver sets it
+    assert compat.depayloaded(packet) == b"vp8"

@@ -1,0 +1,141 @@
+"""Lip sync: each remote picture is shown when its sound is heard, not when it was decoded.
+
+Sound waits in the playout's jitter buffer and the device; a picture is ready as soon as it is
+decoded, so without help the picture runs ahead of the voice by the whole audio buffer (and
+more on a jittery link, whose buffer is larger). Both streams' sender reports map their RTP
+time to the sender's one wall clock (the SFU carries that mapping over to each subscriber), so
+for either stream ``local time - sender time`` is its delay from sender to here, plus one
+unknown but shared clock offset. :class:`AvSync` holds each picture back by how much longer
+the sound's delay is than the picture's, which the offset cancels out of.
+
+Only pictures are held: delaying sound would lengthen every conversation's turn-taking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections import deque
+from collections.abc import Awaitable, Callable
+from statistics import median
+from typing import Any
+
+from aiortc import MediaStreamTrack, RTCPeerConnection
+from aiortc.rtp import AnyRtcpPacket, RtcpSrPacket
+
+from client import compat
+
+NTP_UNIX_OFFSET = 2_208_988_800  # seconds from 1900 (NTP's epoch) to 1970
+MAX_HOLD_S = 0.5  # a longer difference is a broken report, not a buffer
+AUDIO_DELAYS_KEPT = 25  # the sound's recent delays (0.5 s of 20 ms frames)
+AUDIO_STALE_S = 1.0
+VIDEO_CLOCK_RATE = 90000  # without sound for this long, pictures are not held for it
+
+
+class SenderClock:
+    """One received stream's RTP time on the sender's wall clock, from its sender reports.
+
+    ``origin`` gives what to add to a decoded frame's timestamp to get its RTP timestamp back
+    (aiortc counts frame times from the stream's first); without it they are the same.
+    """
+
+    def __init__(self, clock_rate: int, origin: Callable[[], int | None] | None = None) -> None:
+        self.clock_rate = clock_rate
+        self._origin = origin
+        self._reference: tuple[int, float] | None = None  # (RTP, sender seconds)
+
+    def on_report(self, report: RtcpSrPacket) -> None:
+        info = report.sender_info
+        seconds = (info.ntp_timestamp >> 32) + (info.ntp_timestamp & 0xFFFFFFFF) / 2**32
+        self._reference = (info.rtp_timestamp, seconds - NTP_UNIX_OFFSET)
+
+    def sender_time(self, timestamp: int) -> float | None:
+        """When the sender took what a frame stamped ``timestamp`` shows (None before the
+        first report); RTP time is taken modulo 2**32, so wrapped or unwrapped both work."""
+        origin = self._origin() if self._origin is not None else 0
+        if self._reference is None or origin is None:
+            return None
+        reference_rtp, reference_seconds = self._reference
+        delta = (timestamp + origin - reference_rtp + 2**31) % 2**32 - 2**31
+        return reference_seconds + delta / self.clock_rate
+
+
+_clocks: weakref.WeakKeyDictionary[MediaStreamTrack, SenderClock] = weakref.WeakKeyDictionary()
+RtcpHandler = Callable[[AnyRtcpPacket], Awaitable[None]]
+
+
+def watch_sender_reports(pc: RTCPeerConnection, track: MediaStreamTrack) -> SenderClock:
+    """Reads the sender reports arriving for ``track`` (received on ``pc``) into its clock."""
+    clock_rate = 48000 if track.kind == "audio" else VIDEO_CLOCK_RATE
+    receiver = next((t.receiver for t in pc.getTransceivers() if t.receiver.track is track), None)
+    if receiver is None:  # not ours to watch: its pictures are shown as they come
+        return SenderClock(clock_rate, lambda: None)
+    held = weakref.ref(receiver)  # the receiver holds the track, which keys the clock
+
+    def origin() -> int | None:
+        alive = held()
+        return compat.receiver_timestamp_origin(alive) if alive is not None else None
+
+    clock = SenderClock(clock_rate, origin)
+    _clocks[track] = clock
+
+    async def observe(packet: AnyRtcpPacket, original: RtcpHandler) -> None:
+        if isinstance(packet, RtcpSrPacket):
+            clock.on_report(packet)
+        await original(packet)
+
+    compat.intercept_receiver_rtcp(receiver, observe)
+    return clock
+
+
+def clock_of(track: MediaStreamTrack) -> SenderClock | None:
+    """The clock :func:`watch_sender_reports` keeps for ``track``, if any."""
+    return _clocks.get(track)
+
+
+class AvSync:
+    """One remote participant's sound and picture: how long to hold each picture."""
+
+    def __init__(self) -> None:
+        self.audio_clock: SenderClock | None = None
+        self.video_clock: SenderClock | None = None
+        self._audio_delays: deque[float] = deque(maxlen=AUDIO_DELAYS_KEPT)
+        self._audio_at = -1e9  # local time of the last sound
+        self.last_hold_s = 0.0  # for diagnostics
+
+    def audio_heard(self, rtp_timestamp: int, heard_at: float) -> None:
+        """The sound stamped ``rtp_timestamp`` will be heard at ``heard_at`` (local time)."""
+        clock = self.audio_clock
+        sent = clock.sender_time(rtp_timestamp) if clock is not None else None
+        if sent is None:
+            return
+        self._audio_delays.append(heard_at - sent)
+        self._audio_at = heard_at
+
+    def picture_hold(self, rtp_timestamp: int, now: float) -> float:
+        """Seconds to hold the picture stamped ``rtp_timestamp``, ready at ``now``."""
+        clock = self.video_clock
+        sent = clock.sender_time(rtp_timestamp) if clock is not None else None
+        if sent is None or not self._audio_delays or now - self._audio_at > AUDIO_STALE_S:
+            self.last_hold_s = 0.0
+            return 0.0
+        hold = median(self._audio_delays) - (now - sent)
+        self.last_hold_s = hold if 0.0 < hold <= MAX_HOLD_S else 0.0
+        return self.last_hold_s
+
+    async def hold_picture(self, frame: Any) -> None:
+        """Returns when the decoded ``frame`` may be shown. Its reader waits here, so the
+        pictures behind it wait in the track's queue and are each held only for what is
+        left of their own difference."""
+        rtp = frame_rtp_timestamp(frame, VIDEO_CLOCK_RATE)
+        hold = self.picture_hold(rtp, time.monotonic()) if rtp is not None else 0.0
+        if hold > 0:
+            await asyncio.sleep(hold)
+
+
+def frame_rtp_timestamp(frame: Any, clock_rate: int) -> int | None:
+    """A received frame's RTP timestamp (aiortc stamps decoded frames with it)."""
+    if frame.pts is None or frame.time_base is None:
+        return None
+    return int(frame.pts * frame.time_base * clock_rate)
