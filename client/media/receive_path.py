@@ -3,7 +3,8 @@
 aiortc makes a receiver's jitter buffer and decoder itself and offers no per-receiver
 choice, so the choice is made for the whole process (through :mod:`client.compat`) before
 the first receiver exists: VP8 pictures keep their keyframe mark
-(:mod:`client.media.received_keyframes`), and Opus goes through the reordering buffer and
+(:mod:`client.media.received_keyframes`), video packets wait for a lost one only briefly
+(:mod:`client.media.video_jitter`), and Opus goes through the reordering buffer and
 concealing decoder of :mod:`client.media.audio_receive` when libopus can be loaded.
 """
 
@@ -22,6 +23,7 @@ from client.media.audio_receive import (
     ReorderingAudioBuffer,
 )
 from client.media.received_keyframes import Vp8KeyframeMarks
+from client.media.video_jitter import VideoJitterBuffer
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ def install_receive_path() -> None:
     if _installed:
         return
     _installed = True
+    compat.replace_video_jitter_buffers(VideoJitterBuffer)
     conceal = libopus_problem() is None
     if conceal:
         compat.replace_audio_jitter_buffers(ReorderingAudioBuffer)
