@@ -9,7 +9,7 @@ A receiver's REMB (aiortc's, as libwebrtc's) is no measure of its link: it start
 arrives, *falls* to 85% of what arrives when the delay grows (the link is full), and otherwise
 rises by 8% a second, never above 1.5 times what arrives. So:
 
-* down when the estimate has just fallen (or is the first one) and stays under
+* down when the estimate has just fallen and stays under
   :data:`DOWN_MARGIN` of the current layer's rate for :data:`DOWN_HOLD` seconds: to the
   tallest layer whose peak the link carried (the estimate over :data:`DOWN_MARGIN`). An
   estimate still climbing after a switch up is no full link;
@@ -96,7 +96,7 @@ class DownlinkFit:
     def __init__(self) -> None:
         self._estimate: int | None = None
         self._estimate_at = 0.0
-        self._fell_at: float | None = None  # when the estimate last fell (or first came)
+        self._fell_at: float | None = None  # when the estimate last fell
         self._full_since: float | None = None  # since when the link has looked full
         self._up_since: float | None = None  # since when a taller layer has had headroom
         self._calm_since: float | None = None  # since when the link has not looked full
@@ -106,7 +106,8 @@ class DownlinkFit:
 
     def note_estimate(self, bitrate: int, now: float) -> None:
         """The subscriber's REMB: bits per second its downlink takes."""
-        if self._estimate is None or bitrate < self._estimate * FALL:
+        # (a receiver's first estimate is what arrived: no sign of a full link by itself)
+        if self._estimate is not None and bitrate < self._estimate * FALL:
             self._fell_at = now
         self._estimate, self._estimate_at = bitrate, now
 

@@ -38,7 +38,8 @@ def test_without_an_estimate_the_preference_alone_decides() -> None:
 
 def test_a_full_link_goes_down_within_the_hold_to_the_tallest_layer_it_carries() -> None:
     fit = DownlinkFit()
-    fit.note_estimate(600_000, 10.0)  # a full link: 85% of what arrives
+    fit.note_estimate(1_400_000, 9.5)
+    fit.note_estimate(600_000, 10.0)  # a full link: it falls to 85% of what arrives
     assert fit.choose(RATES, TOP, TOP, 10.0).index == TOP
     assert fit.choose(RATES, TOP, TOP, 10.0 + DOWN_HOLD / 2).index == TOP
     decision = fit.choose(RATES, TOP, TOP, 10.0 + DOWN_HOLD)
@@ -48,7 +49,8 @@ def test_a_full_link_goes_down_within_the_hold_to_the_tallest_layer_it_carries()
 
 def test_a_keyframe_that_lifts_the_rate_for_a_moment_is_no_full_link() -> None:
     fit = DownlinkFit()
-    fit.note_estimate(1_400_000, 0.0)  # the estimate of a receiver that gets all of it
+    fit.note_estimate(1_600_000, -0.5)
+    fit.note_estimate(1_400_000, 0.0)  # it fell, but a receiver that gets all of it
     assert fit.choose(RATES, TOP, TOP, 0.0).index == TOP
     spiked = [150_000, 500_000, 1_800_000]  # a keyframe in the measuring window
     assert fit.choose(spiked, TOP, TOP, 0.5).index == TOP
@@ -60,7 +62,14 @@ def test_a_keyframe_that_lifts_the_rate_for_a_moment_is_no_full_link() -> None:
 
 
 def test_a_downlink_thinner_than_every_layer_gets_the_smallest() -> None:
-    assert _steps(DownlinkFit(), 50_000, TOP, 0.0, DOWN_HOLD) == SMALL
+    fit = DownlinkFit()
+    fit.note_estimate(1_400_000, 0.0)
+    assert _steps(fit, 50_000, TOP, 0.5, DOWN_HOLD) == SMALL
+
+
+def test_a_receivers_first_estimate_is_what_arrived_and_no_sign_of_a_full_link() -> None:
+    fit = DownlinkFit()
+    assert _steps(fit, 1_200_000, TOP, 0.0, 5 * DOWN_HOLD) == TOP  # under 85% of 1.5 Mbit/s
 
 
 def test_the_preference_still_caps_a_wide_downlink() -> None:

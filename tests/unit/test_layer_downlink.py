@@ -62,7 +62,8 @@ def test_a_thin_downlink_moves_its_subscriber_down_without_capping_the_publisher
             low_rate, high_rate = watch.rate_of(watch.layers[0]), watch.rate_of(watch.layers[1])
             assert low_rate and high_rate and high_rate > 3 * low_rate, (low_rate, high_rate)
 
-            await _remb(choice, (low_rate + high_rate) // 2)  # the top layer does not fit
+            await _remb(choice, high_rate)  # what arrives
+            await _remb(choice, (low_rate + high_rate) // 2)  # it falls: the top layer is too much
             await stream(DOWN_HOLD + 0.5)  # the watch looks again meanwhile
             await _feed(low, low_layer.picture_packets(key=True), 0)
             heights.append(choice.height)
