@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from aiortc import RTCPeerConnection, RTCRtpReceiver
 from aiortc.codecs.vpx import Vp8Encoder
-from aiortc.rtp import RtpPacket, wrap_rtx
+from aiortc.rtp import RTCP_RTPFB_NACK, RtcpRtpfbPacket, RtpPacket, wrap_rtx
 
 from client import compat
 from client.sfu.layers import LayerChoice, LayerWatch
@@ -223,5 +223,30 @@ def test_a_retransmitted_keyframe_start_does_not_switch_a_subscriber() -> None:
         assert choice.height == 360
         await _feed(demux, publishers["h"].picture(0))  # a new keyframe
         assert choice.height == 720
+
+    _run(steps)
+
+
+def test_a_gap_in_one_layer_is_nacked_for_that_layers_ssrc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent_rtcp: list[Any] = []
+
+    async def send_receiver_rtcp(receiver: RTCRtpReceiver, packet: Any) -> None:
+        sent_rtcp.append(packet)
+
+    monkeypatch.setattr(compat, "receiver_rtcp_ssrc", lambda receiver: 5)
+    monkeypatch.setattr(compat, "send_receiver_rtcp", send_receiver_rtcp)
+
+    async def steps(demux: Any, layers: Any, watch: LayerWatch, choice: Any, sent: Any) -> None:
+        publishers = {rid: _Publisher(rid) for rid in SSRCS}
+        for rid in SSRCS:
+            await _feed(demux, publishers[rid].picture(0))
+        publishers["m"].seq += 3  # three packets of m lost on the way
+        for rid in SSRCS:
+            await _feed(demux, publishers[rid].picture(1))
+        await asyncio.sleep(0.01)  # the NACK goes out on its own task
+        nacks = [p for p in sent_rtcp if isinstance(p, RtcpRtpfbPacket) and p.fmt == RTCP_RTPFB_NACK]
+        assert [(n.media_ssrc, len(n.lost)) for n in nacks] == [(SSRCS["m"], 3)]
 
     _run(steps)
