@@ -47,6 +47,8 @@ class SenderClock:
 
     def on_report(self, report: RtcpSrPacket) -> None:
         info = report.sender_info
+        if info.ntp_timestamp == 0:
+            return  # a sender that does not know its clock yet (aiortc sends that at first)
         seconds = (info.ntp_timestamp >> 32) + (info.ntp_timestamp & 0xFFFFFFFF) / 2**32
         self._reference = (info.rtp_timestamp, seconds - NTP_UNIX_OFFSET)
 

@@ -31,6 +31,17 @@ def test_a_sender_report_maps_rtp_time_to_the_sender_s_clock_across_the_wrap() -
     assert clock.sender_time(81000) == pytest.approx(1001.0)  # wrapped: 0.1 + 0.9 s later
     assert clock.sender_time(2**32 - 18000) == pytest.approx(999.9)
     assert clock.sender_time(2**32 + 81000) == pytest.approx(1001.0)  # an unwrapped stamp
+    clock.on_report(report(5, -NTP_UNIX_OFFSET))  # NTP 0: a clock not known yet, ignored
+    assert clock.sender_time(81000) == pytest.approx(1001.0)
+
+
+def test_a_frame_s_time_is_counted_from_the_stream_s_first_rtp_timestamp() -> None:
+    clock = SenderClock(48000, origin=lambda: 4_000_000_000)
+    clock.on_report(report(4_000_048_000, 20.0))
+    assert clock.sender_time(0) == pytest.approx(19.0)  # the first frame, a second earlier
+    unknown = SenderClock(48000, origin=lambda: None)  # no frame decoded yet
+    unknown.on_report(report(0, 20.0))
+    assert unknown.sender_time(0) is None
 
 
 def synced(audio_delay: float) -> AvSync:
