@@ -246,7 +246,9 @@ def test_a_gap_in_one_layer_is_nacked_for_that_layers_ssrc(
         for rid in SSRCS:
             await _feed(demux, publishers[rid].picture(1))
         await asyncio.sleep(0.01)  # the NACK goes out on its own task
-        nacks = [p for p in sent_rtcp if isinstance(p, RtcpRtpfbPacket) and p.fmt == RTCP_RTPFB_NACK]
+        nacks = [
+            p for p in sent_rtcp if isinstance(p, RtcpRtpfbPacket) and p.fmt == RTCP_RTPFB_NACK
+        ]
         assert [(n.media_ssrc, len(n.lost)) for n in nacks] == [(SSRCS["m"], 3)]
 
     _run(steps)
