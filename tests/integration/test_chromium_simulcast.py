@@ -3,9 +3,11 @@
 Headless Chromium publishes its fake camera at 1280x720 in three simulcast layers (rids l, m,
 h at a quarter, half and full size) into the SFU; two headless Runde receivers watch it, one
 started with ``--max-height 180``, one without a limit. The first gets pictures of at most 180
-rows, the second the top layer (at least 360 rows; Chromium may scale its top layer down on a
-busy machine). Real processes in two network namespaces the test creates (Chromium wants a
-non-loopback address; see ``netns_uplink.py``), the link between them uncapped.
+rows, the second, which joins once the browser sends, the top layer (at least 360 rows;
+Chromium may scale its top layer down on a busy machine), its keyframe asked for (PLI) on that
+layer's own SSRC; the SFU's receiver reports name each layer's SSRC. Real processes in two
+network namespaces the test creates (Chromium wants a non-loopback address; see
+``netns_uplink.py``), the link between them uncapped.
 """
 
 from __future__ import annotations
@@ -100,7 +102,6 @@ def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
     in_server = pair.in_server([])
     small = _join(in_server, link, "Small", small_stats, HOST_ADDRESS, *NO_MEDIA,
                   "--max-height", "180")  # fmt: skip
-    big = _join(in_server, link, "Big", big_stats, HOST_ADDRESS, *NO_MEDIA)
     browser_err = tmp_path / "browser.err"
     with browser_err.open("w") as err_file:
         browser = subprocess.Popen(
@@ -119,6 +120,10 @@ def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
             text=True,
         )
     browser_lines = BrowserLines(browser)
+    # The second receiver comes once the browser sends: its first picture is a keyframe the
+    # SFU must ask for, on the SSRC of the layer it chose.
+    wait_for(lambda: len(browser_lines.lines) > 1 or browser.poll() is not None, WITHIN_S)
+    big = _join(in_server, link, "Big", big_stats, HOST_ADDRESS, *NO_MEDIA)
 
     def as_asked() -> bool:
         layers = browser_lines.layers()
@@ -164,3 +169,7 @@ def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
     )
     assert small_remote["video_height"] <= 180, small_remote
     assert big_remote["video_height"] >= 360, big_remote
+    # the late receiver's keyframe was asked for on its layer's own SSRC
+    layers = browser_lines.layers()
+    big_layer = [s for s in layers.values() if s["height"] == big_remote["video_height"]]
+    assert big_layer and big_layer[0]["plis"] >= 1, (big_remote, layers)
