@@ -22,6 +22,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from client.call import events
 from client.call.backend import EventSink, PublishError
+from client.call.encoded_layers import EncodedLayers
 from client.call.link_report import StreamFigures, receiving_figures, sending_figures
 from client.call.media_watchdog import MediaWatchdog
 from client.call.video_floor import VideoFloor
@@ -243,12 +244,18 @@ def _in_layers(
     tracks: Sequence[MediaStreamTrack],
 ) -> tuple[list[MediaStreamTrack], dict[MediaStreamTrack, tuple[int, int]]]:
     """The tracks to send for a camera publication, and the size of each layer (none when
-    the camera goes as one track: too small, or its size unknown)."""
+    the camera goes as one track: too small, or its size unknown). A camera given as
+    :class:`EncodedLayers` goes in the layers it brings."""
     sent: list[MediaStreamTrack] = []
     sizes: dict[MediaStreamTrack, tuple[int, int]] = {}
     for track in tracks:
         size = nominal_size(track) if track.kind == "video" else None
-        layers = layered_tracks(track, size) if size is not None else [(track, (0, 0))]
+        if isinstance(track, EncodedLayers):
+            layers = track.layers  # made by the caller, sent as they are
+        elif size is not None:
+            layers = layered_tracks(track, size)
+        else:
+            layers = [(track, (0, 0))]
         sent += [layer for layer, _ in layers]
         if len(layers) > 1:
             sizes.update(layers)

@@ -2,7 +2,8 @@
 
 `python -m tests.bench.generator --server runde|janus ...` joins its participants through
 :class:`MeetingSession` with the real backend, publishes pre-encoded media and counts what it
-receives without decoding. Commands, one per line on stdin: ``status``, ``start`` (open the
+receives without decoding; with ``--layer-clips`` each camera goes in layers, as a Runde
+camera does. Commands, one per line on stdin: ``status``, ``start`` (open the
 measurement window), ``stop`` (close it and report), ``quit``. Each answer is one JSON line.
 """
 
@@ -31,6 +32,7 @@ from client.call.sfu_backend import SfuBackend
 from client.media.receive_path import install_receive_path
 from client.netconfig import NetworkSettings, apply_bind_addresses
 from client.protocol.link import parse_link
+from tests.bench.layered_clips import LayerClips
 from tests.bench.media import (
     Clip,
     PacketTrack,
@@ -54,15 +56,21 @@ class LoadParticipant:
     index: int
     factory: BackendFactory
     clip: Clip
+    layer_clips: LayerClips | None = None  # the camera goes in these layers, not the clip
     frames: dict[str, dict[str, int]] = field(default_factory=dict)  # remote name -> kind -> n
     session: MeetingSession | None = None
     _consumers: set[asyncio.Task[None]] = field(default_factory=set)
 
     async def join(self) -> None:
         slot = self.index % MAX_PARTICIPANTS
+        camera = (
+            PacketTrack("video", self.clip.video, slot * len(self.clip.video) // MAX_PARTICIPANTS)
+            if self.layer_clips is None
+            else self.layer_clips.camera(slot / MAX_PARTICIPANTS)
+        )
         tracks: list[MediaStreamTrack] = [
             PacketTrack("audio", self.clip.audio, slot * len(self.clip.audio) // MAX_PARTICIPANTS),
-            PacketTrack("video", self.clip.video, slot * len(self.clip.video) // MAX_PARTICIPANTS),
+            camera,
         ]
         self.session = MeetingSession(self.factory)
         self.session.subscribe(self._on_event)
@@ -172,6 +180,7 @@ async def _commands() -> asyncio.StreamReader:
 async def run(args: argparse.Namespace) -> int:
     network = NetworkSettings(bind_addresses=(args.bind,))
     clip = load_clip(args.clip)
+    layer_clips = LayerClips(args.layer_clips) if args.layer_clips else None
     probe = Probe()
     install_probe(probe)
     # The generator counts packets and never plays them: its participants skip the receive
@@ -184,7 +193,11 @@ async def run(args: argparse.Namespace) -> int:
     factory = _factory(args, network)
     participants = [
         LoadParticipant(
-            name, index, factory if n < args.receivers else _publish_only(factory), clip
+            name,
+            index,
+            factory if n < args.receivers else _publish_only(factory),
+            clip,
+            layer_clips,
         )
         for n, (name, index) in enumerate(
             zip(args.names.split(","), map(int, args.indices.split(",")), strict=True)
@@ -226,6 +239,12 @@ def main() -> int:
         type=int,
         default=MAX_PARTICIPANTS,
         help="only this many of the participants subscribe; the rest only publish",
+    )
+    parser.add_argument(
+        "--layer-clips",
+        type=Path,
+        nargs="*",
+        help="publish the camera in layers, one clip each (tallest first; see layered_clips.py)",
     )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()

@@ -48,13 +48,19 @@ class Clip:
         return sum(len(p) for p in self.video) * 8 / (len(self.video) / VIDEO_FPS)
 
 
-def build_clip(path: Path, seconds: int = CLIP_SECONDS) -> None:
-    """Encode ``seconds`` of lavfi testsrc and sine into ``path`` (Matroska, VP8 + Opus)."""
-    width, height = VIDEO_SIZE
+def build_clip(
+    path: Path,
+    seconds: int = CLIP_SECONDS,
+    size: tuple[int, int] = VIDEO_SIZE,
+    bitrate: int = VIDEO_BITRATE,
+) -> None:
+    """Encode ``seconds`` of lavfi testsrc (``size``, ``bitrate`` bits/s) and sine into
+    ``path`` (Matroska, VP8 + Opus)."""
+    width, height = size
     with av.open(str(path), "w", format="matroska") as output:
         video = output.add_stream("libvpx", rate=VIDEO_FPS)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-        video.bit_rate = VIDEO_BITRATE
+        video.bit_rate = bitrate
         video.codec_context.gop_size = KEYFRAME_INTERVAL
         video.codec_context.time_base = Fraction(1, VIDEO_FPS)
         # Real-time settings as a WebRTC sender uses them; CBR so the rate is what we asked.
@@ -63,9 +69,9 @@ def build_clip(path: Path, seconds: int = CLIP_SECONDS) -> None:
             "cpu-used": "8",
             "lag-in-frames": "0",
             "auto-alt-ref": "0",
-            "minrate": str(VIDEO_BITRATE),
-            "maxrate": str(VIDEO_BITRATE),
-            "bufsize": str(VIDEO_BITRATE),
+            "minrate": str(bitrate),
+            "maxrate": str(bitrate),
+            "bufsize": str(bitrate),
             "keyint_min": str(KEYFRAME_INTERVAL),
         }
         audio = output.add_stream("libopus", rate=48000)

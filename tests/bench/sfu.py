@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,7 @@ class GeneratorProcess:
         log: Path,
         bind: str = CLIENT_ADDRESS,
         receivers: int | None = None,
+        extra: Sequence[str] = (),
     ) -> None:
         self.names = names
         self.log = log
@@ -155,6 +156,7 @@ class GeneratorProcess:
                     "--bind",
                     bind,
                     *(["--receivers", str(receivers)] if receivers is not None else []),
+                    *extra,
                 ]
             ),
             stdin=subprocess.PIPE,
