@@ -233,6 +233,7 @@ class Subscription:
     _outbound: list[tuple[TrackForwarder, OutboundStream]] = field(default_factory=list)
     # the tallest picture the subscriber wants (of a layered camera); None: no limit
     max_height: int | None = None
+    label: str = ""  # whose stream of whose camera, for the SFU's log of layer switches
     _layer_choice: LayerChoice | None = None
 
     def awaits_answer(self) -> bool:
@@ -260,7 +261,9 @@ class Subscription:
             sender: RTCRtpSender = transceiver.sender
             watch = self.publication.layer_watch
             if kind == "video" and watch is not None:
-                self._layer_choice = LayerChoice(watch, sender, payload_type, self.max_height)
+                self._layer_choice = LayerChoice(
+                    watch, sender, payload_type, self.max_height, self.label
+                )
                 continue
             forwarder = self.publication.forwarders[kind]
             outbound = forwarder.add_subscriber(sender, payload_type)

@@ -200,6 +200,7 @@ class SfuMedia:
         subscriber.subscriptions[key] = subscription
         if session_type is MediaSessionType.VIDEO:
             subscription.max_height = subscriber.max_height_of(publisher.id)
+            subscription.label = f"{subscriber.id} (camera of {publisher.id})"
         subscriber.send(
             MediaNotice(
                 payload=SubscribeOffer(

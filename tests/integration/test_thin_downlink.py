@@ -12,6 +12,7 @@ is counted at its link's qdisc, outside the processes.
 from __future__ import annotations
 
 import os
+import re
 import select
 import subprocess
 import time
@@ -161,3 +162,6 @@ def test_a_thin_downlink_gets_the_small_layer_and_the_others_keep_the_tall_one(
         host.terminate()
         _, err = host.communicate(timeout=15)
         print("\n".join(line for line in err.splitlines() if "layer" in line or "estimate" in line))
+    # the SFU says whose stream went down and why, in one line
+    switch = re.compile(r"layers: \S+ \(camera of \S+\) goes from \d+ to 180 rows, its link is")
+    assert any(switch.search(line) for line in err.splitlines()), err[-3000:]
