@@ -159,7 +159,8 @@ class SfuMedia:
             participant.id,
             session_type.value,
             ", ".join(publication.codecs.values()),
-            f"; layers {', '.join(str(layer.height) for layer in publication.video_layers)}"
+            # a browser's simulcast layers say their height with their first keyframe
+            f"; layers {', '.join(str(layer.height or '?') for layer in publication.video_layers)}"
             if publication.video_layers
             else "",
         )
