@@ -38,6 +38,7 @@ from aiortc.rtp import (
     HeaderExtensions,
     HeaderExtensionsMap,
     RtcpPsfbPacket,
+    RtcpRrPacket,
     RtcpRtpfbPacket,
     RtpPacket,
     unpack_remb_fci,
@@ -276,7 +277,23 @@ async def _handle_subscriber_rtcp(
             bitrate, _ = unpack_remb_fci(packet.fci)
         except ValueError:
             return  # another application-layer message: nothing of ours
-        if forwarder is not None:
-            forwarder.feedback.on_subscriber_estimate(outbound, bitrate)
+        estimate = outbound.downlink.on_remb(bitrate)
+        if forwarder is not None and estimate is not None:
+            forwarder.feedback.on_subscriber_estimate(outbound, estimate)
     else:
+        if isinstance(packet, RtcpRrPacket) and outbound.keeps_history:
+            _judge_loss(outbound, packet, forwarder)  # video's loss caps the estimate
         await original(packet)
+
+
+def _judge_loss(
+    outbound: OutboundStream, report: RtcpRrPacket, forwarder: TrackForwarder | None
+) -> None:
+    for block in report.reports:
+        if block.ssrc != outbound.ssrc:
+            continue
+        estimate = outbound.downlink.on_receiver_report(
+            block.fraction_lost, outbound.octets_sent, time.monotonic()
+        )
+        if forwarder is not None and estimate is not None:
+            forwarder.feedback.on_subscriber_estimate(outbound, estimate)

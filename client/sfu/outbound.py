@@ -20,6 +20,7 @@ from aiortc.rtcdtlstransport import RTCDtlsTransport
 
 from client import compat
 from client.sfu.continuity import StreamContinuity
+from client.sfu.loss_estimate import SubscriberEstimate
 
 if TYPE_CHECKING:
     from client.sfu.forwarder import TrackForwarder
@@ -41,6 +42,7 @@ class OutboundStream:
         self._ssrc = struct.pack("!L", self.ssrc)
         self.packets_sent = 0  # media packets (not retransmissions), for sender reports
         self.octets_sent = 0  # their payload bytes
+        self.downlink = SubscriberEstimate()  # from the subscriber's REMB and reports
         self._next_seq: int | None = None
         # Video keeps the publisher's numbering (shifted): a gap it left stays a gap the
         # subscriber can see, and a retransmission fills it. Audio packets the gate leaves
