@@ -127,13 +127,17 @@ async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
         tiles = [t for t in window.meeting_view.tiles.values() if not t.is_self]
         painted_now = sum(tile.pictures_painted for tile in tiles)
         decoded_now = sum(tile.source.frames_decoded for tile in tiles if tile.source)
+        # the layer each tile receives: what its set_preferred_layer got from the SFU
+        heights = sorted(t.source.frame_height or 0 for t in tiles if t.source is not None)
         # max(0, ...): tiles that left take their counts along
         logger.info(
-            "responsiveness: %s; %d remote tiles, %.1f pictures painted per second (%.1f decoded)",
+            "responsiveness: %s; %d remote tiles, %.1f pictures painted per second (%.1f decoded)"
+            "; received heights %s",
             monitor.take_window(),
             len(tiles),
             max(0, painted_now - painted) / period,
             max(0, decoded_now - decoded) / period,
+            ",".join(map(str, heights)) or "none",
         )
         painted, decoded = painted_now, decoded_now
 

@@ -75,7 +75,12 @@ class TileLayers(QObject):
             seen = rows if self._window_shown else None
             max_height = self._heights.update(participant_id, seen)
             if max_height is not None:
-                logger.info("a tile %s rows tall asks for at most %d", seen, max_height)
+                logger.info(
+                    "a tile %s rows tall asks for at most %d of %s",
+                    seen,
+                    max_height,
+                    participant_id,
+                )
                 self._spawn(self._send(session, participant_id, max_height))
 
     async def _send(self, session: MeetingSession, target: str, max_height: int) -> None:

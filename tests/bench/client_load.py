@@ -16,6 +16,20 @@ process time over wall time, % of one core), its RSS, event-loop timer lateness 
 it, see client/loop_monitor.py), pictures painted per remote tile per second, the frame rate
 at which the generator receives the app's own video, and the camera sizes sent. Prints a
 markdown table, then the hottest functions with ``--profile`` (py-spy).
+
+``--layers``: each generator participant publishes its camera as a Runde camera does, in three
+layers (1280x720, 640x360 and 320x180 VP8 clips, tests/bench/layered_clips.py, each on its own
+transceiver, announced in ``publish.layers``), so the SFU gives the app the layer each tile asks
+for (client/call/tile_heights.py) instead of one 640x360 stream for every tile.
+
+``--chromium``: one headless Chromium (tests/bench/chromium_tiles.py) joins the same meeting
+before the app, publishes its fake 1280x720 camera in three simulcast layers and its
+microphone, shows every other participant (the 8 and the app) in a 1100x700 grid of
+``<video>`` tiles, and asks each for the ``max_height`` the app's rule gives its tile. Its CPU
+(all its processes) and decoded frames per remote (``getStats()``) are taken over the same
+window as the app's, and a second table sets app and Chromium side by side. Chromium will not
+send media over loopback, so then host, generator and app run in one network namespace and
+Chromium in another (root; tests/bench/load_chromium.py). The app then has 9 remote tiles.
 """
 
 from __future__ import annotations
@@ -29,36 +43,41 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import psutil
 
 from tests.audio import start_pulse
+from tests.bench.layered_clips import build_layer_clips
+from tests.bench.load_chromium import (
+    COMPARISON_HEADER,
+    AppFigures,
+    ChromiumRow,
+    ChromiumTiles,
+    Placement,
+    chromium_env,
+    comparison,
+    start_host,
+)
 from tests.bench.media import VIDEO_FPS, build_clip
 from tests.bench.sfu import GeneratorProcess, Server, hot_functions, profile
-from tests.helpers import LOOPBACK, HostProcess, runde_command, start_host
+from tests.helpers import HostProcess, runde_command
 from tests.xvfb import start_xvfb, stop_xvfb
 
 TILES = 8
 APP_NAME = "Bench"
 CAMERA = "lavfi:testsrc2=size=1280x720:rate=30"
+SWITCH_SECONDS = 5.0  # for Chromium's new asks to take effect (keyframes every 2 s)
 REPORT_EVERY = 5  # seconds between the app's responsiveness log lines
 _REPORT = re.compile(
     r"^(\S+ \S+) INFO client.app: responsiveness: "
     r"timers late by p50 ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms "
     r"\(\d+ probes\); (\d+) remote tiles, ([\d.]+) pictures painted per second "
-    r"\(([\d.]+) decoded\)",
+    r"\(([\d.]+) decoded\)(?:; received heights ([\d,]+|none))?",
     re.MULTILINE,
 )
-
-
-class _Loopback:
-    """Runs generator commands as they are: everything stays on 127.0.0.1 here."""
-
-    def command(self, args: list[str]) -> list[str]:
-        return list(args)
 
 
 def _app_environment(
@@ -92,17 +111,24 @@ def _log(folder: Path) -> str:
 
 
 # late p50, p99, max ms; tiles; pictures painted and decoded per second
-Report = tuple[float, float, float, int, float, float]
+# and the heights of the pictures each tile receives (comma-separated, or "none")
+Report = tuple[float, float, float, int, float, float, str]
 
 
 def _reports(folder: Path, since: float = 0.0) -> list[Report]:
     """The app's responsiveness reports logged after ``since`` (wall clock)."""
     found: list[tuple[float, Report]] = []
-    for stamp, a, b, c, d, e, f in _REPORT.findall(_log(folder)):
+    for stamp, a, b, c, d, e, f, g in _REPORT.findall(_log(folder)):
         when = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
         if when >= since:
-            found.append((when, (float(a), float(b), float(c), int(d), float(e), float(f))))
+            report = (float(a), float(b), float(c), int(d), float(e), float(f), g or "none")
+            found.append((when, report))
     return [report for _, report in sorted(found)]
+
+
+def _asked(folder: Path) -> dict[str, int]:
+    """The max_height the app asked last of each participant."""
+    return {target: int(height) for height, target in _ASKED.findall(_log(folder))}
 
 
 def _wait(predicate_text: str, check: object, timeout: float) -> None:
@@ -121,6 +147,7 @@ def _app_video_frames(generator: GeneratorProcess) -> int:
     return int(first.get(APP_NAME, {}).get("video", 0))
 
 
+_ASKED = re.compile(r"tile_layers: a tile \S+ rows tall asks for at most (\d+) of (\S+)")
 _SCALE = re.compile(r"INFO client.media.camera: camera .* now sends (\d+)% of its size")
 
 
@@ -135,6 +162,11 @@ class Row:
     others_cpu: dict[str, float]
     load: float
     camera_scales: list[int]  # the sizes the camera went out at, in % of 1280x720, in order
+    tiles: int = TILES
+    decoded_per_tile: float = 0.0
+    asked: list[int] = field(default_factory=list)  # the app's max_height per tile, last asks
+    received: list[int] = field(default_factory=list)  # picture heights per tile, at the end
+    chromium: ChromiumRow | None = None
 
 
 @dataclass
@@ -145,25 +177,38 @@ class Meeting:
     generator: GeneratorProcess
     pulse_env: dict[str, str]
     display: str
+    placement: Placement
+    chromium: ChromiumTiles | None = None
+
+    @property
+    def tiles(self) -> int:
+        """Remote tiles the app shows: the generator's participants, and Chromium."""
+        return TILES + (1 if self.chromium is not None else 0)
 
 
 def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bool) -> Row:
     app: subprocess.Popen[bytes] | None = None
     stderr_path = folder.with_suffix(".stderr.txt")
     try:
-        options = ["--log-level", "info", "--bind", LOOPBACK, "--no-prejoin"]
+        options = ["--log-level", "info", "--bind", meeting.placement.address, "--no-prejoin"]
         app = subprocess.Popen(
-            runde_command(*options, "--link", meeting.host.link),
+            meeting.placement.command(runde_command(*options, "--link", meeting.host.link)),
             env=_app_environment(folder, meeting.pulse_env, meeting.display, adapt),
             stdout=subprocess.DEVNULL,
             stderr=stderr_path.open("wb"),
         )
+        tiles = meeting.tiles
         _wait(
-            f"the app shows {TILES} remote tiles with pictures",
-            lambda: any(r[3] == TILES and r[4] > 0 for r in _reports(folder)),
+            f"the app shows {tiles} remote tiles with pictures",
+            lambda: any(r[3] == tiles and r[4] > 0 for r in _reports(folder)),
             60.0,
         )
         time.sleep(args.warmup)
+        chromium = meeting.chromium
+        if chromium is not None:
+            chromium.ask(_asked(folder))  # the same layers for both
+            time.sleep(SWITCH_SECONDS)
+            _wait(f"Chromium decodes {tiles} remote tiles", lambda: chromium.receiving(tiles), 30)
         process = psutil.Process(app.pid)
         window_start = time.time()
         sent_before = _app_video_frames(meeting.generator)
@@ -173,6 +218,8 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
             "generator": psutil.Process(meeting.generator.process.pid),
         }
         others_before = {name: sum(p.cpu_times()[:2]) for name, p in others.items()}
+        if chromium is not None:
+            chromium.start_window()
         started = time.monotonic()
         profile_path = folder.with_suffix(".profile.txt")
         spy = profile(app.pid, args.seconds, profile_path) if args.profile else None
@@ -181,6 +228,7 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
             rss.append(process.memory_info().rss / 1e6)
             time.sleep(1.0)
         elapsed = time.monotonic() - started
+        chromium_row = chromium.end_window() if chromium is not None else None
         if app.poll() is not None:
             stderr = stderr_path.read_text(errors="replace")
             crash = stderr.find("Fatal Python error")
@@ -208,19 +256,27 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
                 app.wait(15)
             except subprocess.TimeoutExpired:
                 app.kill()
+    decoded = statistics.mean(r[5] for r in window) / tiles if window else 0.0
     if window:
         late = (
             f"{statistics.median(r[0] for r in window):.1f} / "
             f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
         )
         painted = (
-            f"{statistics.mean(r[4] for r in window) / TILES:.1f} "
-            f"/ {statistics.mean(r[5] for r in window) / TILES:.1f}"
+            f"{statistics.mean(r[4] for r in window) / tiles:.1f} "
+            f"/ {statistics.mean(r[5] for r in window) / tiles:.1f}"
         )
     else:
         late, painted = "no report: the loop stalled", "–"
     scales = [100] + [int(x) for x in _SCALE.findall(_log(folder))]
-    return Row(adapt, cpu, max(rss), late, painted, sent_fps, others_cpu, load, scales)
+    asked = list(_asked(folder).values())
+    received = (
+        [int(h) for h in window[-1][6].split(",")] if window and window[-1][6] != "none" else []
+    )
+    return Row(
+        adapt, cpu, max(rss), late, painted, sent_fps, others_cpu, load, scales,
+        tiles, decoded, asked, received, chromium_row,
+    )  # fmt: skip
 
 
 def _print_table(rows: list[Row]) -> None:
@@ -241,6 +297,18 @@ def _print_table(rows: list[Row]) -> None:
         )
 
 
+def _print_comparison(rows: list[Row]) -> None:
+    """App and Chromium side by side, one pair of rows per app run."""
+    if any(row.chromium is not None for row in rows):
+        print(COMPARISON_HEADER)
+    for row in rows:
+        if row.chromium is not None:
+            label = f"Runde app (camera adapts: {'yes' if row.adapt else 'no'})"
+            app = AppFigures(label, row.cpu, row.rss_max, row.decoded_per_tile, row.tiles,
+                             row.asked, row.received, row.sent_fps)  # fmt: skip
+            print(comparison(app, row.chromium))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -253,6 +321,12 @@ def main() -> int:
     )
     parser.add_argument("--profile", action="store_true", help="sample the app with py-spy")
     parser.add_argument("--keep-logs", type=Path, help="copy the logs into this folder")
+    parser.add_argument(
+        "--layers", action="store_true", help="the generator's cameras go in 720/360/180 layers"
+    )
+    parser.add_argument(
+        "--chromium", action="store_true", help="a headless Chromium joins too (needs root)"
+    )
     args = parser.parse_args()
     settings = {"both": [False, True], "on": [True], "off": [False]}[args.adapt]
 
@@ -260,38 +334,56 @@ def main() -> int:
         scratch = Path(scratch_name)
         clip = scratch / "clip.bin"
         build_clip(clip)
+        layer_clips = build_layer_clips(scratch) if args.layers else []
+        placement = Placement.namespaces() if args.chromium else Placement.loopback()
         pulse = start_pulse(scratch / "pulse")
         screen = start_xvfb()
-        host = start_host(log_level="warning")
+        host = start_host(placement, scratch / "host.log")
         server = Server("runde", host.process, host.link, host.stop)  # type: ignore[arg-type]
         generator = GeneratorProcess(
-            _Loopback(),  # type: ignore[arg-type]
+            placement,  # type: ignore[arg-type]
             server,
             [f"p{i}" for i in range(TILES)],
             list(range(TILES)),
             clip,
             scratch / "generator.log",
-            bind=LOOPBACK,
+            bind=placement.address,
             receivers=1,  # p0 counts the app's video; the others only publish
+            extra=["--layer-clips", *map(str, layer_clips)] if layer_clips else (),
         )
-        meeting = Meeting(host, generator, pulse.client_env, screen.name)
+        meeting = Meeting(host, generator, pulse.client_env, screen.name, placement)
         rows: list[Row] = []
         try:
             generator.read(timeout=60.0)  # "joined"
+            if args.chromium:
+                seconds = len(settings) * (args.warmup + args.seconds + 120) + 60
+                meeting.chromium = ChromiumTiles(
+                    placement, host.link, seconds, chromium_env(pulse.client_env)
+                )
+                _wait(
+                    f"Chromium decodes {TILES} remote tiles",
+                    lambda: meeting.chromium is not None and meeting.chromium.receiving(TILES),
+                    60.0,
+                )
             for adapt in settings:
                 folder = scratch / f"app-{'adapt' if adapt else 'fixed'}"
                 rows.append(_measure(meeting, args, folder, adapt))
         finally:
+            if meeting.chromium is not None:
+                meeting.chromium.close()
             generator.close()
             host.stop()
             pulse.stop()
             stop_xvfb(screen)
+            placement.close()
             if args.keep_logs is not None:
                 args.keep_logs.mkdir(parents=True, exist_ok=True)
                 for log in scratch.glob("app-*/data/**/runde.log*"):
                     shutil.copy(log, args.keep_logs / f"{log.parts[len(scratch.parts)]}-{log.name}")
                 shutil.copy(scratch / "generator.log", args.keep_logs)
+                shutil.copy(scratch / "host.log", args.keep_logs)
         _print_table(rows)
+        _print_comparison(rows)
         for row in rows:
             profile_path = scratch / f"app-{'adapt' if row.adapt else 'fixed'}.profile.txt"
             if args.profile and profile_path.exists():

@@ -16,9 +16,10 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
@@ -46,6 +47,7 @@ logger = logging.getLogger("runde.bench.generator")
 
 BackendFactory = Callable[[EventSink], MeetingBackend]
 MAX_PARTICIPANTS = 8  # publishers' clip offsets are spread over this many slots
+SMALLEST = 180  # rows: the layer a generator participant asks of another
 
 
 @dataclass
@@ -57,6 +59,8 @@ class LoadParticipant:
     factory: BackendFactory
     clip: Clip
     layer_clips: LayerClips | None = None  # the camera goes in these layers, not the clip
+    # the other generator participants, whose smallest layer is enough to count frames
+    fellows: frozenset[str] = frozenset()
     frames: dict[str, dict[str, int]] = field(default_factory=dict)  # remote name -> kind -> n
     session: MeetingSession | None = None
     _consumers: set[asyncio.Task[None]] = field(default_factory=set)
@@ -88,9 +92,15 @@ class LoadParticipant:
             assert self.session is not None
             remote = self.session.participants.get(event.participant_id)
             name = remote.display_name if remote is not None else event.participant_id
-            task = asyncio.ensure_future(self._count(name, event.track))
-            self._consumers.add(task)
-            task.add_done_callback(self._consumers.discard)
+            if name in self.fellows and event.track.kind == "video":
+                # the smallest layer between generators: the CPU goes to what is measured
+                self._spawn(self.session.set_preferred_layer(SMALLEST, event.participant_id))
+            self._spawn(self._count(name, event.track))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._consumers.add(task)
+        task.add_done_callback(self._consumers.discard)
 
     async def _count(self, remote: str, track: MediaStreamTrack) -> None:
         counts = self.frames.setdefault(remote, {"audio": 0, "video": 0})
@@ -198,6 +208,7 @@ async def run(args: argparse.Namespace) -> int:
             factory if n < args.receivers else _publish_only(factory),
             clip,
             layer_clips,
+            frozenset(args.names.split(",")) if layer_clips is not None else frozenset(),
         )
         for n, (name, index) in enumerate(
             zip(args.names.split(","), map(int, args.indices.split(",")), strict=True)

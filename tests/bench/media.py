@@ -36,6 +36,7 @@ CLIP_SECONDS = 10
 # Not a divisor of 50 frames/s: no two 20 ms audio frames in the clip look alike, so a
 # payload digest names one packet.
 SINE_HZ = 443.7
+MAX_BEHIND = 0.2  # seconds a replaying track may fall behind before it stops catching up
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,12 @@ class PacketTrack(MediaStreamTrack):
         delay = due - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
+        else:
+            # Behind (a starved process): go on from now rather than send the backlog in one
+            # burst, as a camera would, and let the loop run (its signaling must answer pings).
+            if -delay > MAX_BEHIND:
+                self._start -= delay
+            await asyncio.sleep(0)
         packet = self._packets[self._index % len(self._packets)]
         packet.pts = self._index * self._ticks
         packet.time_base = self._time_base
