@@ -19,7 +19,7 @@ MAX_DATAGRAMS_PER_WAKEUP = 64
 
 class BatchReadingMixin(BatchReadingDatagrams):
     """For a selector-based loop class: its datagram endpoints read in batches (asyncio's
-    transport internals this needs are in client/compat.py)."""
+    transport internals this needs are in client/compat/)."""
 
     max_datagrams_per_wakeup = MAX_DATAGRAMS_PER_WAKEUP
 
