@@ -69,6 +69,7 @@ from tests.xvfb import start_xvfb, stop_xvfb
 TILES = 8
 APP_NAME = "Bench"
 CAMERA = "lavfi:testsrc2=size=1280x720:rate=30"
+PATIENT_HEARTBEAT = 60  # seconds; the host's default is 10
 SWITCH_SECONDS = 5.0  # for Chromium's new asks to take effect (keyframes every 2 s)
 REPORT_EVERY = 5  # seconds between the app's responsiveness log lines
 _REPORT = re.compile(
@@ -338,7 +339,10 @@ def main() -> int:
         placement = Placement.namespaces() if args.chromium else Placement.loopback()
         pulse = start_pulse(scratch / "pulse")
         screen = start_xvfb()
-        host = start_host(placement, scratch / "host.log")
+        # The generator's one loop serves 8 publishers of 3 layers: on 2 busy cores it may
+        # answer the host's pings late, which must not drop its participants mid-run.
+        patient = ["--heartbeat", str(PATIENT_HEARTBEAT)] if args.layers else []
+        host = start_host(placement, scratch / "host.log", *patient)
         server = Server("runde", host.process, host.link, host.stop)  # type: ignore[arg-type]
         generator = GeneratorProcess(
             placement,  # type: ignore[arg-type]
@@ -349,7 +353,10 @@ def main() -> int:
             scratch / "generator.log",
             bind=placement.address,
             receivers=1,  # p0 counts the app's video; the others only publish
-            extra=["--layer-clips", *map(str, layer_clips)] if layer_clips else (),
+            # p0 receives the app's video alone: its receiving starved the generator's loop
+            extra=["--watch", APP_NAME, "--layer-clips", *map(str, layer_clips)]
+            if layer_clips
+            else (),
         )
         meeting = Meeting(host, generator, pulse.client_env, screen.name, placement)
         rows: list[Row] = []

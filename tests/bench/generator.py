@@ -47,7 +47,7 @@ logger = logging.getLogger("runde.bench.generator")
 
 BackendFactory = Callable[[EventSink], MeetingBackend]
 MAX_PARTICIPANTS = 8  # publishers' clip offsets are spread over this many slots
-SMALLEST = 180  # rows: the layer a generator participant asks of another
+NO_VIDEO = 0  # the max_height that asks for no video at all
 
 
 @dataclass
@@ -59,8 +59,7 @@ class LoadParticipant:
     factory: BackendFactory
     clip: Clip
     layer_clips: LayerClips | None = None  # the camera goes in these layers, not the clip
-    # the other generator participants, whose smallest layer is enough to count frames
-    fellows: frozenset[str] = frozenset()
+    watch: str | None = None  # when set, the only participant whose video it receives
     frames: dict[str, dict[str, int]] = field(default_factory=dict)  # remote name -> kind -> n
     session: MeetingSession | None = None
     _consumers: set[asyncio.Task[None]] = field(default_factory=set)
@@ -92,9 +91,9 @@ class LoadParticipant:
             assert self.session is not None
             remote = self.session.participants.get(event.participant_id)
             name = remote.display_name if remote is not None else event.participant_id
-            if name in self.fellows and event.track.kind == "video":
-                # the smallest layer between generators: the CPU goes to what is measured
-                self._spawn(self.session.set_preferred_layer(SMALLEST, event.participant_id))
+            if self.watch is not None and name != self.watch and event.track.kind == "video":
+                # no video it does not count: the machine's CPU goes to what is measured
+                self._spawn(self.session.set_preferred_layer(NO_VIDEO, event.participant_id))
             self._spawn(self._count(name, event.track))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -208,7 +207,7 @@ async def run(args: argparse.Namespace) -> int:
             factory if n < args.receivers else _publish_only(factory),
             clip,
             layer_clips,
-            frozenset(args.names.split(",")) if layer_clips is not None else frozenset(),
+            args.watch,
         )
         for n, (name, index) in enumerate(
             zip(args.names.split(","), map(int, args.indices.split(",")), strict=True)
@@ -256,6 +255,9 @@ def main() -> int:
         type=Path,
         nargs="*",
         help="publish the camera in layers, one clip each (tallest first; see layered_clips.py)",
+    )
+    parser.add_argument(
+        "--watch", help="receivers take video only from the participant of this display name"
     )
     parser.add_argument("--log-level", default="warning")
     args = parser.parse_args()

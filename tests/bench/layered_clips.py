@@ -1,11 +1,14 @@
 """Pre-encoded camera layers for the load generator: one VP8 clip per layer of a 720p camera.
 
-A Runde camera of 1280x720 goes out as 720, 360 and 180 rows (client/media/video_layers.py),
-each with the bitrate ceiling the app's layer encoder gives its height
-(client/media/layer_encoder.py). These clips are the same testsrc picture at those sizes and
-rates, encoded once with PyAV; a generator participant replays them from the same offset on
-three transceivers (:class:`~client.call.encoded_layers.EncodedLayers`), so the SFU can give
-each subscriber the layer its tile asks for.
+A Runde camera of 1280x720 goes out as 720, 360 and 180 rows (client/media/video_layers.py).
+These clips are the same testsrc picture at those sizes, encoded once with PyAV; a generator
+participant replays them from the same offset on three transceivers
+(:class:`~client.call.encoded_layers.EncodedLayers`), so the SFU can give each subscriber the
+layer its tile asks for. The two lower layers have the bitrate ceiling the app's layer encoder
+gives their height (client/media/layer_encoder.py: ~530 and ~190 kbit/s). The top layer has
+600 kbit/s, not the 1.5 Mbit/s a Runde camera may reach: no tile of the 1100x700 window asks
+for it, and at 1.5 Mbit/s eight of them (~1,400 packets/s) starved the generator's loop on a
+2-core machine until the host dropped its participants.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from client.media.layer_encoder import bitrate_cap
 from tests.bench.media import PacketTrack, build_clip, load_clip
 
 LAYER_SIZES = ((1280, 720), (640, 360), (320, 180))  # a 720p camera's layers, tallest first
+TOP_LAYER_BITRATE = 600_000  # bits/s; see above
 
 
 def build_layer_clips(folder: Path) -> list[Path]:
@@ -27,7 +31,10 @@ def build_layer_clips(folder: Path) -> list[Path]:
     paths = []
     for width, height in LAYER_SIZES:
         path = folder / f"layer-{height}.mkv"
-        build_clip(path, size=(width, height), bitrate=bitrate_cap(height))
+        top = height == LAYER_SIZES[0][1]
+        build_clip(
+            path, size=(width, height), bitrate=TOP_LAYER_BITRATE if top else bitrate_cap(height)
+        )
         paths.append(path)
     return paths
 

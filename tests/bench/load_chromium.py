@@ -62,11 +62,13 @@ class Placement:
             self.pair.delete()
 
 
-def start_host(placement: Placement, log: Path) -> HostProcess:
-    """``runde host --headless`` on the placement's address, its log into ``log``; waits for
-    its links."""
+def start_host(placement: Placement, log: Path, *extra: str) -> HostProcess:
+    """``runde host --headless [extra]`` on the placement's address, its log into ``log``;
+    waits for its links."""
     address = placement.address
-    args = runde_command("--log-level", "warning", "host", "--headless", "--bind", address)
+    args = runde_command(
+        "--log-level", "warning", "host", "--headless", "--bind", address, *extra
+    )  # fmt: skip
     with log.open("w") as stderr:
         process = subprocess.Popen(
             placement.command(args), stdout=subprocess.PIPE, stderr=stderr, text=True
@@ -245,10 +247,17 @@ class AppFigures:
 
 
 COMPARISON_HEADER = (
-    "\n| client | CPU % of a core | memory MB | decoded fps per tile "
-    "| max_height asked per tile | layer height received per tile | own camera sent |"
-    "\n|---|---|---|---|---|---|---|"
+    "\n| client | CPU % of a core | memory MB | decoded fps per tile | pictures decoded per s, "
+    "all tiles | CPU ms per decoded picture | max_height asked per tile "
+    "| layer height received per tile | own camera sent |"
+    "\n|---|---|---|---|---|---|---|---|---|"
 )
+
+
+def _per_picture(cpu: float, pictures: float) -> str:
+    """Milliseconds of CPU per decoded picture: both clients may be starved here, and then
+    this says more than the CPU alone."""
+    return f"{cpu * 10 / pictures:.1f}" if pictures > 0 else "–"
 
 
 def comparison(app: AppFigures, browser: ChromiumRow) -> str:
@@ -258,13 +267,17 @@ def comparison(app: AppFigures, browser: ChromiumRow) -> str:
         for rid, layer in sorted(browser.sent.items())
     )
     ratio = f"{app.cpu / browser.cpu:.2f}" if browser.cpu > 0 else "–"
+    app_total = app.decoded_per_tile * app.tiles
+    browser_total = sum(browser.fps)
     lines = [
         f"| {app.label} | {app.cpu:.0f} | RSS {app.rss:.0f} "
-        f"| {app.decoded_per_tile:.1f} (mean of {app.tiles}) | {heights_text(app.asked)} "
+        f"| {app.decoded_per_tile:.1f} (mean of {app.tiles}) | {app_total:.0f} "
+        f"| {_per_picture(app.cpu, app_total)} | {heights_text(app.asked)} "
         f"| {heights_text(app.received)} "
         f"| 720/360/180; {app.sent_fps:.1f} fps arrive at p0 |",
         f"| Chromium | {browser.cpu:.0f} | PSS {browser.pss:.0f} (RSS sum {browser.rss:.0f}) "
-        f"| {summary(browser.fps)} | {heights_text(browser.asked)} "
+        f"| {summary(browser.fps)} | {browser_total:.0f} "
+        f"| {_per_picture(browser.cpu, browser_total)} | {heights_text(browser.asked)} "
         f"| {heights_text(browser.heights)} | {sent or '–'} |",
         f"\napp / Chromium CPU: {ratio}",
     ]
