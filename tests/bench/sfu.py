@@ -3,6 +3,12 @@
     sudo .venv/bin/python -m tests.bench.sfu [--n 2,4,6] [--seconds 20] [--servers runde,janus]
                                              [--soak SECONDS] [--profile] [--write]
 
+``--servers runde-layers`` adds Runde's SFU with every participant's camera in three layers
+(720, 360 and 180 rows, ``tests/bench/layered_clips.py``), as Runde cameras publish: the SFU
+receives all three and forwards each subscriber the tallest (none asks for less here), so its
+row shows what receiving the extra layers costs per forwarded packet. Janus is driven by the
+same aiortc generators, which cannot send a browser's simulcast, so it runs with one layer.
+
 Everything runs in a network namespace made for the run (Janus skips loopback): each server
 in turn binds 10.99.0.1, and two load-generator processes (``tests.bench.generator``) hold
 the N participants, gathering on 10.99.0.2. Participants publish pre-encoded 640x360 VP8
@@ -44,6 +50,7 @@ from tests.bench.janus_server import (
     find_janus,
     start_janus,
 )
+from tests.bench.layered_clips import build_layer_clips
 from tests.bench.media import build_clip, load_clip
 from tests.bench.netns import (
     CLIENT_ADDRESS,
@@ -212,11 +219,14 @@ def meeting(
     clip: Path,
     work: Path,
     trace_memory: bool = False,
+    layer_clips: Sequence[Path] = (),
 ) -> Iterator[tuple[Server, list[GeneratorProcess]]]:
-    """A server with ``n`` joined participants spread over the generator processes."""
+    """A server with ``n`` joined participants spread over the generator processes; with
+    ``layer_clips`` (``runde-layers``) each camera goes in those layers."""
     run_dir = work / f"{server_name}-{n}"
     run_dir.mkdir()
-    starter = start_runde if server_name == "runde" else start_janus_server
+    starter = start_runde if server_name.startswith("runde") else start_janus_server
+    extra = ["--layer-clips", *map(str, layer_clips)] if server_name == "runde-layers" else []
     server = starter(namespace, run_dir, trace_memory)
     generators: list[GeneratorProcess] = []
     try:
@@ -231,6 +241,7 @@ def meeting(
                         indices,
                         clip,
                         run_dir / f"generator{g}.log",
+                        extra=extra,
                     )
                 )
         for generator in generators:
@@ -592,6 +603,7 @@ def run(args: argparse.Namespace) -> int:
         clip = work / "clip.mkv"
         build_clip(clip)
         loaded = load_clip(clip)
+        layer_clips = build_layer_clips(work) if "runde-layers" in servers else []
         print(
             f"clip: {len(loaded.video)} VP8 frames at {loaded.video_bitrate / 1000:.0f} kbit/s, "
             f"{len(loaded.audio)} Opus frames; load average before: "
@@ -600,12 +612,16 @@ def run(args: argparse.Namespace) -> int:
         )
         for n in sizes:
             for name in servers:
-                with meeting(namespace, name, n, clip, work) as (server, generators):
+                with meeting(namespace, name, n, clip, work, layer_clips=layer_clips) as (
+                    server,
+                    generators,
+                ):
                     time.sleep(args.warmup)
                     spy = None
                     if args.profile and name == "runde":
                         spy = profile(server.pid, args.seconds, work / f"profile-{n}.txt")
                     row = measure(server, generators, n, args.seconds)
+                    row.server = name  # runde-layers runs the runde server
                     if spy is not None:
                         spy.wait(timeout=args.seconds + 30)
                         profiles[n] = hot_functions(work / f"profile-{n}.txt")
@@ -677,7 +693,7 @@ def main() -> int:
     parser.add_argument("--n", default="2,4,6", help="participant counts (default 2,4,6)")
     parser.add_argument("--seconds", type=float, default=20.0, help="measurement window")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds before measuring")
-    parser.add_argument("--servers", default="runde,janus", help="runde, janus or both")
+    parser.add_argument("--servers", default="runde,janus", help="runde, runde-layers and/or janus")
     parser.add_argument(
         "--soak", type=float, default=0.0, metavar="SECONDS", help=f"also run N={SOAK_N} this long"
     )
@@ -694,7 +710,7 @@ def main() -> int:
     argv = sys.argv[1:]
     args = parser.parse_args(argv)
     args.argv = argv
-    unknown = set(args.servers.split(",")) - {"runde", "janus"}
+    unknown = set(args.servers.split(",")) - {"runde", "runde-layers", "janus"}
     if unknown:
         parser.error(f"unknown server {', '.join(sorted(unknown))}")
 
