@@ -30,7 +30,10 @@ NTP_UNIX_OFFSET = 2_208_988_800  # seconds from 1900 (NTP's epoch) to 1970
 MAX_HOLD_S = 0.5  # a longer difference is a broken report, not a buffer
 AUDIO_DELAYS_KEPT = 25  # the sound's recent delays (0.5 s of 20 ms frames)
 AUDIO_STALE_S = 1.0
-VIDEO_CLOCK_RATE = 90000  # without sound for this long, pictures are not held for it
+VIDEO_CLOCK_RATE = 90000
+# Pictures waiting for their sound at most, per stream: about 0.27 s at 30 a second. Each is a
+# decoded picture; more would only hold memory for pictures a tile skips anyway.
+MAX_PENDING = 8  # without sound for this long, pictures are not held for it
 
 
 class SenderClock:
@@ -126,14 +129,54 @@ class AvSync:
         self.last_hold_s = hold if 0.0 < hold <= MAX_HOLD_S else 0.0
         return self.last_hold_s
 
-    async def hold_picture(self, frame: Any) -> None:
-        """Returns when the decoded ``frame`` may be shown. Its reader waits here, so the
-        pictures behind it wait in the track's queue and are each held only for what is
-        left of their own difference."""
+
+class PictureRelease:
+    """Hands each decoded picture to ``show`` once its sound is heard (see :class:`AvSync`),
+    without holding up the reading: a picture to wait for is handed on by a timer, so the
+    track is read as fast as pictures come and nothing piles up behind a wait. A picture
+    older than one already shown (its wait was longer) is dropped, never shown late."""
+
+    def __init__(self, sync: AvSync, show: Callable[[Any], None]) -> None:
+        self._sync = sync
+        self._show = show
+        self._shown: int | None = None  # RTP time of the newest picture handed on
+        self._timers: deque[asyncio.TimerHandle] = deque()  # oldest first
+        self.dropped = 0
+
+    def offer(self, frame: Any) -> None:
+        """From the event loop that reads the track."""
         rtp = frame_rtp_timestamp(frame, VIDEO_CLOCK_RATE)
-        hold = self.picture_hold(rtp, time.monotonic()) if rtp is not None else 0.0
-        if hold > 0:
-            await asyncio.sleep(hold)
+        hold = self._sync.picture_hold(rtp, time.monotonic()) if rtp is not None else 0.0
+        if hold <= 0:
+            self._hand_on(frame, rtp)
+            return
+        loop = asyncio.get_running_loop()
+        timer: asyncio.TimerHandle | None = None
+
+        def due() -> None:
+            assert timer is not None
+            if timer in self._timers:
+                self._timers.remove(timer)
+            self._hand_on(frame, rtp)
+
+        timer = loop.call_later(hold, due)
+        self._timers.append(timer)
+        if len(self._timers) > MAX_PENDING:  # a long wait at full frame rate: skip the oldest
+            self._timers.popleft().cancel()
+            self.dropped += 1
+
+    def _hand_on(self, frame: Any, rtp: int | None) -> None:
+        shown = self._shown
+        if rtp is not None and shown is not None and (rtp - shown) % 2**32 >= 2**31:
+            self.dropped += 1  # older than what is already on screen
+            return
+        self._shown = rtp if rtp is not None else shown
+        self._show(frame)
+
+    def close(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
 
 
 def frame_rtp_timestamp(frame: Any, clock_rate: int) -> int | None:

@@ -16,7 +16,7 @@ from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
-from client.media.lip_sync import AvSync
+from client.media.lip_sync import AvSync, PictureRelease
 
 # swscale releases the GIL: one shared worker keeps conversions off the GUI thread.
 _converter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runde-video")
@@ -78,7 +78,8 @@ class VideoSink(QObject):
     ) -> None:
         super().__init__(parent)
         self._track = track
-        self._sync = sync  # holds each picture until its sound is heard
+        # each picture is handed on once its sound is heard (lip sync)
+        self._release = PictureRelease(sync, self._take) if sync is not None else None
         self._box = QSize(640, 360)
         self._task: asyncio.Future[None] | concurrent.futures.Future[None] | None = None
         self._latest: av.VideoFrame | None = None
@@ -113,15 +114,22 @@ class VideoSink(QObject):
                 if isinstance(frame, av.VideoFrame):
                     self.frames_decoded += 1
                     self.frame_height = frame.height  # the layer it comes in, for diagnostics
-                    if self._sync is not None:
-                        await self._sync.hold_picture(frame)
-                    if self._latest is not None:
-                        self.frames_skipped += 1
-                    self._latest = frame
-                    self._fresh.set()
+                    if self._release is not None:
+                        self._release.offer(frame)
+                    else:
+                        self._take(frame)
         except MediaStreamError:
             self._track_ended = True
             self._fresh.set()
+        finally:
+            if self._release is not None:
+                self._release.close()
+
+    def _take(self, frame: av.VideoFrame) -> None:
+        if self._latest is not None:
+            self.frames_skipped += 1
+        self._latest = frame
+        self._fresh.set()
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

@@ -10,7 +10,13 @@ import av
 import pytest
 from aiortc.rtp import RtcpSenderInfo, RtcpSrPacket
 
-from client.media.lip_sync import NTP_UNIX_OFFSET, AvSync, SenderClock
+from client.media.lip_sync import (
+    MAX_PENDING,
+    NTP_UNIX_OFFSET,
+    AvSync,
+    PictureRelease,
+    SenderClock,
+)
 
 
 def report(rtp: int, unix_seconds: float) -> RtcpSrPacket:
@@ -82,16 +88,71 @@ def test_an_absurd_difference_is_not_waited_for() -> None:
     assert sync.picture_hold(45000, 500.5 + 0.040 + 7000.0) == 0.0
 
 
-def test_hold_picture_sleeps_for_the_difference() -> None:
+def _picture(rtp: int) -> av.VideoFrame:
+    frame = av.VideoFrame(16, 16, "yuv420p")
+    frame.pts, frame.time_base = rtp, fractions.Fraction(1, 90000)
+    return frame
+
+
+def _sync_now() -> AvSync:
+    """Sound heard 200 ms after it is taken; the picture taken at 100.5 s is ready now,
+    so it waits ~100 ms; pictures taken 0.1 s or more earlier wait for nothing."""
     sync = AvSync()
     sync.audio_clock, sync.video_clock = SenderClock(48000), SenderClock(90000)
     sync.audio_clock.on_report(report(0, 100.0))
     sync.video_clock.on_report(report(0, 100.0))
-    offset = time.monotonic() - 100.6  # the picture taken at 100.5 s is ready now: 100 ms
-    for index in range(30):  # each sound is heard 200 ms after it was taken
+    offset = time.monotonic() - 100.6
+    for index in range(30):
         sync.audio_heard(index * 960, 100.0 + index * 0.02 + offset + 0.2)
-    frame = av.VideoFrame(16, 16, "yuv420p")
-    frame.pts, frame.time_base = 45000, fractions.Fraction(1, 90000)
-    started = time.monotonic()
-    asyncio.run(sync.hold_picture(frame))
-    assert 0.07 < time.monotonic() - started < 0.5  # ~100 ms, the difference
+    return sync
+
+
+def test_a_picture_is_handed_on_when_its_sound_is_heard_without_holding_up_the_next() -> None:
+    shown: list[tuple[int, float]] = []
+
+    async def scenario() -> None:
+        release = PictureRelease(
+            _sync_now(), lambda frame: shown.append((frame.pts, time.monotonic()))
+        )
+        started = time.monotonic()
+        release.offer(_picture(45000))  # taken at 100.5 s: held ~100 ms
+        release.offer(_picture(36000))  # taken at 100.4 s: its sound was heard, shown at once
+        await asyncio.sleep(0.3)
+        release.close()
+        assert [pts for pts, _ in shown] == [36000, 45000]
+        assert 0.07 < shown[1][1] - started < 0.3  # ~100 ms, the difference
+        assert release.dropped == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_held_picture_that_comes_due_after_a_newer_one_was_shown_is_dropped() -> None:
+    shown: list[int] = []
+
+    async def scenario() -> None:
+        sync = _sync_now()
+        release = PictureRelease(sync, lambda frame: shown.append(frame.pts))
+        release.offer(_picture(45000))  # held ~100 ms
+        sync.video_clock.on_report(report(0, 99.0))  # a new report moves the clock a second
+        release.offer(_picture(46000))  # newer, and now long due: shown at once
+        await asyncio.sleep(0.3)
+        release.close()
+        assert shown == [46000]
+        assert release.dropped == 1
+
+    asyncio.run(scenario())
+
+
+def test_no_more_than_a_few_pictures_wait_at_once() -> None:
+    shown: list[int] = []
+
+    async def scenario() -> None:
+        release = PictureRelease(_sync_now(), lambda frame: shown.append(frame.pts))
+        for index in range(MAX_PENDING + 4):  # all taken at ~100.5 s: all held ~100 ms
+            release.offer(_picture(45000 + index))
+        await asyncio.sleep(0.3)
+        release.close()
+        assert release.dropped == 4
+        assert shown == [45000 + index for index in range(4, MAX_PENDING + 4)]
+
+    asyncio.run(scenario())
