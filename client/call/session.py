@@ -391,6 +391,7 @@ class MeetingSession:
 
     def _begin_reconnect(self, lost: events.MeetingEnded) -> None:
         """Say so at once, let go of what the lost connection carried, then try again."""
+        logger.info("the connection to the meeting was lost (%s); reconnecting", lost.reason)
         self._set_state(SessionState.RECONNECTING, lost.reason)
         for participant_id in list(self.participants):
             self.participants.pop(participant_id)

@@ -120,6 +120,10 @@ class SignalingClient:
                 aiohttp.WSMsgType.CLOSED,
                 aiohttp.WSMsgType.ERROR,
             ):
+                # why, for whoever reads the log after a reconnect (a heartbeat timeout, a
+                # close by the host with its code)
+                cause = self._ws.exception() or f"code {self._ws.close_code}"
+                logger.info("the signaling connection ended (%s): %s", frame.type.name, cause)
                 return None
 
     @property
