@@ -354,9 +354,12 @@ def main() -> int:
             bind=placement.address,
             receivers=1,  # p0 counts the app's video; the others only publish
             # p0 receives the app's video alone: its receiving starved the generator's loop
-            extra=["--watch", APP_NAME, "--layer-clips", *map(str, layer_clips)]
-            if layer_clips
-            else (),
+            # (every participant in one process, on two cores shared with the app)
+            extra=[
+                "--watch",
+                APP_NAME,
+                *(["--layer-clips", *map(str, layer_clips)] * bool(layer_clips)),
+            ],
         )
         meeting = Meeting(host, generator, pulse.client_env, screen.name, placement)
         rows: list[Row] = []

@@ -160,7 +160,8 @@ def _factory(args: argparse.Namespace, network: NetworkSettings) -> BackendFacto
 
 def _publish_only(factory: BackendFactory) -> BackendFactory:
     """A participant that sends but ignores the server's offers, so it costs no receive CPU
-    (client benchmarks measure one app, not a room full of receiving generators)."""
+    (client benchmarks measure one app, not a room full of receiving generators). Fails
+    loudly when the backend no longer has the hook, instead of quietly subscribing."""
 
     def make(sink: EventSink) -> MeetingBackend:
         backend = factory(sink)
@@ -168,7 +169,12 @@ def _publish_only(factory: BackendFactory) -> BackendFactory:
         async def ignore(offer: object) -> None:
             return None
 
-        backend._subscribe = ignore  # type: ignore[attr-defined]
+        # the SFU backend's subscriptions live in its SfuPeers; Janus subscribes itself
+        owner = getattr(backend, "_peers", backend)
+        hook = "subscribe" if owner is not backend else "_subscribe"
+        if not callable(getattr(owner, hook, None)):
+            raise RuntimeError(f"{type(backend).__name__} has no {hook} to switch off")
+        setattr(owner, hook, ignore)
         return backend
 
     return make
