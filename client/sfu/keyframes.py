@@ -7,33 +7,33 @@ from collections.abc import Callable
 KeyframeTest = Callable[[bytes], bool]
 
 
+def vp8_header_offset(payload: bytes) -> int | None:
+    """Where the VP8 payload header starts after the payload descriptor (RFC 7741), for the
+    first packet of a picture's first partition; None for any other packet."""
+    if not payload or not payload[0] & 0x10 or payload[0] & 0x07:
+        return None
+    offset = 1
+    if payload[0] & 0x80:  # X: extension byte follows
+        if len(payload) < 2:
+            return None
+        extension = payload[1]
+        offset = 2
+        if extension & 0x80:  # I: 7- or 15-bit PictureID
+            if len(payload) <= offset:
+                return None
+            offset += 2 if payload[offset] & 0x80 else 1
+        if extension & 0x40:  # L: TL0PICIDX
+            offset += 1
+        if extension & 0x30:  # T or K: TID/KEYIDX byte
+            offset += 1
+    return offset
+
+
 def vp8_is_keyframe(payload: bytes) -> bool:
     """True for the first packet of a VP8 keyframe (RFC 7741 payload descriptor + header)."""
-    if len(payload) < 1:
-        return False
-    first = payload[0]
-    start_of_partition = first & 0x10
-    partition_id = first & 0x07
-    if not start_of_partition or partition_id != 0:
-        return False
-    offset = 1
-    if first & 0x80:  # X: extension byte follows
-        if len(payload) < 2:
-            return False
-        ext = payload[1]
-        offset = 2
-        if ext & 0x80:  # I: picture id, 7 or 15 bits
-            if len(payload) <= offset:
-                return False
-            offset += 2 if payload[offset] & 0x80 else 1
-        if ext & 0x40:  # L: TL0PICIDX
-            offset += 1
-        if ext & 0x30:  # T or K: TID/KEYIDX byte
-            offset += 1
-    if len(payload) <= offset:
-        return False
+    offset = vp8_header_offset(payload)
     # The P bit of the VP8 payload header is 0 for keyframes.
-    return not (payload[offset] & 0x01)
+    return offset is not None and len(payload) > offset and not payload[offset] & 0x01
 
 
 _H264_IDR = 5

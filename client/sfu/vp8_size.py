@@ -8,35 +8,15 @@ keyframe's first packet to know which layer is how tall.
 
 from __future__ import annotations
 
+from client.sfu.keyframes import vp8_header_offset
+
 _START_CODE = b"\x9d\x01\x2a"
-
-
-def _header_offset(payload: bytes) -> int | None:
-    """Where the VP8 payload header starts after the payload descriptor (RFC 7741), for the
-    first packet of a picture's first partition; None for any other packet."""
-    if not payload or not payload[0] & 0x10 or payload[0] & 0x07:
-        return None
-    offset = 1
-    if payload[0] & 0x80:  # X: extension byte follows
-        if len(payload) < 2:
-            return None
-        extension = payload[1]
-        offset = 2
-        if extension & 0x80:  # I: 7- or 15-bit PictureID
-            if len(payload) <= offset:
-                return None
-            offset += 2 if payload[offset] & 0x80 else 1
-        if extension & 0x40:  # L: TL0PICIDX
-            offset += 1
-        if extension & 0x30:  # T or K: TID/KEYIDX byte
-            offset += 1
-    return offset
 
 
 def vp8_keyframe_size(payload: bytes) -> tuple[int, int] | None:
     """(width, height) of the keyframe whose first RTP packet ``payload`` is; None for any
     other packet."""
-    offset = _header_offset(payload)
+    offset = vp8_header_offset(payload)
     if offset is None or len(payload) < offset + 10:
         return None
     if payload[offset] & 0x01:  # P bit set: an interframe
