@@ -40,9 +40,16 @@ class HostProcess:
         return err
 
 
-def start_host(*extra: str, log_level: str = "info") -> HostProcess:
+def start_host(
+    *extra: str,
+    log_level: str = "info",
+    bind: str = LOOPBACK,
+    wrap: Callable[[list[str]], list[str]] = list,
+) -> HostProcess:
+    """``runde host --headless`` on ``bind``; ``wrap`` puts the command into a network
+    namespace a test made (``ip netns exec …``). Waits for its two links."""
     process = subprocess.Popen(
-        runde_command("--log-level", log_level, "host", "--headless", "--bind", LOOPBACK, *extra),
+        wrap(runde_command("--log-level", log_level, "host", "--headless", "--bind", bind, *extra)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -51,11 +58,11 @@ def start_host(*extra: str, log_level: str = "info") -> HostProcess:
     ready, _, _ = select.select([process.stdout], [], [], 20.0)
     if not ready:
         process.kill()
-        raise RuntimeError(f"the host printed no link: {process.communicate()[1]}")
+        raise RuntimeError(f"the host printed no link: {process.communicate()[1][-2000:]}")
     link = process.stdout.readline().strip()
     moderator_link = process.stdout.readline().strip()
     if not link or not moderator_link:
-        raise RuntimeError(f"the host exited: {process.communicate()[1]}")
+        raise RuntimeError(f"the host exited: {process.communicate()[1][-2000:]}")
     return HostProcess(process, link, moderator_link)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import select
 import subprocess
 import time
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import finish, read_stats, runde_command, wait_for
+from tests.helpers import finish, read_stats, runde_command, start_host, wait_for
 from tests.integration.netns_impaired import (
     SERVER_ADDRESS,
     SUBSCRIBER_ADDRESS,
@@ -55,24 +54,6 @@ def link() -> Iterator[ImpairedLink]:
         yield made
     finally:
         made.delete()
-
-
-def _start_host(link: ImpairedLink) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        link.in_server(
-            runde_command("--log-level", "info", "host", "--headless", "--bind", SERVER_ADDRESS)
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], 20.0)
-    line = process.stdout.readline().strip() if ready else ""
-    if not line:
-        process.kill()
-        raise RuntimeError(f"the host printed no link: {process.communicate()[1][-2000:]}")
-    return process, line
 
 
 def _join(prefix: list[str], url: str, name: str, stats: Path, bind: str, *extra: str) -> Any:
@@ -133,7 +114,8 @@ def test_video_and_audio_survive_ten_percent_loss_and_jitter(
     link: ImpairedLink, tmp_path: Path
 ) -> None:
     link.start_impairment(LOSS_PERCENT, DELAY_MS, JITTER_MS, seed=12, reorder=True)
-    host, url = _start_host(link)
+    hosting = start_host(bind=SERVER_ADDRESS, wrap=link.in_server)
+    host, url = hosting.process, hosting.link
     receiver_stats, publisher_stats = tmp_path / "Bernd.json", tmp_path / "Anna.json"
     publisher = _join(link.in_server([]), url, "Anna", publisher_stats, SERVER_ADDRESS,
                       "--video", SOURCE)  # fmt: skip

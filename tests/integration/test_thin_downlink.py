@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import select
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import finish, runde_command, wait_for
+from tests.helpers import finish, start_host, wait_for
 from tests.integration.netns_downlinks import HOST_ADDRESS, ReceiverLinks, cannot_create
 from tests.integration.test_uplink_feedback import _join, _remote
 
@@ -52,24 +50,6 @@ def links() -> Iterator[ReceiverLinks]:
         yield made
     finally:
         made.delete()
-
-
-def _start_host(links: ReceiverLinks) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        links.in_server(
-            runde_command("--log-level", "info", "host", "--headless", "--bind", HOST_ADDRESS)
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], 20.0)
-    link = process.stdout.readline().strip() if ready else ""
-    if not link:
-        process.kill()
-        raise RuntimeError(f"the host printed no link: {process.communicate()[1][-2000:]}")
-    return process, link
 
 
 @dataclass
@@ -120,7 +100,8 @@ def _measure(links: ReceiverLinks, stats: dict[str, Path], names: list[str]) -> 
 def test_a_thin_downlink_gets_the_small_layer_and_the_others_keep_the_tall_one(
     links: ReceiverLinks, tmp_path: Path
 ) -> None:
-    host, link = _start_host(links)
+    hosting = start_host(bind=HOST_ADDRESS, wrap=links.in_server)
+    host, link = hosting.process, hosting.link
     stats = {name: tmp_path / f"{name}.json" for name in ("Cam", "Wide", "Thin")}
     camera = _join(links.in_server([]), link, "Cam", stats["Cam"], HOST_ADDRESS, *CAMERA)
     wide = _join(links.in_receiver("Wide", []), link, "Wide", stats["Wide"],

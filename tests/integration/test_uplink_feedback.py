@@ -9,7 +9,6 @@ packets the cap dropped.
 from __future__ import annotations
 
 import os
-import select
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import finish, read_stats, runde_command, wait_for
+from tests.helpers import finish, read_stats, runde_command, start_host, wait_for
 from tests.integration.netns_uplink import (
     HOST_ADDRESS,
     PUBLISHER_ADDRESS,
@@ -47,24 +46,6 @@ def pair() -> Iterator[UplinkPair]:
         yield made
     finally:
         made.delete()
-
-
-def _start_host(pair: UplinkPair) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        pair.in_server(
-            runde_command("--log-level", "info", "host", "--headless", "--bind", HOST_ADDRESS)
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], 20.0)
-    link = process.stdout.readline().strip() if ready else ""
-    if not link:
-        process.kill()
-        raise RuntimeError(f"the host printed no link: {process.communicate()[1][-2000:]}")
-    return process, link
 
 
 def _join(prefix: list[str], link: str, name: str, stats: Path, bind: str, *extra: str) -> Any:
@@ -133,7 +114,8 @@ def _rate_until(meter: RateMeter, condition: Any, within: float, log: list[str])
 def test_a_capped_uplink_brings_the_publishers_rate_under_the_cap_and_back(
     pair: UplinkPair, tmp_path: Path
 ) -> None:
-    host, link = _start_host(pair)
+    hosting = start_host(bind=HOST_ADDRESS, wrap=pair.in_server)
+    host, link = hosting.process, hosting.link
     receiver_stats, publisher_stats = tmp_path / "Bernd.json", tmp_path / "Anna.json"
     receiver = _join(pair.in_server([]), link, "Bernd", receiver_stats, HOST_ADDRESS,
                      "--video", "none", "--audio", "none")  # fmt: skip
