@@ -139,7 +139,7 @@ class PictureRelease:
     def __init__(self, sync: AvSync, show: Callable[[Any], None]) -> None:
         self._sync = sync
         self._show = show
-        self._shown: int | None = None  # RTP time of the newest picture handed on
+        self._shown: int | None = None  # frame time of the newest picture handed on
         self._timers: deque[asyncio.TimerHandle] = deque()  # oldest first
         self.dropped = 0
 
@@ -180,7 +180,8 @@ class PictureRelease:
 
 
 def frame_rtp_timestamp(frame: Any, clock_rate: int) -> int | None:
-    """A received frame's RTP timestamp (aiortc stamps decoded frames with it)."""
+    """A received frame's time in ``clock_rate`` units: aiortc's pts, which counts from the
+    stream's first RTP timestamp (:class:`SenderClock` adds that origin back)."""
     if frame.pts is None or frame.time_base is None:
         return None
     return int(frame.pts * frame.time_base * clock_rate)
