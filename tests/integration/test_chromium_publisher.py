@@ -21,8 +21,8 @@ import av
 import numpy as np
 import pytest
 
-from tests.integration.netns_uplink import UplinkPair, cannot_create
-from tests.integration.test_uplink_feedback import _start_host
+from tests.helpers import start_host
+from tests.integration.netns_uplink import HOST_ADDRESS, UplinkPair, cannot_create
 
 ROOT = Path(__file__).resolve().parents[2]
 START_KBPS = 300  # Chromium's send-side estimate before any feedback
@@ -67,7 +67,8 @@ def _noise_video(path: Path) -> Path:
 def test_chromium_gets_receiver_reports_and_leaves_its_start_bitrate(
     pair: UplinkPair, tmp_path: Path
 ) -> None:
-    host, link = _start_host(pair)
+    hosting = start_host(bind=HOST_ADDRESS, wrap=pair.in_server)
+    host, link = hosting.process, hosting.link
     video = _noise_video(tmp_path / "noise.y4m")
     try:
         driver = subprocess.run(

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import finish
+from tests.helpers import finish, start_host
 from tests.integration.netns_uplink import HOST_ADDRESS, UplinkPair, cannot_create
-from tests.integration.test_uplink_feedback import _join, _start_host
+from tests.integration.test_uplink_feedback import _join
 
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 10
@@ -48,7 +48,8 @@ def pair() -> Iterator[UplinkPair]:
 def test_chromium_gets_the_publishers_clock_in_sender_reports(
     pair: UplinkPair, tmp_path: Path
 ) -> None:
-    host, link = _start_host(pair)
+    hosting = start_host(bind=HOST_ADDRESS, wrap=pair.in_server)
+    host, link = hosting.process, hosting.link
     publisher = _join(pair.in_server([]), link, "Anna", tmp_path / "Anna.json", HOST_ADDRESS,
                       "--video", "testsrc:640x360@30")  # fmt: skip
     try:

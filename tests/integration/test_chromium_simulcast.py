@@ -25,9 +25,9 @@ from typing import IO, Any
 
 import pytest
 
-from tests.helpers import finish, read_stats, wait_for
+from tests.helpers import finish, read_stats, start_host, wait_for
 from tests.integration.netns_uplink import HOST_ADDRESS, UplinkPair, cannot_create
-from tests.integration.test_uplink_feedback import _join, _start_host
+from tests.integration.test_uplink_feedback import _join
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISH_SECONDS = "40"  # the browser's page stays this long at most; it is ended sooner
@@ -97,7 +97,8 @@ class BrowserLines:
 def test_each_receiver_gets_the_simulcast_layer_it_asked_for(
     pair: UplinkPair, tmp_path: Path
 ) -> None:
-    host, link = _start_host(pair)
+    hosting = start_host(bind=HOST_ADDRESS, wrap=pair.in_server)
+    host, link = hosting.process, hosting.link
     small_stats, big_stats = tmp_path / "small.json", tmp_path / "big.json"
     in_server = pair.in_server([])
     small = _join(in_server, link, "Small", small_stats, HOST_ADDRESS, *NO_MEDIA,

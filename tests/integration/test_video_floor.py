@@ -11,14 +11,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.helpers import finish, read_stats, wait_for
+from tests.helpers import finish, read_stats, start_host, wait_for
 from tests.integration.netns_uplink import HOST_ADDRESS, PUBLISHER_ADDRESS, UplinkPair
 from tests.integration.test_uplink_feedback import (
     SOURCE,
     UNCAPPED_KBIT,
     _join,
     _remote,
-    _start_host,
     pair,
 )
 
@@ -29,7 +28,8 @@ THIN_KBIT = 120
 def test_a_thin_uplink_pauses_the_camera_keeps_the_voice_and_recovers(
     pair: UplinkPair, tmp_path: Path
 ) -> None:
-    host, link = _start_host(pair)
+    hosting = start_host(bind=HOST_ADDRESS, wrap=pair.in_server)
+    host, link = hosting.process, hosting.link
     receiver_stats, publisher_stats = tmp_path / "Bernd.json", tmp_path / "Anna.json"
     receiver = _join(pair.in_server([]), link, "Bernd", receiver_stats, HOST_ADDRESS,
                      "--video", "none", "--audio", "none")  # fmt: skip
