@@ -26,6 +26,7 @@ from client.compat.decoding import (
     replace_video_jitter_buffers,
     wrap_receiver_decoders,
 )
+from client.compat.direct_rtp import RtpTake, arrival_ms, intercept_rtp
 from client.compat.extensions import (
     RTP_STREAM_ID_EXTENSION_IDS,
     RTP_STREAM_ID_URIS,
@@ -42,13 +43,11 @@ from client.compat.network import (
     set_host_addresses,
 )
 from client.compat.packets import (
-    RtpHandler,
     dtls_connected,
     force_keyframe,
     hold_sender_frames,
     intercept_receiver_rtcp,
     intercept_rtcp,
-    intercept_rtp,
     nominated_pair,
     protect_rtp,
     receiver_bitrate_estimate,
@@ -56,6 +55,7 @@ from client.compat.packets import (
     receiver_rtcp_ssrc,
     receiver_timestamp_origin,
     rewrite_sender_rtcp,
+    rtp_protector,
     send_pli,
     send_receiver_rtcp,
     sender_enabled,
@@ -86,7 +86,8 @@ __all__ = [
     "TRANSPORT_CC_URI",
     "BatchReadingDatagrams",
     "HostAddressLookup",
-    "RtpHandler",
+    "RtpTake",
+    "arrival_ms",
     "depayloaded",
     "dtls_connected",
     "force_keyframe",
@@ -110,6 +111,7 @@ __all__ = [
     "replace_video_jitter_buffers",
     "restart_portaudio",
     "rewrite_sender_rtcp",
+    "rtp_protector",
     "send_pli",
     "send_receiver_rtcp",
     "sender_enabled",

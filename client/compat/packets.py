@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any, Protocol, SupportsBytes
+from typing import TYPE_CHECKING, Any, SupportsBytes
 
 import aioice.ice
 from aiortc.codecs.vpx import Vp8Encoder
@@ -14,15 +14,9 @@ if TYPE_CHECKING:
     from aiortc.codecs.base import Encoder
     from aiortc.rtcdtlstransport import RTCDtlsTransport
     from aiortc.rtcrtpparameters import RTCRtpCodecParameters
-    from aiortc.rtp import AnyRtcpPacket, RtpPacket
+    from aiortc.rtp import AnyRtcpPacket
 
     RtcpHandler = Callable[[AnyRtcpPacket], Awaitable[None]]
-
-
-class RtpHandler(Protocol):
-    """What aiortc calls for each RTP packet routed to a receiver."""
-
-    async def __call__(self, packet: RtpPacket, arrival_time_ms: int) -> None: ...
 
 
 def transceiver_codecs(transceiver: RTCRtpTransceiver) -> list[RTCRtpCodecParameters]:
@@ -48,19 +42,19 @@ def dtls_connected(dtls: RTCDtlsTransport) -> bool:
 def protect_rtp(dtls: RTCDtlsTransport, data: bytes) -> bytes:
     """An RTP packet protected with the transport's outgoing SRTP session; needs
     :func:`dtls_connected`."""
-    protected: bytes = dtls._tx_srtp.protect(data)
-    return protected
+    return rtp_protector(dtls)(data)
+
+
+def rtp_protector(dtls: RTCDtlsTransport) -> Callable[[bytes], bytes]:
+    """What :func:`protect_rtp` calls, to keep for a connected transport's packets: the
+    outgoing SRTP session, set once by the handshake."""
+    protect: Callable[[bytes], bytes] = dtls._tx_srtp.protect
+    return protect
 
 
 def receiver_enabled(receiver: RTCRtpReceiver) -> bool:
     """False once aiortc has disabled ``receiver`` (its transceiver stopped receiving)."""
     return receiver._enabled
-
-
-def intercept_rtp(receiver: RTCRtpReceiver, handler: RtpHandler) -> None:
-    """Hand every RTP packet routed to ``receiver`` to ``handler(packet, arrival_time_ms)``
-    instead of aiortc's jitter buffer and decoder."""
-    receiver._handle_rtp_packet = handler  # type: ignore[method-assign]
 
 
 def intercept_rtcp(

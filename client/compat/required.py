@@ -26,8 +26,19 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.rtcrtpsender.RTCRtpSender", "_send_keyframe"),
     # set_sender_encoder: the sender makes its own encoder on the first frame unless one is set
     ("aiortc.rtcrtpsender.RTCRtpSender", "_RTCRtpSender__encoder"),
-    # intercept_rtp: a publisher's RTP arrives at its receiver
+    # intercept_rtp: a publisher's RTP arrives at its receiver, or straight from the socket
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_handle_rtp_packet"),
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_rx_srtp"),
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_rtp_router"),
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_rtp_header_extensions_map"),
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_RTCDtlsTransport__rx_bytes"),
+    ("aiortc.rtcdtlstransport.RTCDtlsTransport", "_RTCDtlsTransport__rx_packets"),
+    ("aiortc.rtcdtlstransport.RtpRouter", "route_rtp"),
+    ("aioice.ice.Connection", "data_received"),
+    ("aioice.ice.Connection", "_queue"),
+    ("aioice.ice.Connection", "_protocols"),
+    ("aioice.ice.StunProtocol", "datagram_received"),
+    ("pylibsrtp.Session", "unprotect"),
     # receiver_enabled
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_enabled"),
     # send_pli

@@ -25,8 +25,8 @@ from aiortc import MediaStreamTrack, RTCPeerConnection
 from aiortc.rtp import AnyRtcpPacket, RtcpSrPacket
 
 from client import compat
+from client.ntp import NTP_UNIX_OFFSET
 
-NTP_UNIX_OFFSET = 2_208_988_800  # seconds from 1900 (NTP's epoch) to 1970
 MAX_HOLD_S = 0.5  # a longer difference is a broken report, not a buffer
 AUDIO_DELAYS_KEPT = 25  # the sound's recent delays (0.5 s of 20 ms frames)
 AUDIO_STALE_S = 1.0

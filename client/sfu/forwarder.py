@@ -27,7 +27,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiortc import RTCRtpReceiver, RTCRtpSender
-from aiortc.clock import current_ntp_time
 from aiortc.codecs import HEADER_EXTENSIONS
 from aiortc.rtcrtpparameters import RTCRtpParameters
 from aiortc.rtp import (
@@ -46,6 +45,7 @@ from aiortc.rtp import (
 )
 
 from client import compat
+from client.ntp import abs_send_time
 from client.sfu.continuity import StreamContinuity
 from client.sfu.feedback import CLOCK_RATES, PublisherFeedback
 from client.sfu.keyframes import KeyframeTest, vp8_is_keyframe
@@ -109,7 +109,7 @@ class TrackForwarder:
         # The receiver's own handler would jitter-buffer and decode; ours forwards. A layer of
         # a browser's simulcast shares its receiver: a demultiplexer hands it its packets.
         if take_receiver:
-            compat.intercept_rtp(receiver, self._handle_rtp_packet)
+            compat.intercept_rtp(receiver, self.take)
 
     @property
     def is_vp8(self) -> bool:
@@ -144,9 +144,6 @@ class TrackForwarder:
     def clock_now(self) -> tuple[int, int] | None:
         """(NTP, RTP) of the publisher's stream now, from its sender reports."""
         return self._clock.now(self._publisher_ssrc)
-
-    async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
-        self.take(packet, arrival_time_ms)
 
     def take(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         """Forward one packet of the publisher's track (or, sorted out for it, of its layer)."""
@@ -188,9 +185,7 @@ class TrackForwarder:
         if self._is_keyframe is not None and not retransmitted:
             is_keyframe = self._is_keyframe(packet.payload)
         if self._is_keyframe is not None:
-            packet.extensions = HeaderExtensions(
-                abs_send_time=(current_ntp_time() >> 14) & 0xFFFFFF
-            )
+            packet.extensions = HeaderExtensions(abs_send_time=abs_send_time())
             data = packet.serialize(_VIDEO_EXTENSIONS)
         else:
             packet.extensions = _NO_EXTENSIONS

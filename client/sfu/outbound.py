@@ -11,9 +11,11 @@ packets, nobody else's time.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from aiortc import RTCRtpSender
 from aiortc.rtcdtlstransport import RTCDtlsTransport
@@ -38,6 +40,8 @@ class OutboundStream:
         self.sender = sender
         self._payload_type = payload_type
         self._transport: RTCDtlsTransport = sender.transport
+        # (SRTP protect, socket, address) once the transport is connected
+        self._route: tuple[Callable[[bytes], bytes], asyncio.DatagramTransport, Any] | None = None
         self.ssrc = compat.sender_ssrc(sender)
         self._ssrc = struct.pack("!L", self.ssrc)
         self.packets_sent = 0  # media packets (not retransmissions), for sender reports
@@ -147,15 +151,22 @@ class OutboundStream:
         This is aiortc's ``_send_rtp`` without its four coroutine hops per packet.
         """
         dtls = self._transport
-        pair = compat.nominated_pair(dtls)
-        if not compat.dtls_connected(dtls) or pair is None:
+        if not compat.dtls_connected(dtls):
             return
-        socket = pair.protocol.transport
+        route = self._route
+        if route is None:
+            pair = compat.nominated_pair(dtls)
+            if pair is None:
+                return
+            # aiortc neither renominates nor rekeys: both stay while the transport lives
+            protect = compat.rtp_protector(dtls)
+            route = self._route = (protect, pair.protocol.transport, pair.remote_addr)
+        protect, socket, address = route
         # A subscriber whose socket backs up loses packets here, never the others' time.
         # (asyncio's datagram transports have get_write_buffer_size; typeshed omits it)
         if socket.get_write_buffer_size() > MAX_SOCKET_BACKLOG:  # type: ignore[attr-defined]
             return
-        socket.sendto(compat.protect_rtp(dtls, data), pair.remote_addr)
+        socket.sendto(protect(data), address)
         if payload_size:
             self.packets_sent += 1
             self.octets_sent += payload_size

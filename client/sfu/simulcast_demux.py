@@ -78,9 +78,9 @@ class SimulcastDemux:
         self._transport_feedback = next(iter(layers.values())).forwarder.feedback
         self.unsorted = 0  # packets of an SSRC no rid has named yet
         self.errors = 0
-        compat.intercept_rtp(receiver, self._handle_rtp_packet)
+        compat.intercept_rtp(receiver, self.take)
 
-    async def _handle_rtp_packet(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+    def take(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         # An exception here would end the publisher's whole DTLS transport: contain it.
         try:
             layer = self._by_ssrc.get(packet.ssrc) or self._learn(packet)

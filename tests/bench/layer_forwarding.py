@@ -62,10 +62,10 @@ async def _microseconds_per_packet(mode: str, subscribers: int, packets: int) ->
             outbound.send = _no_send  # type: ignore[method-assign]
         top = forwarders[-1]
         if mode == SWITCHED:  # first the small layer, then up to the top one
-            await forwarders[0]._handle_rtp_packet(_packet(30_000, True), 0)
+            forwarders[0].take(_packet(30_000, True), 0)
             for choice in choices:
                 choice.prefer(None)
-        await top._handle_rtp_packet(_packet(0, True), 0)
+        top.take(_packet(0, True), 0)
         stream = [_packet(seq, False) for seq in range(1, packets + 1)]
         started = time.perf_counter()
         for packet in stream:

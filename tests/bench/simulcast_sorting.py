@@ -59,21 +59,21 @@ async def _microseconds_per_packet(mode: str, subscribers: int, packets: int) ->
             layers = list(by_rid.values())
             watch = LayerWatch(layers)
             demux = SimulcastDemux(receiver, by_rid, watch, 96)
-            handle = demux._handle_rtp_packet
+            handle = demux.take
         else:
             receivers = [pc.addTransceiver("video", "recvonly").receiver for _ in RIDS]
             forwarders = [TrackForwarder(r, "video", 96, vp8_is_keyframe) for r in receivers]
             layers = [Layer(h, f) for h, f in zip((180, 360, 720), forwarders, strict=True)]
             watch = LayerWatch(layers)
-            handle = forwarders[-1]._handle_rtp_packet
+            handle = forwarders[-1].take
         for _ in range(subscribers):
             sender = pc.addTransceiver("video", "sendonly").sender
             LayerChoice(watch, sender, 96, None).outbound.send = _no_send  # type: ignore[method-assign]
-        await handle(_packet(0, True, "h"), 0)  # names the SSRC's layer; starts everyone
+        handle(_packet(0, True, "h"), 0)  # names the SSRC's layer; starts everyone
         stream = [_packet(seq, False, None) for seq in range(1, packets + 1)]
         started = time.perf_counter()
         for packet in stream:
-            await handle(packet, 0)
+            handle(packet, 0)
         elapsed = time.perf_counter() - started
         watch.close()
         for layer in layers:

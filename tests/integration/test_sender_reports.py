@@ -46,7 +46,7 @@ class Listener:
             )
         await original(packet)
 
-    async def on_rtp(self, packet: RtpPacket, arrival_time_ms: int) -> None:
+    def on_rtp(self, packet: RtpPacket, arrival_time_ms: int) -> None:
         self.arrivals.append((packet.ssrc, packet.timestamp, current_ntp_time()))
 
     def offsets(self) -> list[float]:

@@ -25,6 +25,7 @@ from aiortc import (
     RTCPeerConnection,
     RTCRtpTransceiver,
     VideoStreamTrack,
+    clock,
 )
 from aiortc.codecs.vpx import VpxPayloadDescriptor
 from aiortc.contrib.media import MediaPlayer
@@ -41,6 +42,7 @@ from aiortc.rtp import (
 )
 
 from client import compat, compat_check
+from client.compat import direct_rtp
 from client.media.screen_encoder import use_screen_encoder
 from tests.udp_burst import DATAGRAMS, datagrams_read_while_busy
 
@@ -304,9 +306,11 @@ def test_the_packet_path_shims_on_two_connected_peers() -> None:
             receiving = _answering(answerer, raw)
             rtp: asyncio.Queue[RtpPacket] = asyncio.Queue()
 
-            async def on_rtp(packet: RtpPacket, arrival_time_ms: int) -> None:
-                assert arrival_time_ms > 0
-                await rtp.put(packet)
+            arrivals: list[int] = []
+
+            def on_rtp(packet: RtpPacket, arrival_time_ms: int) -> None:
+                arrivals.append(arrival_time_ms)
+                rtp.put_nowait(packet)
 
             compat.intercept_rtp(receiving.receiver, on_rtp)
 
@@ -326,19 +330,25 @@ def test_the_packet_path_shims_on_two_connected_peers() -> None:
             assert compat.receiver_enabled(receiving.receiver)
 
             payload = b"\x10\x00\x9d\x01\x2a" + bytes(50)
-            sent = RtpPacket(
-                payload_type=codecs[0].payloadType,
-                sequence_number=4321,
-                timestamp=90000,
-                ssrc=ssrc,
-                payload=payload,
-            )
-            data = sent.serialize()
-            protected = compat.protect_rtp(dtls, data)
-            assert protected != data and len(protected) > len(data)  # encrypted, tagged
-            pair.protocol.transport.sendto(protected, pair.remote_addr)
-            got = await asyncio.wait_for(rtp.get(), 5)
-            assert (got.ssrc, got.sequence_number, got.payload) == (ssrc, 4321, payload)
+            # The first packet takes aiortc's queued path, the others come straight from the
+            # socket (compat.direct_rtp): both arrive whole, in order, with aiortc's clock.
+            for seq in range(4321, 4326):
+                sent = RtpPacket(
+                    payload_type=codecs[0].payloadType,
+                    sequence_number=seq,
+                    timestamp=90000,
+                    ssrc=ssrc,
+                    payload=payload,
+                )
+                data = sent.serialize()
+                protected = compat.protect_rtp(dtls, data)
+                assert protected != data and len(protected) > len(data)  # encrypted, tagged
+                pair.protocol.transport.sendto(protected, pair.remote_addr)
+                got = await asyncio.wait_for(rtp.get(), 5)
+                assert (got.ssrc, got.sequence_number, got.payload) == (ssrc, seq, payload)
+            assert receiving.receiver.transport in direct_rtp._direct_transports
+            now_ms = clock.current_ms()
+            assert all(now_ms - 5000 < at <= now_ms for at in arrivals)
 
             await compat.send_pli(receiving.receiver, ssrc)
             await _until(

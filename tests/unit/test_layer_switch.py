@@ -79,7 +79,7 @@ def _run(scenario_steps: object) -> list[bytes]:
 
 async def _feed(forwarder: TrackForwarder, packets: list[RtpPacket], at_ms: int) -> None:
     for packet in packets:
-        await forwarder._handle_rtp_packet(packet, at_ms)
+        forwarder.take(packet, at_ms)
 
 
 def _fields(data: bytes) -> tuple[int, int, int, int | None]:

@@ -12,11 +12,11 @@ from aiortc.rtp import RtcpSenderInfo, RtcpSrPacket
 
 from client.media.lip_sync import (
     MAX_PENDING,
-    NTP_UNIX_OFFSET,
     AvSync,
     PictureRelease,
     SenderClock,
 )
+from client.ntp import NTP_UNIX_OFFSET
 
 
 def report(rtp: int, unix_seconds: float) -> RtcpSrPacket:

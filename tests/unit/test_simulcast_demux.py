@@ -108,7 +108,7 @@ def _run(steps: Any) -> None:
 
 async def _feed(demux: SimulcastDemux, packets: list[RtpPacket]) -> None:
     for packet in packets:
-        await demux._handle_rtp_packet(packet, 0)
+        demux.take(packet, 0)
 
 
 def test_layers_are_sorted_by_rid_and_learn_their_heights_from_keyframes(
