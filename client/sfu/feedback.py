@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 
 from aiortc import RTCRtpReceiver
-from aiortc.rate import RemoteBitrateEstimator
 from aiortc.rtcrtpreceiver import NackGenerator, StreamStatistics
 from aiortc.rtp import (
     RTCP_PSFB_APP,
@@ -41,6 +40,7 @@ from aiortc.rtp import (
 
 from client import compat
 from client.sfu import transport_cc
+from client.sfu.arrival_estimate import delay_based_estimator
 from client.sfu.uplink_share import UplinkShare
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class PublisherFeedback:
         self._streams: dict[int, StreamStatistics] = {}
         self._nack = NackGenerator() if nack else None
         # abs-send-time is only negotiated for video (aiortc's own header extension list).
-        self._estimator = RemoteBitrateEstimator() if kind == "video" and not uplink else None
+        self._estimator = delay_based_estimator() if kind == "video" and not uplink else None
         self._arrival_estimate: int | None = None
         self._subscriber_estimates: dict[int, tuple[int, float]] = {}
         self._last_remb: int | None = None

@@ -12,7 +12,7 @@ their encoders' minimum.
 
 from __future__ import annotations
 
-from aiortc.rate import RemoteBitrateEstimator
+from client.sfu.arrival_estimate import delay_based_estimator
 
 RATE_WINDOW_MS = 1000  # a layer's rate is measured over about this long
 MIN_SHARE = 30_000  # bits/s: what a layer is told at least (as a REMB)
@@ -32,7 +32,7 @@ class UplinkShare:
     """One arrival estimate for all layers of a publication, and each layer's part of it."""
 
     def __init__(self) -> None:
-        self._estimator = RemoteBitrateEstimator()
+        self._estimator = delay_based_estimator()
         self.total: int | None = None  # bits/s the uplink carries, all layers together
         self._meters: dict[int, _RateMeter] = {}  # id(member) -> its rate
 
