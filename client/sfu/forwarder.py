@@ -184,6 +184,21 @@ class TrackForwarder:
         # started on it would get half a picture, then nothing it could decode or ask again for.
         if self._is_keyframe is not None and not retransmitted:
             is_keyframe = self._is_keyframe(packet.payload)
+        sending = []
+        waiting = False
+        for outbound in self._outbound:
+            if outbound.source is self:
+                sending.append(outbound)
+            elif outbound.pending is self:  # (otherwise fed by another layer)
+                if is_keyframe:
+                    outbound.switch_to(self)
+                    sending.append(outbound)
+                else:
+                    waiting = True
+        if waiting:
+            self.request_keyframe()
+        if not sending:
+            return  # a layer nobody gets now: not even serialised
         if self._is_keyframe is not None:
             packet.extensions = HeaderExtensions(abs_send_time=abs_send_time())
             data = packet.serialize(_VIDEO_EXTENSIONS)
@@ -194,23 +209,13 @@ class TrackForwarder:
         payload_size = len(packet.payload) + packet.padding_size
         timestamp = packet.timestamp
         payload_at = len(data) - packet.padding_size - len(packet.payload)
-        waiting = False
-        for outbound in self._outbound:
-            if outbound.source is not self:
-                if outbound.pending is not self:
-                    continue  # fed by another layer
-                if not is_keyframe:
-                    waiting = True
-                    continue
-                outbound.switch_to(self)
+        for outbound in sending:
             outbound.send(
                 outbound.prepare(
                     data, source_seq, source_ssrc, timestamp, payload_at, arrival_time_ms
                 ),
                 payload_size,
             )
-        if waiting:
-            self.request_keyframe()
 
 
 def subscribe(
