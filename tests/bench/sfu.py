@@ -597,7 +597,7 @@ def run(args: argparse.Namespace) -> int:
     (work / "soak").mkdir()
     namespace = Namespace.create()
     rows: list[Row] = []
-    profiles: dict[int, tuple[list[tuple[str, float]], int]] = {}
+    profiles: dict[tuple[str, int], tuple[list[tuple[str, float]], int]] = {}
     soaks: dict[str, list[tuple[float, float, float, float]]] = {}
     try:
         clip = work / "clip.mkv"
@@ -618,13 +618,13 @@ def run(args: argparse.Namespace) -> int:
                 ):
                     time.sleep(args.warmup)
                     spy = None
-                    if args.profile and name == "runde":
-                        spy = profile(server.pid, args.seconds, work / f"profile-{n}.txt")
+                    if args.profile and name != "janus":
+                        spy = profile(server.pid, args.seconds, work / f"profile-{name}-{n}.txt")
                     row = measure(server, generators, n, args.seconds)
                     row.server = name  # runde-layers runs the runde server
                     if spy is not None:
                         spy.wait(timeout=args.seconds + 30)
-                        profiles[n] = hot_functions(work / f"profile-{n}.txt")
+                        profiles[name, n] = hot_functions(work / f"profile-{name}-{n}.txt")
                 rows.append(row)
                 print(
                     f"{name} N={n}: CPU {row.cpu_percent:.1f} %, "
@@ -645,8 +645,8 @@ def run(args: argparse.Namespace) -> int:
     table = render_table(rows)
     print()
     print(table)
-    for n, (hot, busy) in profiles.items():
-        print(f"\nRunde SFU at N={n}, self time, share of {busy} busy py-spy samples:")
+    for (name, n), (hot, busy) in profiles.items():
+        print(f"\n{name} at N={n}, self time, share of {busy} busy py-spy samples:")
         for function, share in hot:
             print(f"  {share:5.1f} %  {function}")
     if soaks:
