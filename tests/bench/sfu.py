@@ -6,8 +6,13 @@
 ``--servers runde-layers`` adds Runde's SFU with every participant's camera in three layers
 (720, 360 and 180 rows, ``tests/bench/layered_clips.py``), as Runde cameras publish: the SFU
 receives all three and forwards each subscriber the tallest (none asks for less here), so its
-row shows what receiving the extra layers costs per forwarded packet. Janus is driven by the
-same aiortc generators, which cannot send a browser's simulcast, so it runs with one layer.
+row shows what receiving the extra layers costs per forwarded packet. ``--servers
+janus-layers`` is its Janus counterpart: the same three layers go to Janus VideoRoom as three
+video streams of one PeerConnection (the aiortc generators cannot send a browser's simulcast),
+named by size in Janus's stream ``descriptions``, and each subscriber asks Janus for the audio
+and the tallest layer only (``client/call/janus_layers.py``) — receiving three and forwarding
+one, the server work of simulcast. The "vs Janus" columns compare ``runde-layers`` with
+``janus-layers`` when both ran, every other Runde row with ``janus``.
 
 Everything runs in a network namespace made for the run (Janus skips loopback): each server
 in turn binds 10.99.0.1, and two load-generator processes (``tests.bench.generator``) hold
@@ -66,6 +71,8 @@ DOC = ROOT / "docs" / "benchmarks.md"
 TABLE_BLOCK = "sfu"
 SOAK_BLOCK = "sfu-soak"
 JANUS_ROOM = 1234
+SERVERS = ("runde", "runde-layers", "janus", "janus-layers")
+LAYERED = ("runde-layers", "janus-layers")  # every camera in three layers
 GENERATORS = 2
 SOAK_N = 4
 SOAK_EVERY = 30.0
@@ -222,11 +229,11 @@ def meeting(
     layer_clips: Sequence[Path] = (),
 ) -> Iterator[tuple[Server, list[GeneratorProcess]]]:
     """A server with ``n`` joined participants spread over the generator processes; with
-    ``layer_clips`` (``runde-layers``) each camera goes in those layers."""
+    ``layer_clips`` (``runde-layers``, ``janus-layers``) each camera goes in those layers."""
     run_dir = work / f"{server_name}-{n}"
     run_dir.mkdir()
     starter = start_runde if server_name.startswith("runde") else start_janus_server
-    extra = ["--layer-clips", *map(str, layer_clips)] if server_name == "runde-layers" else []
+    extra = ["--layer-clips", *map(str, layer_clips)] if server_name in LAYERED else []
     server = starter(namespace, run_dir, trace_memory)
     generators: list[GeneratorProcess] = []
     try:
@@ -474,7 +481,7 @@ def _ms(value: float | None) -> str:
 
 
 def render_table(rows: list[Row]) -> str:
-    janus = {r.n: r for r in rows if r.server == "janus"}
+    by_server = {(r.server, r.n): r for r in rows}
     lines = [
         "| N | server | CPU % of a core | in kernel | vs Janus | vs Janus per pkt "
         "| fwd audio pkt/s | fwd video pkt/s | CPU µs / fwd pkt | RSS MB | delay p50 / p99 ms "
@@ -482,7 +489,10 @@ def render_table(rows: list[Row]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in sorted(rows, key=lambda r: (r.n, r.server)):
-        other = janus.get(r.n) if r.server != "janus" else None
+        other = None
+        if not r.server.startswith("janus"):
+            layered = by_server.get(("janus-layers", r.n)) if r.server == "runde-layers" else None
+            other = layered or by_server.get(("janus", r.n))
         ratio = f"{r.cpu_percent / other.cpu_percent:.2f}×" if other else "–"
         per_packet = f"{r.us_per_packet / other.us_per_packet:.2f}×" if other else "–"
         lines.append(
@@ -549,14 +559,18 @@ def write_doc(name: str, block: str) -> None:
 
 
 def soak(
-    namespace: Namespace, server_name: str, args: argparse.Namespace, clip: Path, work: Path
+    namespace: Namespace,
+    server_name: str,
+    args: argparse.Namespace,
+    clip: Path,
+    work: Path,
+    layer_clips: Sequence[Path] = (),
 ) -> list[tuple[float, float, float, float]]:
     samples: list[tuple[float, float, float, float]] = []
     seconds, warmup = args.soak, args.warmup
-    with meeting(namespace, server_name, SOAK_N, clip, work / "soak", args.trace_memory) as (
-        server,
-        generators,
-    ):
+    with meeting(
+        namespace, server_name, SOAK_N, clip, work / "soak", args.trace_memory, layer_clips
+    ) as (server, generators):
         process = psutil.Process(server.pid)
         time.sleep(warmup)
         started = time.monotonic()
@@ -587,7 +601,7 @@ def run(args: argparse.Namespace) -> int:
     sizes = [int(n) for n in args.n.split(",") if n]  # --n "" runs only the soak
     try:
         check_can_create()
-        if "janus" in servers:
+        if any(name.startswith("janus") for name in servers):
             find_janus()
     except (NamespaceError, JanusNotInstalled) as exc:
         print(f"bench: {exc}", file=sys.stderr)
@@ -603,7 +617,7 @@ def run(args: argparse.Namespace) -> int:
         clip = work / "clip.mkv"
         build_clip(clip)
         loaded = load_clip(clip)
-        layer_clips = build_layer_clips(work) if "runde-layers" in servers else []
+        layer_clips = build_layer_clips(work) if set(LAYERED) & set(servers) else []
         print(
             f"clip: {len(loaded.video)} VP8 frames at {loaded.video_bitrate / 1000:.0f} kbit/s, "
             f"{len(loaded.audio)} Opus frames; load average before: "
@@ -618,10 +632,10 @@ def run(args: argparse.Namespace) -> int:
                 ):
                     time.sleep(args.warmup)
                     spy = None
-                    if args.profile and name != "janus":
+                    if args.profile and not name.startswith("janus"):
                         spy = profile(server.pid, args.seconds, work / f"profile-{name}-{n}.txt")
                     row = measure(server, generators, n, args.seconds)
-                    row.server = name  # runde-layers runs the runde server
+                    row.server = name  # the *-layers rows run the same servers
                     if spy is not None:
                         spy.wait(timeout=args.seconds + 30)
                         profiles[name, n] = hot_functions(work / f"profile-{name}-{n}.txt")
@@ -635,7 +649,7 @@ def run(args: argparse.Namespace) -> int:
                 )
         if args.soak:
             for name in servers:
-                soaks[name] = soak(namespace, name, args, clip, work)
+                soaks[name] = soak(namespace, name, args, clip, work, layer_clips)
     finally:
         namespace.delete()
         if args.keep:
@@ -693,7 +707,11 @@ def main() -> int:
     parser.add_argument("--n", default="2,4,6", help="participant counts (default 2,4,6)")
     parser.add_argument("--seconds", type=float, default=20.0, help="measurement window")
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds before measuring")
-    parser.add_argument("--servers", default="runde,janus", help="runde, runde-layers and/or janus")
+    parser.add_argument(
+        "--servers",
+        default="runde,janus",
+        help=f"comma-separated, measured in the order given; from {', '.join(SERVERS)}",
+    )
     parser.add_argument(
         "--soak", type=float, default=0.0, metavar="SECONDS", help=f"also run N={SOAK_N} this long"
     )
@@ -710,9 +728,11 @@ def main() -> int:
     argv = sys.argv[1:]
     args = parser.parse_args(argv)
     args.argv = argv
-    unknown = set(args.servers.split(",")) - {"runde", "runde-layers", "janus"}
+    unknown = set(args.servers.split(",")) - set(SERVERS)
     if unknown:
-        parser.error(f"unknown server {', '.join(sorted(unknown))}")
+        parser.error(
+            f"unknown server {', '.join(sorted(unknown))} (choose from {', '.join(SERVERS)})"
+        )
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # unwinds through the finally blocks that clean up
