@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         logger.info("opening %s (pre-join: %s)", _for_log(link), prejoin)
         name = self._display_name()
         if not prejoin and name:
+            self._apply_media_choices()  # what the pre-join would have started with
             self._enter(name)
             return
         self._show_prejoin(self.tr("Join the meeting: check your camera and microphone."))
@@ -264,13 +265,23 @@ class MainWindow(QMainWindow):
             return account_full_name()
         return self.settings.load().display_name
 
-    def _show_prejoin(self, heading: str) -> None:
+    def _apply_media_choices(self) -> tuple[bool, bool]:
+        """Microphone and camera as the user left them, unless the administrator fixed them;
+        returns (microphone on, camera on)."""
         stored = self.settings.load()
         locked = self.policy.locked
         microphone_on = (
             stored.microphone_on if locked.microphone_on is None else locked.microphone_on
         )
         camera_on = stored.camera_on if locked.camera_on is None else locked.camera_on
+        self.controller.set_microphone(microphone_on)
+        self.controller.set_camera(camera_on)
+        return microphone_on, camera_on
+
+    def _show_prejoin(self, heading: str) -> None:
+        stored = self.settings.load()
+        locked = self.policy.locked
+        microphone_on, camera_on = self._apply_media_choices()
         self.prejoin_view.prepare(
             heading,
             self._display_name(),
@@ -286,8 +297,6 @@ class MainWindow(QMainWindow):
             locked.microphone_on,
             self._display_name() if locked.name_from_account else None,
         )
-        self.controller.set_microphone(microphone_on)
-        self.controller.set_camera(camera_on)
         self.stack.setCurrentWidget(self.prejoin_view)
         self.prejoin_view.focus_start()
         self.controller.open_preview()

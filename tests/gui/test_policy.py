@@ -180,6 +180,24 @@ def test_locked_camera_microphone_and_name_in_the_prejoin(
     app.run(scenario())
 
 
+def test_joining_without_the_prejoin_keeps_the_locked_camera_off(
+    policy_app: Callable[..., App], tmp_path: Path, headless_host: HostProcess
+) -> None:
+    # A link opened with --no-prejoin joins at once: the administrator's lock and the
+    # user's stored choices must apply there too, not the app's defaults.
+    app = policy_app(write_policy(tmp_path, {"camera_on_at_join": False}))
+    app.settings.update(camera_on=True, microphone_on=False)
+
+    async def scenario() -> None:
+        app.window.open_link(headless_host.link, prejoin=False)
+        await app.until(lambda: app.controller.state.value == "joined", 15, "joined")
+        assert app.window.stack.currentWidget() is app.window.meeting_view
+        assert not app.controller.camera_on  # locked off
+        assert not app.controller.microphone_on  # the user's stored choice
+
+    app.run(scenario())
+
+
 def test_locked_language_and_name_in_the_settings_dialog(
     policy_app: Callable[..., App], tmp_path: Path
 ) -> None:
