@@ -1,6 +1,6 @@
 """Headless Chromium in a busy Runde meeting, as a browser app would be: every camera in a tile.
 
-    python -m tests.bench.chromium_tiles LINK SECONDS
+    python -m tests.bench.chromium_tiles LINK SECONDS [--no-camera]
 
 Run inside a network namespace (Chromium wants a non-loopback address for media, see
 ``tests/integration/chromium_publisher.py``, whose browser and page this reuses). The page joins
@@ -55,7 +55,9 @@ FLAGS = (
 
 JOIN_AND_SHOW = """
 (async () => {
-  const {next, send, gathered} = await window.rundeJoin("Chromium", {audio: true, video: true});
+  const withCamera = WITH_CAMERA;
+  const {next, send, gathered} = await window.rundeJoin(
+    "Chromium", {audio: true, video: withCamera});
   document.body.style.cssText = "margin:0;background:#202020;overflow:hidden";
   const grid = document.createElement("div");
   grid.style.cssText = "display:grid;gap:4px;width:100vw;height:100vh;box-sizing:border-box";
@@ -105,18 +107,20 @@ JOIN_AND_SHOW = """
     settle = setTimeout(ask, 400);
   };
 
-  const stream = await navigator.mediaDevices.getUserMedia(
-    {audio: true, video: {width: 1280, height: 720, frameRate: 30}});
+  const stream = await navigator.mediaDevices.getUserMedia(withCamera
+    ? {audio: true, video: {width: 1280, height: 720, frameRate: 30}} : {audio: true});
   const own = tile();
   own.muted = true;
   own.srcObject = stream;
   layout();
   const pc = new RTCPeerConnection();
   pc.addTransceiver(stream.getAudioTracks()[0], {direction: "sendonly"});
-  pc.addTransceiver(stream.getVideoTracks()[0], {direction: "sendonly", sendEncodings: [
-    {rid: "l", scaleResolutionDownBy: 4, maxBitrate: LOW_BPS},
-    {rid: "m", scaleResolutionDownBy: 2, maxBitrate: MID_BPS},
-    {rid: "h", maxBitrate: TOP_BPS}]});
+  if (withCamera) {
+    pc.addTransceiver(stream.getVideoTracks()[0], {direction: "sendonly", sendEncodings: [
+      {rid: "l", scaleResolutionDownBy: 4, maxBitrate: LOW_BPS},
+      {rid: "m", scaleResolutionDownBy: 2, maxBitrate: MID_BPS},
+      {rid: "h", maxBitrate: TOP_BPS}]});
+  }
   await pc.setLocalDescription();
   await gathered(pc);
   send("media", {action: "publish", media_session_type: "video", sdp: pc.localDescription.sdp});
@@ -181,10 +185,12 @@ TILE_STATS = """
 """
 
 
-def join_and_show() -> str:
-    """The page script, with each simulcast layer capped like Runde's layer of its height."""
+def join_and_show(camera: bool = True) -> str:
+    """The page script, with each simulcast layer capped like Runde's layer of its height;
+    without ``camera`` it sends its microphone only."""
     return (
-        JOIN_AND_SHOW.replace("LOW_BPS", str(bitrate_cap(180)))
+        JOIN_AND_SHOW.replace("WITH_CAMERA", "true" if camera else "false")
+        .replace("LOW_BPS", str(bitrate_cap(180)))
         .replace("MID_BPS", str(bitrate_cap(360)))
         .replace("TOP_BPS", str(bitrate_cap(720)))
     )
@@ -215,10 +221,12 @@ async def _report(page: DevTools, seconds: float) -> None:
 
 def main() -> None:
     link, seconds = sys.argv[1], float(sys.argv[2])
+    camera = "--no-camera" not in sys.argv[3:]
 
     async def drive(profile: str, chromium: subprocess.Popen[bytes]) -> None:
         async with joined_page(link, profile, chromium) as page:
-            print(json.dumps({"published": await page.evaluate(join_and_show())}), flush=True)
+            published = await page.evaluate(join_and_show(camera))
+            print(json.dumps({"published": published}), flush=True)
             await _report(page, seconds)
 
     run_chromium(drive, FLAGS, "chromium tiles")

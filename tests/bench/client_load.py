@@ -82,7 +82,7 @@ _REPORT = re.compile(
 
 
 def _app_environment(
-    folder: Path, pulse_env: dict[str, str], display: str, adapt: bool
+    folder: Path, pulse_env: dict[str, str], display: str, adapt: bool, camera: bool
 ) -> dict[str, str]:
     config = folder / "config" / "Runde"
     config.mkdir(parents=True, exist_ok=True)
@@ -91,7 +91,7 @@ def _app_environment(
         f"display_name={APP_NAME}\ncamera={CAMERA}\n"
         "video_width=1280\nvideo_height=720\nvideo_fps=30\n"
         f"adapt_camera_to_cpu={str(adapt).lower()}\n"
-        "camera_on=true\nmicrophone_on=true\n"
+        f"camera_on={str(camera).lower()}\nmicrophone_on=true\n"
     )
     (folder / "run").mkdir(mode=0o700, exist_ok=True)
     return {
@@ -194,7 +194,9 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
         options = ["--log-level", "info", "--bind", meeting.placement.address, "--no-prejoin"]
         app = subprocess.Popen(
             meeting.placement.command(runde_command(*options, "--link", meeting.host.link)),
-            env=_app_environment(folder, meeting.pulse_env, meeting.display, adapt),
+            env=_app_environment(
+                folder, meeting.pulse_env, meeting.display, adapt, not args.no_camera
+            ),
             stdout=subprocess.DEVNULL,
             stderr=stderr_path.open("wb"),
         )
@@ -280,6 +282,27 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
     )  # fmt: skip
 
 
+def _measure_chromium_alone(
+    meeting: Meeting, args: argparse.Namespace, asked: dict[str, int]
+) -> ChromiumRow:
+    """Chromium in the meeting the app has just left: the same 8 publishers and layers."""
+    chromium = ChromiumTiles(
+        meeting.placement,
+        meeting.host.link,
+        args.warmup + args.seconds + 120,
+        chromium_env(meeting.pulse_env),
+        camera=not args.no_camera,
+    )
+    meeting.chromium = chromium
+    _wait(f"Chromium decodes {TILES} remote tiles", lambda: chromium.receiving(TILES), 60.0)
+    chromium.ask(asked)  # what the app asked of each
+    time.sleep(args.warmup)
+    _wait(f"Chromium decodes {TILES} remote tiles", lambda: chromium.receiving(TILES), 30.0)
+    chromium.start_window()
+    time.sleep(args.seconds)
+    return chromium.end_window()
+
+
 def _print_table(rows: list[Row]) -> None:
     print(
         "| camera adapts | app CPU % of a core | RSS MB max "
@@ -328,7 +351,17 @@ def main() -> int:
     parser.add_argument(
         "--chromium", action="store_true", help="a headless Chromium joins too (needs root)"
     )
+    parser.add_argument(
+        "--apart",
+        action="store_true",
+        help="with --chromium: Chromium joins after the app has left, not beside it",
+    )
+    parser.add_argument(
+        "--no-camera", action="store_true", help="the app (and Chromium) send no camera"
+    )
     args = parser.parse_args()
+    if args.apart and not args.chromium:
+        parser.error("--apart compares with Chromium: add --chromium")
     settings = {"both": [False, True], "on": [True], "off": [False]}[args.adapt]
 
     with tempfile.TemporaryDirectory() as scratch_name:
@@ -365,7 +398,7 @@ def main() -> int:
         rows: list[Row] = []
         try:
             generator.read(timeout=60.0)  # "joined"
-            if args.chromium:
+            if args.chromium and not args.apart:
                 seconds = len(settings) * (args.warmup + args.seconds + 120) + 60
                 meeting.chromium = ChromiumTiles(
                     placement, host.link, seconds, chromium_env(pulse.client_env)
@@ -378,6 +411,8 @@ def main() -> int:
             for adapt in settings:
                 folder = scratch / f"app-{'adapt' if adapt else 'fixed'}"
                 rows.append(_measure(meeting, args, folder, adapt))
+            if args.apart:
+                rows[-1].chromium = _measure_chromium_alone(meeting, args, _asked(folder))
         finally:
             if meeting.chromium is not None:
                 meeting.chromium.close()

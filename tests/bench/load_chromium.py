@@ -104,11 +104,14 @@ class ChromiumTiles:
     link: str
     seconds: float
     env: dict[str, str]
+    camera: bool = True  # publishes its fake camera (else its microphone only)
     latest: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         command = [sys.executable, "-m", "tests.bench.chromium_tiles", self.link, str(self.seconds)]
+        if not self.camera:
+            command.append("--no-camera")
         self.process = subprocess.Popen(
             [*self.placement.browser_prefix, *command],
             stdin=subprocess.PIPE,
