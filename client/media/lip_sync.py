@@ -134,14 +134,17 @@ class PictureRelease:
     """Hands each decoded picture to ``show`` once its sound is heard (see :class:`AvSync`),
     without holding up the reading: a picture to wait for is handed on by a timer, so the
     track is read as fast as pictures come and nothing piles up behind a wait. A picture
-    older than one already shown (its wait was longer) is dropped, never shown late."""
+    older than one already shown (its wait was longer) is dropped, never shown late. When
+    more than :data:`MAX_PENDING` wait (the sound runs further behind than that), the oldest
+    is shown at once: the picture runs a little ahead of its sound instead of stuttering."""
 
     def __init__(self, sync: AvSync, show: Callable[[Any], None]) -> None:
         self._sync = sync
         self._show = show
         self._shown: int | None = None  # frame time of the newest picture handed on
-        self._timers: deque[asyncio.TimerHandle] = deque()  # oldest first
+        self._waiting: deque[_Waiting] = deque()  # oldest first
         self.dropped = 0
+        self.early = 0  # shown before their sound: more waited than MAX_PENDING
 
     def offer(self, frame: Any) -> None:
         """From the event loop that reads the track."""
@@ -150,20 +153,20 @@ class PictureRelease:
         if hold <= 0:
             self._hand_on(frame, rtp)
             return
-        loop = asyncio.get_running_loop()
-        timer: asyncio.TimerHandle | None = None
+        waiting = _Waiting(frame, rtp)
+        waiting.timer = asyncio.get_running_loop().call_later(hold, self._due, waiting)
+        self._waiting.append(waiting)
+        if len(self._waiting) > MAX_PENDING:
+            oldest = self._waiting.popleft()
+            if oldest.timer is not None:
+                oldest.timer.cancel()
+            self.early += 1
+            self._hand_on(oldest.frame, oldest.rtp)
 
-        def due() -> None:
-            assert timer is not None
-            if timer in self._timers:
-                self._timers.remove(timer)
-            self._hand_on(frame, rtp)
-
-        timer = loop.call_later(hold, due)
-        self._timers.append(timer)
-        if len(self._timers) > MAX_PENDING:  # a long wait at full frame rate: skip the oldest
-            self._timers.popleft().cancel()
-            self.dropped += 1
+    def _due(self, waiting: _Waiting) -> None:
+        if waiting in self._waiting:  # (not shown early meanwhile)
+            self._waiting.remove(waiting)
+            self._hand_on(waiting.frame, waiting.rtp)
 
     def _hand_on(self, frame: Any, rtp: int | None) -> None:
         shown = self._shown
@@ -174,9 +177,21 @@ class PictureRelease:
         self._show(frame)
 
     def close(self) -> None:
-        for timer in self._timers:
-            timer.cancel()
-        self._timers.clear()
+        for waiting in self._waiting:
+            if waiting.timer is not None:
+                waiting.timer.cancel()
+        self._waiting.clear()
+
+
+class _Waiting:
+    """A picture held for its sound."""
+
+    __slots__ = ("frame", "rtp", "timer")
+
+    def __init__(self, frame: Any, rtp: int | None) -> None:
+        self.frame = frame
+        self.rtp = rtp
+        self.timer: asyncio.TimerHandle | None = None
 
 
 def frame_rtp_timestamp(frame: Any, clock_rate: int) -> int | None:

@@ -143,16 +143,22 @@ def test_a_held_picture_that_comes_due_after_a_newer_one_was_shown_is_dropped() 
     asyncio.run(scenario())
 
 
-def test_no_more_than_a_few_pictures_wait_at_once() -> None:
-    shown: list[int] = []
+def test_no_more_than_a_few_pictures_wait_at_once_the_oldest_go_early() -> None:
+    shown: list[tuple[int, float]] = []
 
     async def scenario() -> None:
-        release = PictureRelease(_sync_now(), lambda frame: shown.append(frame.pts))
+        release = PictureRelease(
+            _sync_now(), lambda frame: shown.append((frame.pts, time.monotonic()))
+        )
+        started = time.monotonic()
         for index in range(MAX_PENDING + 4):  # all taken at ~100.5 s: all held ~100 ms
             release.offer(_picture(45000 + index))
         await asyncio.sleep(0.3)
         release.close()
-        assert release.dropped == 4
-        assert shown == [45000 + index for index in range(4, MAX_PENDING + 4)]
+        # every picture is shown, in order: the four oldest at once, the others in time
+        assert [pts for pts, _ in shown] == [45000 + index for index in range(MAX_PENDING + 4)]
+        assert all(at - started < 0.05 for _, at in shown[:4])
+        assert all(0.07 < at - started < 0.3 for _, at in shown[4:])
+        assert (release.early, release.dropped) == (4, 0)
 
     asyncio.run(scenario())
