@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from client.compat.decoding import (
     depayloaded,
+    lighten_decoder_handoff,
     replace_audio_jitter_buffers,
     replace_video_jitter_buffers,
     wrap_receiver_decoders,
@@ -95,6 +96,7 @@ __all__ = [
     "intercept_receiver_rtcp",
     "intercept_rtcp",
     "intercept_rtp",
+    "lighten_decoder_handoff",
     "listening_sockets",
     "negotiate_rtp_stream_ids",
     "negotiate_transport_cc",

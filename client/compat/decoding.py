@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import logging
+import queue
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import av
 
 if TYPE_CHECKING:
     from aiortc.codecs.base import Decoder
@@ -15,6 +21,7 @@ if TYPE_CHECKING:
     DecoderWrapper = Callable[[RTCRtpCodecParameters, Decoder], Decoder]
 
 
+_logger = logging.getLogger(__name__)
 _aiortc_get_decoder: list[Callable[[RTCRtpCodecParameters], Decoder]] = []  # aiortc's own
 
 
@@ -82,3 +89,59 @@ def depayloaded(packet: RtpPacket) -> bytes:
     descriptor before it hands the packet to a jitter buffer."""
     data = getattr(packet, "_data", b"")
     return data if isinstance(data, bytes) else b""
+
+
+def _handing_over_decoder_worker(
+    loop: asyncio.AbstractEventLoop,
+    input_q: queue.Queue[Any],
+    output_q: asyncio.Queue[Any],
+    decode_error: threading.Event,
+) -> None:
+    """aiortc's ``decoder_worker`` with a cheaper hand-over of the decoded frames.
+
+    aiortc passes each frame to the loop with ``run_coroutine_threadsafe(output_q.put(...))``:
+    a coroutine, a Task, a thread-safe future and its lock per frame, all with the
+    interpreter lock held, for every picture and every 20 ms of every voice. The track's
+    queue has no bound, so ``put_nowait`` through ``call_soon_threadsafe`` does the same.
+    """
+    receiver_module = importlib.import_module("aiortc.rtcrtpreceiver")
+    codec_name = None
+    decoder: Decoder | None = None
+    while True:
+        task = input_q.get()
+        if task is None:
+            loop.call_soon_threadsafe(output_q.put_nowait, None)  # the track has ended
+            break
+        codec, encoded_frame = task
+        if codec.name != codec_name or decoder is None:
+            decoder = receiver_module.get_decoder(codec)  # (wrapped, see above)
+            codec_name = codec.name
+        try:
+            frames = decoder.decode(encoded_frame)
+        except av.FFmpegError as exc:
+            # as aiortc: keep the decoder, or every frame fails until the next keyframe
+            _logger.warning("failed to decode a %s frame: %s", codec.name, exc)
+            decode_error.set()
+            continue
+        if len(frames) == 1:
+            loop.call_soon_threadsafe(output_q.put_nowait, frames[0])
+        elif frames:
+            loop.call_soon_threadsafe(_put_all, output_q, frames)
+
+
+def _put_all(output_q: asyncio.Queue[Any], frames: list[Any]) -> None:
+    for frame in frames:
+        output_q.put_nowait(frame)
+
+
+_aiortc_decoder_worker: list[Callable[..., None]] = []  # aiortc's own, once replaced
+
+
+def lighten_decoder_handoff(lighter: bool = True) -> None:
+    """Make receivers started from now on in this process hand decoded frames to their track
+    the cheap way (:func:`_handing_over_decoder_worker`); False restores aiortc's worker."""
+    receiver_module = importlib.import_module("aiortc.rtcrtpreceiver")
+    if not _aiortc_decoder_worker:
+        _aiortc_decoder_worker.append(getattr(receiver_module, "decoder_worker"))  # noqa: B009
+    worker = _handing_over_decoder_worker if lighter else _aiortc_decoder_worker[0]
+    setattr(receiver_module, "decoder_worker", worker)  # noqa: B010

@@ -77,6 +77,8 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.contrib.media", "player_worker_decode"),
     # wrap_receiver_decoders: a receiver's decoder thread looks this name up in its module
     ("aiortc.rtcrtpreceiver", "get_decoder"),
+    # lighten_decoder_handoff: a receiver starts its decoder thread on this module's function
+    ("aiortc.rtcrtpreceiver", "decoder_worker"),
     # replace_audio_jitter_buffers, replace_video_jitter_buffers: a receiver looks this name
     # up in its module when it is made
     ("aiortc.rtcrtpreceiver", "JitterBuffer"),

@@ -34,6 +34,7 @@ VIDEO_CLOCK_RATE = 90000
 # Pictures waiting for their sound at most, per stream: about 0.27 s at 30 a second. Each is a
 # decoded picture; more would only hold memory for pictures a tile skips anyway.
 MAX_PENDING = 8  # without sound for this long, pictures are not held for it
+IN_TURN_S = 0.0001  # a picture due with an earlier one is handed on this much after it
 
 
 class SenderClock:
@@ -150,11 +151,19 @@ class PictureRelease:
         """From the event loop that reads the track."""
         rtp = frame_rtp_timestamp(frame, VIDEO_CLOCK_RATE)
         hold = self._sync.picture_hold(rtp, time.monotonic()) if rtp is not None else 0.0
-        if hold <= 0:
+        if hold <= 0 and not self._waiting:
             self._hand_on(frame, rtp)
             return
+        loop = asyncio.get_running_loop()
+        due = loop.time() + max(hold, 0.0)
+        if self._waiting:
+            # Never before a picture taken earlier: one decoded a little later is held a
+            # little shorter, and showing it first would make the earlier one too old to show.
+            last = self._waiting[-1].timer
+            if last is not None:
+                due = max(due, last.when() + IN_TURN_S)
         waiting = _Waiting(frame, rtp)
-        waiting.timer = asyncio.get_running_loop().call_later(hold, self._due, waiting)
+        waiting.timer = loop.call_at(due, self._due, waiting)
         self._waiting.append(waiting)
         if len(self._waiting) > MAX_PENDING:
             oldest = self._waiting.popleft()

@@ -55,12 +55,13 @@ def install_receive_path() -> None:
         if mime == "video/vp8":
             return Vp8KeyframeMarks(decoder)
         if mime == "audio/opus" and conceal:
-            import opuslib_next
+            from client.media.libopus_decoder import LibopusDecoder
 
-            return ConcealingOpusDecoder(opuslib_next.Decoder(SAMPLE_RATE, CHANNELS))
+            return ConcealingOpusDecoder(LibopusDecoder(SAMPLE_RATE, CHANNELS))
         return decoder
 
     compat.wrap_receiver_decoders(decoder_for)
+    compat.lighten_decoder_handoff()
 
 
 def libopus_problem() -> str | None:

@@ -7,7 +7,6 @@ import concurrent.futures
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import av
 from aiortc import MediaStreamTrack
@@ -17,9 +16,6 @@ from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
 from client.media.lip_sync import AvSync, PictureRelease
-
-# swscale releases the GIL: one shared worker keeps conversions off the GUI thread.
-_converter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="runde-video")
 
 
 def fit_size(source: QSize, box: QSize) -> QSize:
@@ -32,22 +28,19 @@ def fit_size(source: QSize, box: QSize) -> QSize:
     return QSize(width, height)
 
 
-_reformatters = threading.local()
+def frame_to_image(
+    frame: av.VideoFrame, size: QSize, reformatter: VideoReformatter | None = None
+) -> QImage:
+    """swscale straight to the tile size as BGRA: the cheapest CPU path measured here.
 
-
-def _reformatter() -> VideoReformatter:
-    # PyAV caches a converter on the frame itself, and two threads converting the same frame
-    # at once (the camera's self view here, its encoder in aiortc) crash in swscale. Each
-    # thread converts with its own instead.
-    reformatter: VideoReformatter | None = getattr(_reformatters, "reformatter", None)
-    if reformatter is None:
-        reformatter = _reformatters.reformatter = VideoReformatter()
-    return reformatter
-
-
-def frame_to_image(frame: av.VideoFrame, size: QSize) -> QImage:
-    """swscale straight to the tile size as BGRA: the cheapest CPU path measured here."""
-    converted = _reformatter().reformat(
+    swscale keeps one context per source and target size and rebuilds it (milliseconds)
+    whenever either changes: each stream converts with a ``reformatter`` of its own, so tiles
+    of different sizes do not rebuild each other's. PyAV's default one lives on the frame
+    itself, which two threads converting the same frame (the camera's self view here, its
+    encoder in aiortc) must not share either.
+    """
+    converter = reformatter if reformatter is not None else VideoReformatter()
+    converted = converter.reformat(
         frame, width=size.width(), height=size.height(), format="bgra", threads=1
     )
     plane = converted.planes[0]
@@ -83,11 +76,13 @@ class VideoSink(QObject):
         self._box = QSize(640, 360)
         self._task: asyncio.Future[None] | concurrent.futures.Future[None] | None = None
         self._latest: av.VideoFrame | None = None
+        self._reformatter = VideoReformatter()  # used by one conversion at a time
         self._fresh = asyncio.Event()
         self._track_ended = False
         self.frames_decoded = 0
         self.frame_height: int | None = None  # of the last picture received
         self.frames_skipped = 0
+        self.images_made = 0  # converted for the tile and sent to it
 
     def set_box(self, box: QSize) -> None:
         self._box = QSize(box)
@@ -132,7 +127,6 @@ class VideoSink(QObject):
         self._fresh.set()
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         reader = asyncio.ensure_future(self._read())
         try:
             while True:
@@ -144,8 +138,14 @@ class VideoSink(QObject):
                     continue
                 frame, self._latest = self._latest, None
                 size = fit_size(QSize(frame.width, frame.height), self._box)
-                image = await loop.run_in_executor(_converter, frame_to_image, frame, size)
+                # On the reading loop itself (the media thread, not the GUI's): handing each
+                # picture to a converter thread and back cost more waits for the interpreter
+                # lock than the conversion (~1 ms) takes, and tiles showed a third of their
+                # pictures. A yield after each lets the network and the other tiles go on.
+                image = frame_to_image(frame, size, self._reformatter)
+                self.images_made += 1
                 self.frameReady.emit(image)
+                await asyncio.sleep(0)
         except asyncio.CancelledError:
             return
         finally:
@@ -165,6 +165,7 @@ class SelfView:
         self._interval = 1.0 / fps
         self._last = 0.0
         self._lock = threading.Lock()
+        self._reformatter = VideoReformatter()  # the capture thread's alone
         self.size = QSize(640, 360)
         self.enabled = True
 
@@ -174,4 +175,5 @@ class SelfView:
             if now - self._last < self._interval or not self.enabled:
                 return
             self._last = now
-        self._show(frame_to_image(frame, fit_size(QSize(frame.width, frame.height), self.size)))
+        size = fit_size(QSize(frame.width, frame.height), self.size)
+        self._show(frame_to_image(frame, size, self._reformatter))

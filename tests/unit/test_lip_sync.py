@@ -115,18 +115,22 @@ def test_a_picture_is_handed_on_when_its_sound_is_heard_without_holding_up_the_n
             _sync_now(), lambda frame: shown.append((frame.pts, time.monotonic()))
         )
         started = time.monotonic()
-        release.offer(_picture(45000))  # taken at 100.5 s: held ~100 ms
         release.offer(_picture(36000))  # taken at 100.4 s: its sound was heard, shown at once
-        await asyncio.sleep(0.3)
+        release.offer(_picture(45000))  # taken at 100.5 s: held ~100 ms
+        release.offer(_picture(49500))  # taken at 100.55 s: held ~150 ms, not longer
+        await asyncio.sleep(0.4)
         release.close()
-        assert [pts for pts, _ in shown] == [36000, 45000]
+        assert [pts for pts, _ in shown] == [36000, 45000, 49500]
+        assert shown[0][1] - started < 0.05
         assert 0.07 < shown[1][1] - started < 0.3  # ~100 ms, the difference
+        assert 0.12 < shown[2][1] - started < 0.35
+        assert shown[2][1] - shown[1][1] > 0.03  # its own wait, not just its turn
         assert release.dropped == 0
 
     asyncio.run(scenario())
 
 
-def test_a_held_picture_that_comes_due_after_a_newer_one_was_shown_is_dropped() -> None:
+def test_a_picture_never_overtakes_an_earlier_one_still_held() -> None:
     shown: list[int] = []
 
     async def scenario() -> None:
@@ -134,7 +138,25 @@ def test_a_held_picture_that_comes_due_after_a_newer_one_was_shown_is_dropped() 
         release = PictureRelease(sync, lambda frame: shown.append(frame.pts))
         release.offer(_picture(45000))  # held ~100 ms
         sync.video_clock.on_report(report(0, 99.0))  # a new report moves the clock a second
-        release.offer(_picture(46000))  # newer, and now long due: shown at once
+        release.offer(_picture(46000))  # newer, and now long due: right after the first
+        await asyncio.sleep(0.05)
+        assert shown == []
+        await asyncio.sleep(0.25)
+        release.close()
+        assert shown == [45000, 46000]
+        assert release.dropped == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_late_picture_is_still_dropped_rather_than_shown_after_a_newer_one() -> None:
+    shown: list[int] = []
+
+    async def scenario() -> None:
+        release = PictureRelease(_sync_now(), lambda frame: shown.append(frame.pts))
+        release.offer(_picture(46000))
+        await asyncio.sleep(0.3)
+        release.offer(_picture(45000))  # decoded out of order, after its successor was shown
         await asyncio.sleep(0.3)
         release.close()
         assert shown == [46000]
