@@ -166,7 +166,9 @@ TILE_STATS = """
 (async () => {
   const out = {tiles: {}, sent: {}, errors: window.rundeErrors};
   for (const [target, t] of Object.entries(window.rundeTiles)) {
-    const seen = {frames: 0, height: 0, audio: 0, rows: t.video.clientHeight, asked: t.asked};
+    const quality = t.video.getVideoPlaybackQuality();
+    const seen = {frames: 0, height: 0, audio: 0, rows: t.video.clientHeight, asked: t.asked,
+                  shown: quality.totalVideoFrames - quality.droppedVideoFrames};
     (await t.pc.getStats()).forEach((s) => {
       if (s.type === "inbound-rtp" && s.kind === "video") {
         seen.frames = s.framesDecoded || 0;

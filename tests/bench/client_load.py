@@ -165,6 +165,7 @@ class Row:
     camera_scales: list[int]  # the sizes the camera went out at, in % of 1280x720, in order
     tiles: int = TILES
     decoded_per_tile: float = 0.0
+    painted_per_tile: float = 0.0
     asked: list[int] = field(default_factory=list)  # the app's max_height per tile, last asks
     received: list[int] = field(default_factory=list)  # picture heights per tile, at the end
     chromium: ChromiumRow | None = None
@@ -260,6 +261,7 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
             except subprocess.TimeoutExpired:
                 app.kill()
     decoded = statistics.mean(r[5] for r in window) / tiles if window else 0.0
+    painted_per_tile = statistics.mean(r[4] for r in window) / tiles if window else 0.0
     if window:
         late = (
             f"{statistics.median(r[0] for r in window):.1f} / "
@@ -278,7 +280,7 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
     )
     return Row(
         adapt, cpu, max(rss), late, painted, sent_fps, others_cpu, load, scales,
-        tiles, decoded, asked, received, chromium_row,
+        tiles, decoded, painted_per_tile, asked, received, chromium_row,
     )  # fmt: skip
 
 
@@ -321,15 +323,16 @@ def _print_table(rows: list[Row]) -> None:
         )
 
 
-def _print_comparison(rows: list[Row]) -> None:
+def _print_comparison(rows: list[Row], no_camera: bool) -> None:
     """App and Chromium side by side, one pair of rows per app run."""
     if any(row.chromium is not None for row in rows):
         print(COMPARISON_HEADER)
     for row in rows:
         if row.chromium is not None:
             label = f"Runde app (camera adapts: {'yes' if row.adapt else 'no'})"
-            app = AppFigures(label, row.cpu, row.rss_max, row.decoded_per_tile, row.tiles,
-                             row.asked, row.received, row.sent_fps)  # fmt: skip
+            app = AppFigures(label, row.cpu, row.rss_max, row.decoded_per_tile,
+                             row.painted_per_tile, row.tiles, row.asked, row.received,
+                             row.sent_fps, camera=not no_camera)  # fmt: skip
             print(comparison(app, row.chromium))
 
 
@@ -428,7 +431,7 @@ def main() -> int:
                 shutil.copy(scratch / "generator.log", args.keep_logs)
                 shutil.copy(scratch / "host.log", args.keep_logs)
         _print_table(rows)
-        _print_comparison(rows)
+        _print_comparison(rows, args.no_camera)
         for row in rows:
             profile_path = scratch / f"app-{'adapt' if row.adapt else 'fixed'}.profile.txt"
             if args.profile and profile_path.exists():

@@ -90,6 +90,7 @@ class ChromiumRow:
     pss: float  # MB, proportional set size summed over its processes
     rss: float  # MB, summed (counts shared pages once per process)
     fps: list[float]  # decoded video frames per second, per remote tile
+    shown: list[float]  # frames the <video> presented per second, per remote tile
     heights: list[int]  # the frame height each remote tile received at the end
     asked: list[int]  # the max_height each tile asked for
     sent: dict[str, dict[str, Any]]  # rid -> {height, limited} of its own layers
@@ -185,17 +186,20 @@ class ChromiumTiles:
         after = self.stats()
         seconds = after["at"] - before["at"]
         tiles_before = before.get("tiles", {})
-        fps = []
+        fps: list[float] = []
+        shown: list[float] = []
         for target, tile in after["tiles"].items():
-            start = tiles_before.get(target, {}).get("frames", 0)
             # a tile subscribed anew within the window counts from its new start
-            fps.append((tile["frames"] - (start if start <= tile["frames"] else 0)) / seconds)
+            for key, rates in (("frames", fps), ("shown", shown)):
+                start = tiles_before.get(target, {}).get(key, 0)
+                rates.append((tile[key] - (start if start <= tile[key] else 0)) / seconds)
         tiles = list(after["tiles"].values())
         return ChromiumRow(
             cpu=spent / elapsed * 100,
             pss=pss,
             rss=rss,
             fps=fps,
+            shown=shown,
             heights=[tile["height"] for tile in tiles],
             asked=[tile["asked"] or 0 for tile in tiles],
             sent=dict(after.get("sent", {})),
@@ -243,17 +247,19 @@ class AppFigures:
     cpu: float
     rss: float
     decoded_per_tile: float
+    shown_per_tile: float  # pictures painted
     tiles: int
     asked: list[int]
     received: list[int]
     sent_fps: float
+    camera: bool = True
 
 
 COMPARISON_HEADER = (
-    "\n| client | CPU % of a core | memory MB | decoded fps per tile | pictures decoded per s, "
-    "all tiles | CPU ms per decoded picture | max_height asked per tile "
-    "| layer height received per tile | own camera sent |"
-    "\n|---|---|---|---|---|---|---|---|---|"
+    "\n| client | CPU % of a core | memory MB | decoded fps per tile | shown fps per tile "
+    "| pictures decoded per s, all tiles | CPU ms per decoded picture "
+    "| max_height asked per tile | layer height received per tile | own camera sent |"
+    "\n|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -270,16 +276,20 @@ def comparison(app: AppFigures, browser: ChromiumRow) -> str:
         for rid, layer in sorted(browser.sent.items())
     )
     ratio = f"{app.cpu / browser.cpu:.2f}" if browser.cpu > 0 else "–"
+    own_camera = (
+        f"720/360/180; {app.sent_fps:.1f} fps arrive at p0" if app.camera else "none (--no-camera)"
+    )
     app_total = app.decoded_per_tile * app.tiles
     browser_total = sum(browser.fps)
     lines = [
         f"| {app.label} | {app.cpu:.0f} | RSS {app.rss:.0f} "
-        f"| {app.decoded_per_tile:.1f} (mean of {app.tiles}) | {app_total:.0f} "
+        f"| {app.decoded_per_tile:.1f} (mean of {app.tiles}) | {app.shown_per_tile:.1f} "
+        f"| {app_total:.0f} "
         f"| {_per_picture(app.cpu, app_total)} | {heights_text(app.asked)} "
         f"| {heights_text(app.received)} "
-        f"| 720/360/180; {app.sent_fps:.1f} fps arrive at p0 |",
+        f"| {own_camera} |",
         f"| Chromium | {browser.cpu:.0f} | PSS {browser.pss:.0f} (RSS sum {browser.rss:.0f}) "
-        f"| {summary(browser.fps)} | {browser_total:.0f} "
+        f"| {summary(browser.fps)} | {summary(browser.shown)} | {browser_total:.0f} "
         f"| {_per_picture(browser.cpu, browser_total)} | {heights_text(browser.asked)} "
         f"| {heights_text(browser.heights)} | {sent or '–'} |",
         f"\napp / Chromium CPU: {ratio}",
