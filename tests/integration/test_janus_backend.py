@@ -16,14 +16,12 @@ from pathlib import Path
 import pytest
 
 from tests.bench.janus_server import (
-    JanusNotInstalled,
     JanusRoom,
     JanusServer,
-    find_janus,
-    start_janus,
 )
-from tests.bench.netns import CLIENT_ADDRESS, Namespace, NamespaceError, check_can_create
+from tests.bench.netns import CLIENT_ADDRESS, Namespace
 from tests.helpers import finish
+from tests.integration.janus_namespace import janus_in_namespace
 
 pytestmark = pytest.mark.janus
 
@@ -34,33 +32,11 @@ NAMES = ("Anna", "Bernd")  # stay 8 s
 LEAVER = "Clara"  # leaves after 4 s
 
 
-def _missing(reason: str) -> None:
-    # CI installs every component: there a missing one is a failure, not a skip.
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Namespace, JanusServer]]:
-    try:
-        find_janus()
-        check_can_create()
-    except (JanusNotInstalled, NamespaceError) as exc:
-        _missing(str(exc))
-    namespace = Namespace.create()
-    server: JanusServer | None = None
-    try:
-        server = start_janus(
-            namespace,
-            tmp_path_factory.mktemp("janus"),
-            [JanusRoom(ROOM), JanusRoom(PIN_ROOM, pin=PIN)],
-        )
-        yield namespace, server
-    finally:
-        if server is not None:
-            server.stop()
-        namespace.delete()
+    rooms = [JanusRoom(ROOM), JanusRoom(PIN_ROOM, pin=PIN)]
+    with janus_in_namespace(tmp_path_factory.mktemp("janus"), rooms) as found:
+        yield found
 
 
 def _participant(namespace: Namespace, name: str, room: int, *extra: str) -> subprocess.Popen[str]:

@@ -20,43 +20,22 @@ from typing import Any
 import pytest
 
 from tests.bench.janus_server import (
-    JanusNotInstalled,
     JanusRoom,
     JanusServer,
-    find_janus,
-    start_janus,
 )
-from tests.bench.netns import CLIENT_ADDRESS, Namespace, NamespaceError, check_can_create
+from tests.bench.netns import CLIENT_ADDRESS, Namespace
 from tests.helpers import finish
+from tests.integration.janus_namespace import janus_in_namespace
 
 pytestmark = pytest.mark.janus
 
 ROOM = 1234
 
 
-def _missing(reason: str) -> None:
-    # CI installs every component: there a missing one is a failure, not a skip.
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="module")
 def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Namespace, JanusServer]]:
-    try:
-        find_janus()
-        check_can_create()
-    except (JanusNotInstalled, NamespaceError) as exc:
-        _missing(str(exc))
-    namespace = Namespace.create()
-    server: JanusServer | None = None
-    try:
-        server = start_janus(namespace, tmp_path_factory.mktemp("janus"), [JanusRoom(ROOM)])
-        yield namespace, server
-    finally:
-        if server is not None:
-            server.stop()
-        namespace.delete()
+    with janus_in_namespace(tmp_path_factory.mktemp("janus"), [JanusRoom(ROOM)]) as found:
+        yield found
 
 
 def _meeting(namespace: Namespace, server: JanusServer, work: Path) -> dict[str, Any]:
