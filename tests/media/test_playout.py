@@ -110,7 +110,9 @@ def test_bursts_and_a_too_fast_sender_keep_the_buffers_bounded(pulse: PulseServe
         # what was kept plays, then the source runs dry until its next burst
         assert bursts.underruns >= 3 and bursts.late_frames >= 3 * 25
         assert bursts.frames_played >= 4 * 0.06 * RATE
-        assert too_fast.dropped_frames > 20 and too_fast.underruns == 0
+        # Twice real time never runs dry by itself; one underrun can come from this test's own
+        # loop stalling on a loaded machine (seen once in CI: one late frame, one underrun).
+        assert too_fast.dropped_frames > 20 and too_fast.underruns <= too_fast.late_frames <= 1
         assert too_fast.frames_played >= 2 * RATE
 
     run(scenario)
