@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 CHROMIUM_FLAGS = (
     "--headless=new",
@@ -183,8 +184,7 @@ async def joined_page(
             # The guest page's CSP allows no connections of its own; this page is a test
             # client standing in for a browser app, not the guest page's script.
             await page.call("Page.setBypassCSP", enabled=True)
-            await page.call("Page.navigate", url=link)
-            await _until_loaded(page)
+            await _navigate(page, link)
             await page.evaluate(JOIN_FUNCTION)
             yield page
 
@@ -222,13 +222,28 @@ def run_chromium(drive: Drive, flags: Sequence[str], who: str) -> None:
         sys.exit(2)
 
 
-async def _until_loaded(page: DevTools) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if await page.evaluate("document.readyState") == "complete":
-            return
-        await asyncio.sleep(0.1)
-    raise RuntimeError("the guest page did not load within 20 s")
+async def _navigate(page: DevTools, link: str) -> None:
+    """Open ``link`` and wait until its page (not about:blank, not an error page) has loaded.
+
+    A navigation that fails leaves Chromium on its error page, whose ``document.readyState``
+    is "complete" too; so the origin is checked, and a failed attempt is retried a few times
+    (a namespace's fresh link may refuse the very first connection)."""
+    origin = URL(link).origin()
+    problem = "no attempt"
+    for _ in range(3):
+        result = await page.call("Page.navigate", url=link)
+        if result.get("errorText"):
+            problem = result["errorText"]
+            await asyncio.sleep(1.0)
+            continue
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            state = await page.evaluate("[location.origin, document.readyState].join(' ')")
+            if state == f"{origin} complete":
+                return
+            await asyncio.sleep(0.1)
+        problem = "it did not finish within 20 s"
+    raise RuntimeError(f"the guest page did not load: {problem}")
 
 
 def main() -> None:
