@@ -121,27 +121,33 @@ def _report_period(text: str, default: float = 60.0) -> float:
 async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
     """A log line per period on responsiveness and pictures shown, for support and benchmarks."""
     period = _report_period(os.environ.get("RUNDE_PERF_REPORT_SECONDS", ""))
-    painted = decoded = made = 0
+    painted = decoded = made = skipped = dropped = 0
     while True:
         await asyncio.sleep(period)
         tiles = [t for t in window.meeting_view.tiles.values() if not t.is_self]
         painted_now = sum(tile.pictures_painted for tile in tiles)
         decoded_now = sum(tile.source.frames_decoded for tile in tiles if tile.source)
         made_now = sum(tile.source.images_made for tile in tiles if tile.source)
+        skipped_now = sum(tile.source.frames_skipped for tile in tiles if tile.source)
+        dropped_now = sum(tile.source.pictures_dropped for tile in tiles if tile.source)
         # the layer each tile receives: what its set_preferred_layer got from the SFU
         heights = sorted(t.source.frame_height or 0 for t in tiles if t.source is not None)
         # max(0, ...): tiles that left take their counts along
         logger.info(
             "responsiveness: %s; %d remote tiles, %.1f pictures painted per second (%.1f decoded)"
-            "; received heights %s; %.1f converted for tiles",
+            "; received heights %s; %.1f converted for tiles, %.1f skipped for a newer one, "
+            "%.1f dropped as too late",
             monitor.take_window(),
             len(tiles),
             max(0, painted_now - painted) / period,
             max(0, decoded_now - decoded) / period,
             ",".join(map(str, heights)) or "none",
             max(0, made_now - made) / period,
+            max(0, skipped_now - skipped) / period,
+            max(0, dropped_now - dropped) / period,
         )
         painted, decoded, made = painted_now, decoded_now, made_now
+        skipped, dropped = skipped_now, dropped_now
 
 
 def _take_links_from_later_starts(location: InstanceLocation, window: MainWindow) -> None:

@@ -84,6 +84,11 @@ class VideoSink(QObject):
         self.frames_skipped = 0
         self.images_made = 0  # converted for the tile and sent to it
 
+    @property
+    def pictures_dropped(self) -> int:
+        """Held for their sound and then older than one already shown (lip sync)."""
+        return self._release.dropped if self._release is not None else 0
+
     def set_box(self, box: QSize) -> None:
         self._box = QSize(box)
 
