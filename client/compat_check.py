@@ -74,6 +74,7 @@ def _specimens() -> dict[str, object]:
 async def _make_specimens() -> dict[str, object]:
     from aiortc import RTCPeerConnection
     from aiortc.contrib.media import PlayerStreamTrack
+    from aiortc.rtcrtpreceiver import RemoteStreamTrack
 
     found: dict[str, object] = {}
     pc = RTCPeerConnection()
@@ -82,6 +83,7 @@ async def _make_specimens() -> dict[str, object]:
     found["aiortc.rtcrtptransceiver.RTCRtpTransceiver"] = transceiver
     found["aiortc.rtcrtpsender.RTCRtpSender"] = transceiver.sender
     found["aiortc.rtcrtpreceiver.RTCRtpReceiver"] = transceiver.receiver
+    found["aiortc.rtcrtpreceiver.RemoteStreamTrack"] = RemoteStreamTrack(kind="audio")
     found["aiortc.rtcdtlstransport.RTCDtlsTransport"] = dtls
     found["aiortc.rtcicetransport.RTCIceTransport"] = dtls.transport
     found["aioice.ice.Connection"] = aioice.ice.Connection(ice_controlling=True)

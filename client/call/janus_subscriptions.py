@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
 
+from client import compat
 from client.call import events
 from client.call.backend import EventSink
 from client.call.janus_connection import (
@@ -127,6 +128,7 @@ class JanusSubscriptions:
             self._emit(events.RemoteTrackAdded(participant_id, MediaSessionType.VIDEO, track))
 
         await pc.setRemoteDescription(RTCSessionDescription(reply.jsep.sdp, "offer"))
+        compat.receive_directly(pc)
         await pc.setLocalDescription(await pc.createAnswer())
         await connection.request(
             "message", subscription.handle, {"request": "start"}, jsep=pc.localDescription

@@ -20,6 +20,7 @@ from aiortc import (
 )
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
+from client import compat
 from client.call import events
 from client.call.backend import EventSink, PublishError
 from client.call.encoded_layers import EncodedLayers
@@ -188,6 +189,7 @@ class SfuPeers:
 
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=offer.sdp, type="offer"))
+            compat.receive_directly(pc)
             await pc.setLocalDescription(await pc.createAnswer())
         except (ValueError, TypeError, KeyError) as exc:
             logger.warning("could not use the server's offer for %s: %s", offer.target, exc)

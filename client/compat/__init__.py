@@ -27,7 +27,7 @@ from client.compat.decoding import (
     replace_video_jitter_buffers,
     wrap_receiver_decoders,
 )
-from client.compat.direct_rtp import RtpTake, arrival_ms, intercept_rtp
+from client.compat.direct_rtp import RtpTake, arrival_ms, intercept_rtp, receive_directly
 from client.compat.extensions import (
     RTP_STREAM_ID_EXTENSION_IDS,
     RTP_STREAM_ID_URIS,
@@ -104,6 +104,7 @@ __all__ = [
     "player_queue_length",
     "player_track_queue",
     "protect_rtp",
+    "receive_directly",
     "receiver_bitrate_estimate",
     "receiver_enabled",
     "receiver_rtcp_ssrc",

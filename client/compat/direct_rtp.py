@@ -9,6 +9,10 @@ once its transport has SRTP keys, each RTP datagram is unprotected, parsed and r
 aiortc's ``_handle_rtp_data`` does) inside the socket's read callback. Everything else (DTLS,
 RTCP, STUN, and RTP while anything older still waits in the queue, so that order is kept)
 takes aiortc's path unchanged.
+
+A receiver that decodes (a client's) keeps aiortc's own handler: :func:`receive_directly`
+runs it in the read callback as far as it goes without waiting, which for a packet is all
+of it (its RTCP sends never wait), so no task is made per packet.
 """
 
 from __future__ import annotations
@@ -16,18 +20,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import pylibsrtp
 from aiortc.rtcdtlstransport import State
 from aiortc.rtp import RtpPacket, is_rtcp
 
+from client.compat.decoding import decode_on_arrival
 from client.ntp import ntp_seconds
 
 if TYPE_CHECKING:
     from aioice.ice import StunProtocol
-    from aiortc import RTCRtpReceiver
+    from aiortc import RTCPeerConnection, RTCRtpReceiver
     from aiortc.rtcdtlstransport import RTCDtlsTransport
 
 logger = logging.getLogger(__name__)
@@ -38,7 +43,6 @@ RtpTake = Callable[["RtpPacket", int], None]
 
 _takers: weakref.WeakKeyDictionary[object, RtpTake] = weakref.WeakKeyDictionary()
 _direct_transports: weakref.WeakSet[RTCDtlsTransport] = weakref.WeakSet()
-_background: set[asyncio.Future[None]] = set()
 
 
 def arrival_ms() -> int:
@@ -60,6 +64,28 @@ def intercept_rtp(receiver: RTCRtpReceiver, take: RtpTake) -> None:
             _deliver_directly(dtls)
 
     receiver._handle_rtp_packet = handle_rtp  # type: ignore[method-assign]
+
+
+def receive_directly(pc: RTCPeerConnection) -> None:
+    """From their first packet on, hand the RTP of ``pc``'s receivers (made by its remote
+    description) from the socket straight to aiortc's own handler: jitter buffer, NACK, REMB
+    and decoder, as :func:`intercept_rtp` does for a handler of ours. Voices are decoded
+    right there too (:func:`~client.compat.decoding.decode_on_arrival`)."""
+    for transceiver in pc.getTransceivers():
+        _on_first_packet_receive_directly(transceiver.receiver)
+        if transceiver.kind == "audio":
+            decode_on_arrival(transceiver.receiver)
+
+
+def _on_first_packet_receive_directly(receiver: RTCRtpReceiver) -> None:
+    async def first_packet(packet: RtpPacket, arrival_time_ms: int) -> None:
+        del receiver._handle_rtp_packet  # aiortc's method again
+        await receiver._handle_rtp_packet(packet, arrival_time_ms=arrival_time_ms)
+        dtls = receiver.transport
+        if dtls not in _direct_transports:
+            _deliver_directly(dtls)
+
+    receiver._handle_rtp_packet = first_packet  # type: ignore[method-assign]
 
 
 def _deliver_directly(dtls: RTCDtlsTransport) -> None:
@@ -124,7 +150,22 @@ def _take_datagram(dtls: RTCDtlsTransport, srtp: pylibsrtp.Session, data: bytes)
     if take is not None:
         take(packet, arrival)
         return
-    # a receiver that decodes (aiortc's own handler): its coroutine, in arrival order
-    task = asyncio.ensure_future(receiver._handle_rtp_packet(packet, arrival_time_ms=arrival))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+    # a receiver that decodes: aiortc's own handler, eagerly
+    _run_eagerly(receiver._handle_rtp_packet(packet, arrival_time_ms=arrival))
+
+
+def _run_eagerly(handling: Coroutine[Any, Any, None]) -> None:
+    """Run ``handling`` now until it finishes or waits; when it waits on a future, go on when
+    that is done (what a Task would do, without a Task and a loop turn for each packet)."""
+    try:
+        waiting_on = handling.send(None)
+    except StopIteration:
+        return
+    except Exception:  # as a Task would, but say so now: one packet is lost, not the link
+        logger.exception("an RTP packet could not be handled")
+        return
+    if waiting_on is None:  # a bare yield (asyncio.sleep(0)): the next loop turn
+        asyncio.get_running_loop().call_soon(_run_eagerly, handling)
+        return
+    waiting_on._asyncio_future_blocking = False  # taken over, as a Task takes it over
+    waiting_on.add_done_callback(lambda _done: _run_eagerly(handling))

@@ -39,6 +39,12 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aioice.ice.Connection", "_protocols"),
     ("aioice.ice.StunProtocol", "datagram_received"),
     ("pylibsrtp.Session", "unprotect"),
+    # receive_directly: a decoding receiver's handler run without a task
+    ("asyncio.Future", "_asyncio_future_blocking"),
+    # decode_on_arrival: a voice decoded on the loop, into its track's queue
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__decoder_queue"),
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__decoder_error"),
+    ("aiortc.rtcrtpreceiver.RemoteStreamTrack", "_queue"),
     # receiver_enabled
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_enabled"),
     # send_pli

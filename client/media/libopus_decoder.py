@@ -5,11 +5,16 @@ call and copies the samples out through a Python list of ints: about 100 µs per
 with the interpreter lock held, for every remote voice, which starves the threads that bring
 pictures to the screen. This calls the same libopus function (opuslib_next's binding, with
 its decoder state) into a buffer made once and copies the samples out in one piece.
+
+It keeps the interpreter lock while libopus decodes (about 20 µs): voices are decoded on the
+media loop (:func:`client.compat.decode_on_arrival`), and a loop that lets go of the lock
+for a moment waits for it again behind every other thread that wants it.
 """
 
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 
 import opuslib_next
 
@@ -24,7 +29,7 @@ class LibopusDecoder:
         self._channels = channels
         self._buffer = (ctypes.c_int16 * (MAX_FRAME_SAMPLES * channels))()
         self._samples = ctypes.cast(self._buffer, opuslib_next.api.c_int16_pointer)
-        self._decode = opuslib_next.api.decoder.libopus_decode
+        self._decode = _decode_keeping_the_lock()
 
     def decode(self, data: bytes, frame_size: int, decode_fec: bool = False) -> bytes:
         """PCM (s16, interleaved) for ``data``; empty ``data`` asks for concealment of
@@ -36,3 +41,14 @@ class LibopusDecoder:
         if result < 0:
             raise opuslib_next.OpusError(result)
         return ctypes.string_at(self._buffer, result * self._channels * 2)
+
+
+def _decode_keeping_the_lock() -> Callable[..., int]:
+    """libopus's ``opus_decode`` as opuslib_next declares it, called without releasing the
+    interpreter lock (a ``PyDLL`` function; opuslib_next loads libopus as a ``CDLL``)."""
+    declared = opuslib_next.api.decoder.libopus_decode
+    function = ctypes.PyDLL(opuslib_next.api.lib_location).opus_decode
+    function.argtypes = declared.argtypes
+    function.restype = declared.restype
+    decode: Callable[..., int] = function
+    return decode
