@@ -45,9 +45,9 @@ def frame_to_image(
     )
     plane = converted.planes[0]
     pixels = bytes(plane)  # rows may be padded: plane.line_size is the stride
-    image = QImage(
-        pixels, size.width(), size.height(), plane.line_size, QImage.Format.Format_ARGB32
-    )
+    # swscale's BGRA is opaque (alpha 255): as RGB32, Qt draws it onto the window by copying,
+    # where ARGB32 would be blended pixel by pixel, with the interpreter lock held.
+    image = QImage(pixels, size.width(), size.height(), plane.line_size, QImage.Format.Format_RGB32)
     return image.copy()  # own the pixels: ``pixels`` goes away
 
 
