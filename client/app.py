@@ -9,13 +9,14 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from client.loop_monitor import LoopMonitor
+from client.loop_monitor import LoopMonitor, Responsiveness
 from client.netconfig import NetworkSettings
 from client.policy import Policy
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QLockFile
 
+    from client.call.media_thread import MediaThread
     from client.instance.location import InstanceLocation
     from client.ui.main_window import MainWindow
 
@@ -89,7 +90,11 @@ def run(options: GuiOptions) -> int:
 
     monitor = LoopMonitor()
     monitor.start()
-    reporter = asyncio.ensure_future(_report_performance(monitor, window))
+    media_monitor = LoopMonitor()  # owned by the media loop, started and read there
+    media_thread.call(media_monitor.start)
+    reporter = asyncio.ensure_future(
+        _report_performance(monitor, _MediaLoopLateness(media_monitor, media_thread), window)
+    )
 
     async def main() -> None:
         await closed.wait()
@@ -118,7 +123,24 @@ def _report_period(text: str, default: float = 60.0) -> float:
         return default
 
 
-async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
+class _MediaLoopLateness:
+    """The media loop's own :class:`LoopMonitor`, read on that loop: a late media loop reads
+    its sockets late, so packets arrive in bunches and pictures are skipped."""
+
+    def __init__(self, monitor: LoopMonitor, media_thread: MediaThread) -> None:
+        self._monitor = monitor
+        self._media_thread = media_thread
+
+    async def take_window(self) -> Responsiveness | None:
+        async def take() -> Responsiveness | None:
+            return self._monitor.take_window()
+
+        return await self._media_thread.run(take())
+
+
+async def _report_performance(
+    monitor: LoopMonitor, media_loop: _MediaLoopLateness, window: MainWindow
+) -> None:
     """A log line per period on responsiveness and pictures shown, for support and benchmarks."""
     period = _report_period(os.environ.get("RUNDE_PERF_REPORT_SECONDS", ""))
     painted = decoded = made = skipped = dropped = 0
@@ -136,7 +158,7 @@ async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
         logger.info(
             "responsiveness: %s; %d remote tiles, %.1f pictures painted per second (%.1f decoded)"
             "; received heights %s; %.1f converted for tiles, %.1f skipped for a newer one, "
-            "%.1f dropped as too late",
+            "%.1f dropped as too late; media loop %s",
             monitor.take_window(),
             len(tiles),
             max(0, painted_now - painted) / period,
@@ -145,6 +167,7 @@ async def _report_performance(monitor: LoopMonitor, window: MainWindow) -> None:
             max(0, made_now - made) / period,
             max(0, skipped_now - skipped) / period,
             max(0, dropped_now - dropped) / period,
+            await media_loop.take_window(),
         )
         painted, decoded, made = painted_now, decoded_now, made_now
         skipped, dropped = skipped_now, dropped_now

@@ -27,7 +27,7 @@ import pylibsrtp
 from aiortc.rtcdtlstransport import State
 from aiortc.rtp import RtpPacket, is_rtcp
 
-from client.compat.decoding import decode_on_arrival
+from client.compat.decoding import decode_on_arrival, hand_over_lightly
 from client.ntp import ntp_seconds
 
 if TYPE_CHECKING:
@@ -75,6 +75,8 @@ def receive_directly(pc: RTCPeerConnection) -> None:
         _on_first_packet_receive_directly(transceiver.receiver)
         if transceiver.kind == "audio":
             decode_on_arrival(transceiver.receiver)
+        else:
+            hand_over_lightly(transceiver.receiver)
 
 
 def _on_first_packet_receive_directly(receiver: RTCRtpReceiver) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import av
-import numpy as np
 from aiortc import MediaStreamTrack
-from numpy.typing import NDArray
 
 from client.media.microphone import MIN_DBFS, dbfs
+from client.media.pcm import packed_s16
 
 SPEAKING_DBFS = -45.0  # above this a voice is speaking; Opus comfort noise stays below
 
@@ -29,8 +28,7 @@ class LevelProbeTrack(MediaStreamTrack):
     async def recv(self) -> av.AudioFrame:
         frame = await self._source.recv()
         if isinstance(frame, av.AudioFrame) and frame.format.name == "s16":
-            samples: NDArray[np.int16] = np.asarray(frame.to_ndarray(), dtype=np.int16)
-            self.level_dbfs = dbfs(samples)
+            self.level_dbfs = dbfs(packed_s16(frame))
         return frame  # type: ignore[return-value]
 
     def stop(self) -> None:

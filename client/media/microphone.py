@@ -223,7 +223,8 @@ def dbfs(samples: NDArray[np.int16]) -> float:
     """RMS level in dB relative to full scale, floored at ``MIN_DBFS``."""
     if samples.size == 0:
         return MIN_DBFS
-    rms = math.sqrt(float(np.mean(np.square(samples, dtype=np.float64))))
+    as_float = samples.astype(np.float64).ravel()
+    rms = math.sqrt(float(np.dot(as_float, as_float)) / as_float.size)
     if rms <= 0:
         return MIN_DBFS
     return max(MIN_DBFS, 20 * math.log10(rms / 32768))

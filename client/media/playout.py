@@ -20,6 +20,7 @@ from client.media.audio_receive import is_concealed
 from client.media.failure import ErrorCallback, FailureReport
 from client.media.jitter import JitterBuffer, SourceStats
 from client.media.lip_sync import AvSync
+from client.media.pcm import packed_s16
 from client.media.processing import APM_FRAME, AudioProcessor
 
 logger = logging.getLogger(__name__)
@@ -277,4 +278,4 @@ def _media_samples(frame: av.AudioFrame) -> int | None:
 
 def _s16(frame: av.AudioFrame, channels: int) -> NDArray[np.int16]:
     """A packed s16 frame as (frames, channels); no copy."""
-    return np.asarray(frame.to_ndarray(), dtype=np.int16).reshape(-1, channels)
+    return packed_s16(frame).reshape(-1, channels)

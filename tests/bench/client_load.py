@@ -80,6 +80,13 @@ _REPORT = re.compile(
     re.MULTILINE,
 )
 
+# the media loop's own lateness, at the end of the same line (newer app versions)
+_MEDIA_LOOP = re.compile(
+    r"^(\S+ \S+) INFO client.app: responsiveness: .*; media loop timers late by "
+    r"p50 ([\d.]+) ms, p99 ([\d.]+) ms",
+    re.MULTILINE,
+)
+
 
 def _app_environment(
     folder: Path, pulse_env: dict[str, str], display: str, adapt: bool, camera: bool
@@ -125,6 +132,18 @@ def _reports(folder: Path, since: float = 0.0) -> list[Report]:
             report = (float(a), float(b), float(c), int(d), float(e), float(f), g or "none")
             found.append((when, report))
     return [report for _, report in sorted(found)]
+
+
+def _media_loop_late(folder: Path, since: float) -> str:
+    """The media loop's timer lateness (median p50 / max p99) over the reports after ``since``."""
+    found = [
+        (float(p50), float(p99))
+        for stamp, p50, p99 in _MEDIA_LOOP.findall(_log(folder))
+        if datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp() >= since
+    ]
+    if not found:
+        return ""
+    return f"; media {statistics.median(p for p, _ in found):.1f} / {max(p for _, p in found):.1f}"
 
 
 def _asked(folder: Path) -> dict[str, int]:
@@ -266,6 +285,7 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
         late = (
             f"{statistics.median(r[0] for r in window):.1f} / "
             f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
+            + _media_loop_late(folder, since=window_start + REPORT_EVERY / 2)
         )
         painted = (
             f"{statistics.mean(r[4] for r in window) / tiles:.1f} "
@@ -308,7 +328,8 @@ def _measure_chromium_alone(
 def _print_table(rows: list[Row]) -> None:
     print(
         "| camera adapts | app CPU % of a core | RSS MB max "
-        "| timers late p50 / p99 / max ms | pictures painted / decoded per tile per s "
+        "| timers late p50 / p99 / max ms (window; media loop p50 / p99) "
+        "| pictures painted / decoded per tile per s "
         "| app video received fps | camera size sent, % of 720p | host / generator CPU % "
         "| load avg |"
     )
