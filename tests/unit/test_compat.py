@@ -9,7 +9,6 @@ import importlib
 import inspect
 import re
 import sys
-import time
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +43,7 @@ from aiortc.rtp import (
 from client import compat, compat_check
 from client.compat import direct_rtp
 from client.media.screen_encoder import use_screen_encoder
+from tests.loopback_peers import run_on_loopback, until
 from tests.udp_burst import DATAGRAMS, datagrams_read_while_busy
 
 CLIENT = Path(__file__).resolve().parents[2] / "client"
@@ -262,13 +262,6 @@ def test_no_subclass_outside_the_shim_touches_a_library_base_class_private() -> 
 # --- each shim does its job ------------------------------------------------------------------
 
 
-async def _until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 10.0
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-
-
 async def _negotiate(offerer: RTCPeerConnection, answerer: RTCPeerConnection) -> None:
     await offerer.setLocalDescription(await offerer.createOffer())
     await answerer.setRemoteDescription(offerer.localDescription)
@@ -323,7 +316,7 @@ def test_the_packet_path_shims_on_two_connected_peers() -> None:
             assert f"a=ssrc:{ssrc} " in offerer.localDescription.sdp
 
             dtls = raw.sender.transport
-            await _until(lambda: compat.dtls_connected(dtls))
+            await until(lambda: compat.dtls_connected(dtls))
             pair = compat.nominated_pair(dtls)
             assert pair is not None
             assert pair.remote_addr[0] == "127.0.0.1"
@@ -351,7 +344,7 @@ def test_the_packet_path_shims_on_two_connected_peers() -> None:
             assert all(now_ms - 5000 < at <= now_ms for at in arrivals)
 
             await compat.send_pli(receiving.receiver, ssrc)
-            await _until(
+            await until(
                 lambda: any(
                     isinstance(p, RtcpPsfbPacket)
                     and p.fmt == RTCP_PSFB_PLI
@@ -361,16 +354,12 @@ def test_the_packet_path_shims_on_two_connected_peers() -> None:
             )
             assert all(getattr(o, "__self__", None) is raw.sender for o in originals)
 
-            await _until(lambda: encoder.keyframes > 0)  # aiortc encoded with our encoder
+            await until(lambda: encoder.keyframes > 0)  # aiortc encoded with our encoder
         finally:
             await offerer.close()
             await answerer.close()
 
-    compat.set_host_addresses(lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
-    try:
-        asyncio.run(scenario())
-    finally:
-        compat.set_host_addresses(None)
+    run_on_loopback(scenario)
 
 
 def test_set_sender_encoder_refuses_a_sender_without_the_slot() -> None:
@@ -529,7 +518,7 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
                 receiving.sender
             )
             ssrc = compat.sender_ssrc(camera.sender)
-            await _until(lambda: any(isinstance(p, RtcpSrPacket) for p in at_receiver))
+            await until(lambda: any(isinstance(p, RtcpSrPacket) for p in at_receiver))
             reports = [p for p in at_receiver if isinstance(p, RtcpSrPacket)]
             assert all(p.sender_info.packet_count == 424242 for p in reports)
 
@@ -540,7 +529,7 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
                 fci=pack_remb_fci(123_456, [ssrc]),
             )
             await compat.send_receiver_rtcp(receiving.receiver, remb)
-            await _until(
+            await until(
                 lambda: any(
                     isinstance(p, RtcpPsfbPacket)
                     and p.fmt == RTCP_PSFB_APP
@@ -553,18 +542,14 @@ def test_the_publisher_feedback_shims_on_two_connected_peers() -> None:
             origin = compat.receiver_timestamp_origin(receiving.receiver)
             assert isinstance(origin, int) and first.pts is not None
             assert compat.receiver_timestamp_origin(offerer.getTransceivers()[0].receiver) is None
-            await _until(lambda: compat.receiver_bitrate_estimate(receiving.receiver) is not None)
+            await until(lambda: compat.receiver_bitrate_estimate(receiving.receiver) is not None)
             estimate = compat.receiver_bitrate_estimate(receiving.receiver)
             assert estimate is not None and estimate > 0
         finally:
             await offerer.close()
             await answerer.close()
 
-    compat.set_host_addresses(lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
-    try:
-        asyncio.run(scenario())
-    finally:
-        compat.set_host_addresses(None)
+    run_on_loopback(scenario)
 
 
 def test_negotiate_rtp_stream_ids_makes_an_answer_name_the_simulcast_extensions() -> None:

@@ -9,8 +9,6 @@ import asyncio
 import importlib
 import logging
 import threading
-import time
-from collections.abc import Callable
 
 import av
 import pytest
@@ -29,13 +27,7 @@ from av.frame import Frame
 
 from client import compat
 from client.compat import direct_rtp
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 10.0
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
+from tests.loopback_peers import run_on_loopback, until
 
 
 def test_voice_and_camera_arrive_straight_from_the_socket(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,13 +79,9 @@ def test_voice_and_camera_arrive_straight_from_the_socket(monkeypatch: pytest.Mo
             await sender.close()
             await receiver.close()
         # the voice's idle decoder thread ended with the connection
-        await _until(lambda: "audio-decoder" not in {t.name for t in threading.enumerate()})
+        await until(lambda: "audio-decoder" not in {t.name for t in threading.enumerate()})
 
-    compat.set_host_addresses(lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
-    try:
-        asyncio.run(scenario())
-    finally:
-        compat.set_host_addresses(None)
+    run_on_loopback(scenario)
 
 
 def test_an_eager_handler_that_waits_goes_on_when_its_future_is_done() -> None:
@@ -111,7 +99,7 @@ def test_an_eager_handler_that_waits_goes_on_when_its_future_is_done() -> None:
         direct_rtp._run_eagerly(waits())
         assert done == ["started"]  # ran at once, up to its wait
         gate.set_result("resumed")
-        await _until(lambda: "finished" in done)
+        await until(lambda: "finished" in done)
         return done
 
     assert asyncio.run(scenario()) == ["started", "resumed", "finished"]
