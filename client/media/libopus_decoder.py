@@ -14,6 +14,7 @@ for a moment waits for it again behind every other thread that wants it.
 from __future__ import annotations
 
 import ctypes
+import functools
 from collections.abc import Callable
 
 import opuslib_next
@@ -43,6 +44,7 @@ class LibopusDecoder:
         return ctypes.string_at(self._buffer, result * self._channels * 2)
 
 
+@functools.cache
 def _decode_keeping_the_lock() -> Callable[..., int]:
     """libopus's ``opus_decode`` as opuslib_next declares it, called without releasing the
     interpreter lock (a ``PyDLL`` function; opuslib_next loads libopus as a ``CDLL``)."""

@@ -287,10 +287,7 @@ def _measure(meeting: Meeting, args: argparse.Namespace, folder: Path, adapt: bo
             f"{max(r[1] for r in window):.1f} / {max(r[2] for r in window):.1f}"
             + _media_loop_late(folder, since=window_start + REPORT_EVERY / 2)
         )
-        painted = (
-            f"{statistics.mean(r[4] for r in window) / tiles:.1f} "
-            f"/ {statistics.mean(r[5] for r in window) / tiles:.1f}"
-        )
+        painted = f"{painted_per_tile:.1f} / {decoded:.1f}"
     else:
         late, painted = "no report: the loop stalled", "–"
     scales = [100] + [int(x) for x in _SCALE.findall(_log(folder))]
