@@ -143,14 +143,13 @@ async def _report_performance(
 ) -> None:
     """A log line per period on responsiveness and pictures shown, for support and benchmarks."""
     period = _report_period(os.environ.get("RUNDE_PERF_REPORT_SECONDS", ""))
-    painted = decoded = made = in_decoder = skipped = dropped = 0
+    painted = decoded = made = skipped = dropped = 0
     while True:
         await asyncio.sleep(period)
         tiles = [t for t in window.meeting_view.tiles.values() if not t.is_self]
         painted_now = sum(tile.pictures_painted for tile in tiles)
         decoded_now = sum(tile.source.frames_decoded for tile in tiles if tile.source)
         made_now = sum(tile.source.images_made for tile in tiles if tile.source)
-        in_decoder_now = sum(tile.source.images_from_decoder for tile in tiles if tile.source)
         skipped_now = sum(tile.source.frames_skipped for tile in tiles if tile.source)
         dropped_now = sum(tile.source.pictures_dropped for tile in tiles if tile.source)
         # the layer each tile receives: what its set_preferred_layer got from the SFU
@@ -158,8 +157,7 @@ async def _report_performance(
         # max(0, ...): tiles that left take their counts along
         logger.info(
             "responsiveness: %s; %d remote tiles, %.1f pictures painted per second (%.1f decoded)"
-            "; received heights %s; %.1f converted for tiles (%.1f in decoder threads), "
-            "%.1f skipped for a newer one, "
+            "; received heights %s; %.1f converted for tiles, %.1f skipped for a newer one, "
             "%.1f dropped as too late; media loop %s",
             monitor.take_window(),
             len(tiles),
@@ -167,12 +165,11 @@ async def _report_performance(
             max(0, decoded_now - decoded) / period,
             ",".join(map(str, heights)) or "none",
             max(0, made_now - made) / period,
-            max(0, in_decoder_now - in_decoder) / period,
             max(0, skipped_now - skipped) / period,
             max(0, dropped_now - dropped) / period,
             await media_loop.take_window(),
         )
-        painted, decoded, made, in_decoder = painted_now, decoded_now, made_now, in_decoder_now
+        painted, decoded, made = painted_now, decoded_now, made_now
         skipped, dropped = skipped_now, dropped_now
 
 
