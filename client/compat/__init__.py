@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 from client.compat.decoding import (
     depayloaded,
     lighten_decoder_handoff,
-    prepare_decoded_frames,
     replace_audio_jitter_buffers,
     replace_video_jitter_buffers,
     wrap_receiver_decoders,
@@ -98,7 +97,6 @@ __all__ = [
     "intercept_rtcp",
     "intercept_rtp",
     "lighten_decoder_handoff",
-    "prepare_decoded_frames",
     "listening_sockets",
     "negotiate_rtp_stream_ids",
     "negotiate_transport_cc",

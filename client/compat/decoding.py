@@ -7,14 +7,13 @@ import importlib
 import logging
 import queue
 import threading
-import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import av
 
 if TYPE_CHECKING:
-    from aiortc import MediaStreamTrack, RTCRtpReceiver
+    from aiortc import RTCRtpReceiver
     from aiortc.codecs.base import Decoder
     from aiortc.jitterbuffer import JitterBuffer
     from aiortc.rtcrtpparameters import RTCRtpCodecParameters
@@ -115,39 +114,6 @@ class _CodecDecoder:
             return []
 
 
-# Work a track's reader wants done on each decoded frame in the decoder thread, by the track's
-# queue (all the decoder thread knows of its track).
-_prepare_in_thread: weakref.WeakKeyDictionary[asyncio.Queue[Any], Callable[[Any], None]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def prepare_decoded_frames(track: MediaStreamTrack, prepare: Callable[[Any], None]) -> bool:
-    """Run ``prepare(frame)`` in the decoder thread of ``track``'s receiver on each frame it
-    decodes, before the frame is handed to the track (with the lighter hand-over installed,
-    :func:`lighten_decoder_handoff`). Work that lets go of the interpreter lock belongs there:
-    the decoder thread waits for the lock again at no one's cost, where the media loop would
-    wait behind every other thread. Returns False for a track that is not a receiver's."""
-    frames = getattr(track, "_queue", None)
-    if not isinstance(frames, asyncio.Queue):
-        return False
-    _prepare_in_thread[frames] = prepare
-    return True
-
-
-def _prepared(output_q: asyncio.Queue[Any], frames: list[Any]) -> list[Any]:
-    prepare = _prepare_in_thread.get(output_q)
-    if prepare is not None:
-        for frame in frames:
-            try:
-                prepare(frame)
-            except Exception:  # the frames go on unprepared from now on; the reader does it
-                _logger.exception("preparing decoded frames in their decoder thread failed")
-                _prepare_in_thread.pop(output_q, None)
-                break
-    return frames
-
-
 def _handing_over_decoder_worker(
     loop: asyncio.AbstractEventLoop,
     input_q: queue.Queue[Any] | queue.SimpleQueue[Any],
@@ -167,7 +133,7 @@ def _handing_over_decoder_worker(
         if task is None:
             loop.call_soon_threadsafe(output_q.put_nowait, None)  # the track has ended
             break
-        frames = _prepared(output_q, decoder.decode(*task))
+        frames = decoder.decode(*task)
         if len(frames) == 1:
             loop.call_soon_threadsafe(output_q.put_nowait, frames[0])
         elif frames:

@@ -15,7 +15,6 @@ from av.video.reformatter import VideoReformatter
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
-from client import compat
 from client.media.lip_sync import AvSync, PictureRelease
 
 
@@ -74,19 +73,16 @@ class VideoSink(QObject):
         self._track = track
         # each picture is handed on once its sound is heard (lip sync)
         self._release = PictureRelease(sync, self._take) if sync is not None else None
-        # replaced whole, never changed in place: the decoder thread reads it too
         self._box = QSize(640, 360)
         self._task: asyncio.Future[None] | concurrent.futures.Future[None] | None = None
         self._latest: av.VideoFrame | None = None
-        self._reformatter = VideoReformatter()  # the reading loop's
-        self._decoder_reformatter = VideoReformatter()  # the track's decoder thread's
+        self._reformatter = VideoReformatter()  # used by one conversion at a time
         self._fresh = asyncio.Event()
         self._track_ended = False
         self.frames_decoded = 0
         self.frame_height: int | None = None  # of the last picture received
         self.frames_skipped = 0
         self.images_made = 0  # converted for the tile and sent to it
-        self.images_from_decoder = 0  # of those, converted in the decoder thread
 
     @property
     def pictures_dropped(self) -> int:
@@ -100,10 +96,7 @@ class VideoSink(QObject):
         """Read on ``loop`` (where the track's connection lives), or on the current one.
 
         The pictures reach the tile through the queued ``frameReady`` signal either way.
-        A remote track's pictures are converted in its decoder thread where it can
-        (:meth:`_convert_in_decoder`), the others on ``loop``.
         """
-        compat.prepare_decoded_frames(self._track, self._convert_in_decoder)
         if loop is None or loop is asyncio.get_running_loop():
             self._task = asyncio.ensure_future(self._run())
         else:
@@ -132,18 +125,6 @@ class VideoSink(QObject):
             if self._release is not None:
                 self._release.close()
 
-    def _convert_in_decoder(self, frame: av.VideoFrame) -> None:
-        """In the track's decoder thread: the picture at the tile's size, in ``frame.opaque``.
-
-        swscale lets go of the interpreter lock while it works. On the media loop each such
-        conversion meant waiting for the lock again behind every other thread (up to the
-        interpreter's 5 ms switch interval), 240 times a second with eight tiles; the
-        decoder thread's wait costs the network and the other tiles nothing. A picture that
-        is skipped later was converted for nothing, off the loop.
-        """
-        size = fit_size(QSize(frame.width, frame.height), self._box)
-        frame.opaque = frame_to_image(frame, size, self._decoder_reformatter)
-
     def _take(self, frame: av.VideoFrame) -> None:
         if self._latest is not None:
             self.frames_skipped += 1
@@ -162,15 +143,11 @@ class VideoSink(QObject):
                     continue
                 frame, self._latest = self._latest, None
                 size = fit_size(QSize(frame.width, frame.height), self._box)
-                image = frame.opaque
-                if isinstance(image, QImage) and image.size() == size:
-                    self.images_from_decoder += 1
-                else:  # not a receiver's track, or the tile changed size since
-                    # On the reading loop itself, not in a thread of its own: handing each
-                    # picture to a converter thread and back cost more waits for the lock
-                    # than the conversion (~1 ms) takes. A yield after each lets the network
-                    # and the other tiles go on.
-                    image = frame_to_image(frame, size, self._reformatter)
+                # On the reading loop itself (the media thread, not the GUI's): handing each
+                # picture to a converter thread and back cost more waits for the interpreter
+                # lock than the conversion (~1 ms) takes, and tiles showed a third of their
+                # pictures. A yield after each lets the network and the other tiles go on.
+                image = frame_to_image(frame, size, self._reformatter)
                 self.images_made += 1
                 self.frameReady.emit(image)
                 await asyncio.sleep(0)

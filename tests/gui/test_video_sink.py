@@ -1,5 +1,4 @@
-"""A tile's video sink: under overload it shows the newest picture and skips the backlog; a
-received camera's pictures are converted in the decoder thread, at the tile's size."""
+"""A tile's video sink under overload: it shows the newest picture and skips the backlog."""
 
 from __future__ import annotations
 
@@ -7,21 +6,14 @@ import asyncio
 import os
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 
 import av
 import numpy as np
-import pytest
 import qasync
-from aiortc import MediaStreamTrack, RTCPeerConnection, VideoStreamTrack
+from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
-from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from client import compat
-from client.media.receive_path import install_receive_path
-from client.ui import video_sink
 from client.ui.video_sink import VideoSink
 
 FRAMES = 60
@@ -110,72 +102,3 @@ def test_the_same_frame_converts_safely_in_several_threads() -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "converted" in result.stdout
-
-
-def test_a_received_camera_is_converted_in_its_decoder_thread(
-    loop: qasync.QEventLoop, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A real aiortc sender's camera (640x480, VP8) through a real receiver, as in a meeting:
-    the conversion to the tile's size runs in the receiver's decoder thread, not on the loop
-    that reads the sockets, and follows the tile's size when it changes."""
-    install_receive_path()  # as the app does before it joins
-    converted_in: list[str] = []
-    convert = video_sink.frame_to_image
-
-    def recorded(*args: object, **kwargs: object) -> QImage:
-        converted_in.append(threading.current_thread().name)
-        return convert(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(video_sink, "frame_to_image", recorded)
-    pictures: list[QImage] = []
-
-    async def until(condition: Callable[[], bool]) -> None:
-        for _ in range(1000):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("timed out")
-
-    async def scenario() -> None:
-        sender, receiver = RTCPeerConnection(), RTCPeerConnection()
-        sinks: list[VideoSink] = []
-
-        def shown(track: MediaStreamTrack) -> None:
-            sink = VideoSink(track)
-            sink.set_box(QSize(320, 180))
-            sink.frameReady.connect(pictures.append)
-            sink.start()
-            sinks.append(sink)
-
-        receiver.on("track", shown)
-        try:
-            sender.addTrack(VideoStreamTrack())
-            await sender.setLocalDescription(await sender.createOffer())
-            await receiver.setRemoteDescription(sender.localDescription)
-            compat.receive_directly(receiver)
-            await receiver.setLocalDescription(await receiver.createAnswer())
-            await sender.setRemoteDescription(receiver.localDescription)
-            await until(lambda: len(pictures) >= 10)
-            assert {p.size().toTuple() for p in pictures} == {(240, 180)}
-            sinks[0].set_box(QSize(160, 90))
-            await until(lambda: pictures[-1].size().toTuple() == (120, 90))
-            count = len(pictures)
-            await until(lambda: len(pictures) >= count + 10)
-            assert pictures[-1].size().toTuple() == (120, 90)
-        finally:
-            for sink in sinks:
-                sink.stop()
-            await sender.close()
-            await receiver.close()
-        sink = sinks[0]
-        # Every picture made in the decoder thread but those decoded just before the tile
-        # shrank (converted again on the loop, at most a handful).
-        assert converted_in.count("video-decoder") >= len(pictures)
-        assert sink.images_made - sink.images_from_decoder <= 5
-        assert sink.images_from_decoder >= len(pictures) - 5
-
-    compat.set_host_addresses(lambda use_ipv4, use_ipv6: ["127.0.0.1"] if use_ipv4 else [])
-    try:
-        loop.run_until_complete(asyncio.wait_for(scenario(), 30))
-    finally:
-        compat.set_host_addresses(None)

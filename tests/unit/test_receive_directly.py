@@ -1,8 +1,7 @@
 """A decoding receiver's packets straight from the socket (``compat.receive_directly``): a
 real aiortc sender's voice and camera reach the receiving tracks whole, the voice decoded
 on the loop rather than in aiortc's decoder thread; and the eager run of aiortc's handler
-finishes a handler that does wait, in order; a reader's work on decoded frames that fails
-in the decoder thread leaves the frames to go on unprepared."""
+finishes a handler that does wait, in order."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from av.frame import Frame
 
 from client import compat
-from client.compat import decoding, direct_rtp
+from client.compat import direct_rtp
 from tests.loopback_peers import run_on_loopback, until
 
 
@@ -115,36 +114,3 @@ def test_an_eager_handler_that_fails_is_logged_and_the_reader_goes_on(
     with caplog.at_level(logging.ERROR):
         direct_rtp._run_eagerly(fails())
     assert "an RTP packet could not be handled" in caplog.text
-
-
-def test_a_preparation_that_fails_is_logged_once_and_the_frames_go_on(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """What the decoder thread does with a reader's preparation (``prepare_decoded_frames``)
-    that raises: the frames still reach the track, unprepared, and it is not tried again."""
-
-    class Track(MediaStreamTrack):
-        kind = "video"
-
-        def __init__(self) -> None:
-            super().__init__()
-            self._queue: asyncio.Queue[Frame] = asyncio.Queue()
-
-        async def recv(self) -> Frame:
-            return await self._queue.get()
-
-    calls: list[Frame] = []
-
-    def broken(frame: Frame) -> None:
-        calls.append(frame)
-        raise RuntimeError("no tile")
-
-    track = Track()
-    assert compat.prepare_decoded_frames(track, broken)
-    assert not compat.prepare_decoded_frames(VideoStreamTrack(), broken), "not a receiver's"
-    frames: list[Frame] = [av.VideoFrame(16, 16, "yuv420p") for _ in range(3)]
-    with caplog.at_level(logging.ERROR):
-        assert decoding._prepared(track._queue, frames) == frames
-        assert decoding._prepared(track._queue, frames) == frames
-    assert calls == frames[:1]
-    assert caplog.text.count("preparing decoded frames in their decoder thread failed") == 1
