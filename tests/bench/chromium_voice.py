@@ -40,7 +40,7 @@ SEND = """
   const answer = await next("sdp_answer");
   await pc.setRemoteDescription({type: "answer", sdp: answer.payload.sdp});
   window.rundePc = pc;
-  return "sending";
+  return `sending from ${stream.getAudioTracks()[0].label}`;
 })()
 """
 

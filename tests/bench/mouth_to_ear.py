@@ -4,12 +4,14 @@
 
 Everything runs on one private PulseAudio server, and one recording on its clock measures
 both ends: a stereo null sink ``air`` whose left channel is the sender's mouth and whose right
-channel is the receiver's ear. A burst (1 kHz, 40 ms) is played into the left channel; the
+channel is the receiver's ear. A burst (40 ms) is played into the left channel; the
 sender's microphone hears only the left channel; the receiver plays into the right channel
 only (so the sender never hears it back); ``parec`` records ``air``'s monitor. The delay of
 each burst from left to right is the mouth-to-ear time, including both sound devices, the
 echo canceller, Opus, the network path through a headless host on 127.0.0.1 and the
-receiver's jitter buffer.
+receiver's jitter buffer. The bursts take turns at five pitches, and each one heard is matched
+to the burst of its own pitch: a path that holds sound longer than the 1.5 s between bursts
+then shows as that long, instead of as the short gap to a later burst.
 
 The participants are ``tests/bench/voice_peer.py`` (the app's audio path without a window).
 ``--code DIR`` runs host and participants from another checkout (its ``client`` package),
@@ -40,8 +42,9 @@ from tests.integration.netns_uplink import HOST_ADDRESS, PUBLISHER_ADDRESS, Upli
 
 REPO = Path(__file__).resolve().parents[2]
 PEER = REPO / "tests" / "bench" / "voice_peer.py"
-BURST_HZ = 1000
+BURST_HZ = (700, 1000, 1300, 1600, 1900)  # burst k at BURST_HZ[k % 5]
 BURST_S = 0.04
+PITCH_TOLERANCE_HZ = 120
 PERIOD_S = 1.5
 LINK = re.compile(r"https://\S+")
 LOOPBACK = "127.0.0.1"
@@ -85,11 +88,26 @@ def prepare_room(pulse: PulseServer) -> None:
 
 
 def burst_train(count: int) -> NDArray[np.int16]:
-    period = np.zeros(round(PERIOD_S * RATE), dtype=np.float64)
     t = np.arange(round(BURST_S * RATE)) / RATE
-    period[: t.size] = np.sin(2 * np.pi * BURST_HZ * t) * np.hanning(t.size) ** 0.25
+    periods = []
+    for index in range(count):
+        period = np.zeros(round(PERIOD_S * RATE), dtype=np.float64)
+        pitch = BURST_HZ[index % len(BURST_HZ)]
+        period[: t.size] = np.sin(2 * np.pi * pitch * t) * np.hanning(t.size) ** 0.25
+        periods.append(period)
     lead_in = np.zeros(RATE)  # a second of silence before the first burst
-    return (np.concatenate([lead_in, *([period] * count)]) * 0.5 * 32767).astype(np.int16)
+    return (np.concatenate([lead_in, *periods]) * 0.5 * 32767).astype(np.int16)
+
+
+def pitch_at(channel: NDArray[np.float64], start: int) -> int | None:
+    """Which of :data:`BURST_HZ` sounds in the 30 ms from ``start`` (None: none of them)."""
+    piece = channel[start : start + round(0.03 * RATE)]
+    if piece.size < 64:
+        return None
+    spectrum = np.abs(np.fft.rfft(piece * np.hanning(piece.size), n=8192))
+    peak = float(np.fft.rfftfreq(8192, 1 / RATE)[int(np.argmax(spectrum))])
+    nearest = min(range(len(BURST_HZ)), key=lambda k: abs(BURST_HZ[k] - peak))
+    return nearest if abs(BURST_HZ[nearest] - peak) <= PITCH_TOLERANCE_HZ else None
 
 
 def onsets(channel: NDArray[np.float64], threshold: float) -> list[int]:
@@ -109,10 +127,18 @@ def delays_ms(recording: NDArray[np.int16]) -> list[float]:
     ear = recording[:, 1].astype(np.float64)
     sent = onsets(mouth, 0.1 * np.abs(mouth).max())
     heard = onsets(ear, 0.1 * max(np.abs(ear).max(), 1.0))
+    heard_pitches = [(h, pitch_at(ear, h)) for h in heard]
     out = []
-    for start in sent:
-        # nothing crosses two sound devices and a network in under 30 ms
-        later = [h for h in heard if start + RATE * 0.03 < h < start + RATE]
+    for index, start in enumerate(sent):
+        pitch = index % len(BURST_HZ)
+        # nothing crosses two sound devices and a network in under 30 ms; a burst of the same
+        # pitch comes again after len(BURST_HZ) periods
+        later = [
+            h
+            for h, heard_pitch in heard_pitches
+            if heard_pitch == pitch
+            and start + RATE * 0.03 < h < start + RATE * PERIOD_S * len(BURST_HZ)
+        ]
         if later:
             out.append((later[0] - start) * 1000 / RATE)
     return out
