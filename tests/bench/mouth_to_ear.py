@@ -24,12 +24,14 @@ as a markdown table.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +87,9 @@ def prepare_room(pulse: PulseServer) -> None:
         "remix=no",
     )
     _load(pulse, "module-null-sink", "sink_name=quiet", "rate=48000")
+    # Chromium records from the server's default source whatever PULSE_SOURCE says, and
+    # refuses a monitor (the test server's default): it then sends its fake input's beep.
+    pulse.pactl("set-default-source", "heard_by_sender")
 
 
 def burst_train(count: int) -> NDArray[np.int16]:
@@ -209,7 +214,8 @@ def _start_host(
 
 def measure(
     pulse: PulseServer, who: Participants, network: Network, bursts: int
-) -> tuple[list[float], str]:
+) -> tuple[list[float] | str, str]:
+    """The delays of the bursts heard (or why none could be measured), and the peers' output."""
     env = {**os.environ, **pulse.client_env}
     host, link = _start_host(network, env, who.code or REPO)
     peers: list[subprocess.Popen[str]] = []
@@ -227,12 +233,15 @@ def measure(
             ))  # fmt: skip
             time.sleep(3)  # the sender publishes before the receiver comes
         time.sleep(8)  # joined, subscribed, buffers settled
-        recording = record_bursts(env, bursts)
+        try:
+            delays: list[float] | str = delays_ms(record_bursts(env, bursts))
+        except IncompleteRecording as exc:
+            delays = str(exc)
         notes = ""
         for peer in peers:
             out, _ = peer.communicate(timeout=60)
             notes += out
-        return delays_ms(recording), notes
+        return delays, notes
     finally:
         for process in [*peers, host]:
             if process.poll() is None:
@@ -247,6 +256,13 @@ def record_bursts(env: dict[str, str], bursts: int) -> NDArray[np.int16]:
          "--raw", "--latency-msec=10"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    # Read as it comes: parec stops taking sound from the server while its pipe is full
+    # (64 KiB, a third of a second), and the rest of the recording is lost.
+    chunks: list[bytes] = []
+    stdout = recorder.stdout
+    assert isinstance(stdout, io.BufferedReader)
+    reader = threading.Thread(target=_read_all, args=(stdout, chunks), daemon=True)
+    reader.start()
     played = subprocess.run(
         ["pacat", "--playback", "--device=mouth", "--format=s16le", f"--rate={RATE}",
          "--channels=1", "--raw", "--latency-msec=10"],
@@ -254,13 +270,28 @@ def record_bursts(env: dict[str, str], bursts: int) -> NDArray[np.int16]:
     )  # fmt: skip
     time.sleep(1.0)
     recorder.terminate()
-    raw, _ = recorder.communicate()
+    recorder.wait(10)
+    reader.join(10)
+    raw = b"".join(chunks)
+    raw = raw[: len(raw) // 4 * 4]  # whole stereo frames
     if played.returncode != 0:
         raise RuntimeError(f"pacat failed: {played.stderr.decode()}")
     recording = np.frombuffer(raw, dtype="<i2").reshape(-1, 2)
     if os.environ.get("RUNDE_BENCH_SAVE"):
         np.save(os.environ["RUNDE_BENCH_SAVE"], recording)
+    played_s, recorded_s = len(burst_train(bursts)) / RATE, len(recording) / RATE
+    if recorded_s < played_s:
+        raise IncompleteRecording(f"recorded {recorded_s:.1f} s of the {played_s:.1f} s played")
     return recording
+
+
+def _read_all(stream: io.BufferedReader, chunks: list[bytes]) -> None:
+    while chunk := stream.read1(65536):
+        chunks.append(chunk)
+
+
+class IncompleteRecording(RuntimeError):
+    """The recorder got less sound than was played: no figure can be read from it."""
 
 
 def main() -> None:
@@ -300,6 +331,9 @@ def main() -> None:
     print("| sender → receiver | bursts heard | median ms | min ms | max ms |")
     print("|---|---:|---:|---:|---:|")
     for label, delays in results:
+        if isinstance(delays, str):
+            print(f"| {label} | not measured: {delays} | - | - | - |")
+            continue
         if not delays:
             print(f"| {label} | 0/{args.bursts} | - | - | - |")
             continue
