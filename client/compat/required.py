@@ -45,6 +45,7 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__decoder_queue"),
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_RTCRtpReceiver__decoder_error"),
     ("aiortc.rtcrtpreceiver.RemoteStreamTrack", "_queue"),
+    ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_track"),
     # receiver_enabled
     ("aiortc.rtcrtpreceiver.RTCRtpReceiver", "_enabled"),
     # send_pli

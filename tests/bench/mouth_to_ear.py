@@ -256,6 +256,7 @@ def record_bursts(env: dict[str, str], bursts: int) -> NDArray[np.int16]:
          "--raw", "--latency-msec=10"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
+    train = burst_train(bursts)
     # Read as it comes: parec stops taking sound from the server while its pipe is full
     # (64 KiB, a third of a second), and the rest of the recording is lost.
     chunks: list[bytes] = []
@@ -266,7 +267,7 @@ def record_bursts(env: dict[str, str], bursts: int) -> NDArray[np.int16]:
     played = subprocess.run(
         ["pacat", "--playback", "--device=mouth", "--format=s16le", f"--rate={RATE}",
          "--channels=1", "--raw", "--latency-msec=10"],
-        input=burst_train(bursts).tobytes(), env=env, capture_output=True, check=False,
+        input=train.tobytes(), env=env, capture_output=True, check=False,
     )  # fmt: skip
     time.sleep(1.0)
     recorder.terminate()
@@ -279,7 +280,7 @@ def record_bursts(env: dict[str, str], bursts: int) -> NDArray[np.int16]:
     recording = np.frombuffer(raw, dtype="<i2").reshape(-1, 2)
     if os.environ.get("RUNDE_BENCH_SAVE"):
         np.save(os.environ["RUNDE_BENCH_SAVE"], recording)
-    played_s, recorded_s = len(burst_train(bursts)) / RATE, len(recording) / RATE
+    played_s, recorded_s = len(train) / RATE, len(recording) / RATE
     if recorded_s < played_s:
         raise IncompleteRecording(f"recorded {recorded_s:.1f} s of the {played_s:.1f} s played")
     return recording
